@@ -1,0 +1,361 @@
+"""Map builders: folium maps and pydeck decks as pure functions (no Streamlit calls).
+
+Two rules shape this module:
+- Offline first. Leaflet and jQuery are served by the app itself (static/vendor), markers are
+  drawn with CSS instead of an icon font, and the "offline" base map is the site's own
+  geometry, so a tablet without internet still gets a full map.
+- folium does not escape popup or tooltip text and puts it inside JavaScript template
+  literals, so every text that is not ours passes through `escape_js_html` first.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+import folium
+import pydeck as pdk
+from branca.element import MacroElement, Template
+
+from dashboard.catalog import Catalog, Exhibit
+from dashboard.i18n import t
+
+STATIC_URL = "/app/static/vendor"
+LEAFLET_JS = f"{STATIC_URL}/leaflet-1.9.4/leaflet.js"
+LEAFLET_CSS = f"{STATIC_URL}/leaflet-1.9.4/leaflet.css"
+JQUERY_JS = f"{STATIC_URL}/jquery-3.7.1/jquery.min.js"
+
+OFFLINE = "offline"
+OSM = "osm"
+BASEMAPS = (OFFLINE, OSM)
+
+# Offline plan colours: calm, printable, and high contrast for markers on top.
+GROUND = "#eef1e6"
+SITE_FILL = "#dfe8cf"
+WATER_FILL = "#9cc7e4"
+WATER_LINE = "#5f9fcb"
+PATH_LINE = "#ffffff"
+PATH_EDGE = "#b9b3a3"
+STAIRS_LINE = "#8a6d3b"
+BUILDING_FILL = "#c9c2b6"
+BUILDING_LINE = "#8f877a"
+ZONE_LINE = "#6b7f4f"
+SELECTED_RING = "#1a1a1a"
+
+
+def escape_js_html(text: str) -> str:
+    """Escape text for HTML that folium places inside a JavaScript template literal.
+
+    html.escape covers tags and quotes; the template literal also treats backticks, `${` and
+    backslashes specially, so those become character references too.
+    """
+    return (
+        html.escape(str(text), quote=True)
+        .replace("\\", "&#92;")
+        .replace("`", "&#96;")
+        .replace("$", "&#36;")
+    )
+
+
+class OfflineReadyMap(folium.Map):
+    """A folium.Map that loads Leaflet from the app's own static files, not from a CDN.
+
+    streamlit-folium loads every `default_js` script in order and gives up on the first that
+    fails, so one unreachable CDN would leave the whole map blank.
+    """
+
+    default_js: ClassVar = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
+    default_css: ClassVar = [("leaflet_css", LEAFLET_CSS)]
+
+
+@dataclass(frozen=True)
+class MapView:
+    center: tuple[float, float]
+    zoom: int
+
+
+def default_view(catalog: Catalog) -> MapView:
+    return MapView(catalog.site.center, 16)
+
+
+def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE) -> folium.Map:
+    """The map without exhibit markers: site, zones, water, paths, buildings.
+
+    Markers come separately (`exhibit_layer`), so that filtering changes only them and the
+    map keeps its position and zoom.
+    """
+    site = catalog.site
+    min_lon, min_lat, max_lon, max_lat = site.bounds
+    pad = 0.004
+    fmap = OfflineReadyMap(
+        location=list(site.center),
+        zoom_start=16,
+        min_zoom=14,
+        max_zoom=20,
+        tiles=None,
+        control_scale=True,
+        max_bounds=True,
+        min_lat=min_lat - pad,
+        max_lat=max_lat + pad,
+        min_lon=min_lon - pad,
+        max_lon=max_lon + pad,
+        prefer_canvas=False,
+    )
+    if basemap == OSM:
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap", max_zoom=20, max_native_zoom=19
+        ).add_to(fmap)
+    _style_background(fmap, GROUND if basemap == OFFLINE else "#dddddd")
+    _add_geometry_layers(fmap, catalog, lang, offline=basemap == OFFLINE)
+    fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(10, 10))
+    add_legend(fmap, catalog, lang)
+    return fmap
+
+
+def _style_background(fmap: folium.Map, colour: str) -> None:
+    css = f"<style>.leaflet-container {{ background: {colour}; }}</style>"
+    fmap.get_root().header.add_child(folium.Element(css))
+
+
+def _geojson(frame, name: str, style: dict, tooltip_field: str | None = None) -> folium.GeoJson:
+    data = json.loads(frame.to_json(drop_id=True))
+    for feature in data["features"]:
+        # Property values are data-file text: escape them before folium templates them.
+        feature["properties"] = {
+            k: escape_js_html(v) if isinstance(v, str) else v
+            for k, v in feature["properties"].items()
+        }
+    tooltip = folium.GeoJsonTooltip(fields=[tooltip_field], labels=False) if tooltip_field else None
+    return folium.GeoJson(
+        data, name=name, style_function=lambda _f, s=style: s, tooltip=tooltip,
+        interactive=tooltip is not None,
+    )
+
+
+def _add_geometry_layers(fmap: folium.Map, catalog: Catalog, lang: str, offline: bool) -> None:
+    site = catalog.site
+    layer = site.layer
+    if offline:
+        _geojson(layer("site"), t("map.layer.site", lang),
+                 {"color": "#9fb38a", "weight": 1.5, "fillColor": SITE_FILL, "fillOpacity": 1},
+                 ).add_to(fmap)
+    zones = layer("zones").copy()
+    if not zones.empty:
+        zones["label"] = [catalog.text(catalog.zones[z].name, lang) if z in catalog.zones else z
+                          for z in zones["id"]]
+        _geojson(zones, t("map.layer.zones", lang),
+                 {"color": ZONE_LINE, "weight": 1.5, "dashArray": "6 4", "fillOpacity": 0.0},
+                 ).add_to(fmap)
+    if not layer("water").empty:
+        _geojson(layer("water"), t("map.layer.water", lang),
+                 {"color": WATER_LINE, "weight": 1, "fillColor": WATER_FILL,
+                  "fillOpacity": 0.95 if offline else 0.4},
+                 "name" if "name" in layer("water") else None).add_to(fmap)
+    if not layer("buildings").empty:
+        _geojson(layer("buildings"), t("map.layer.buildings", lang),
+                 {"color": BUILDING_LINE, "weight": 1, "fillColor": BUILDING_FILL,
+                  "fillOpacity": 1 if offline else 0.5},
+                 "name" if "name" in layer("buildings") else None).add_to(fmap)
+    paths = layer("paths")
+    if not paths.empty:
+        group = folium.FeatureGroup(name=t("map.layer.paths", lang))
+        flat = paths[paths["step_free"]]
+        stairs = paths[~paths["step_free"]]
+        if not flat.empty:
+            _geojson(flat, "edge", {"color": PATH_EDGE, "weight": 7, "opacity": 1}).add_to(group)
+            _geojson(flat, "path", {"color": PATH_LINE, "weight": 4.5, "opacity": 1}).add_to(group)
+        if not stairs.empty:
+            _geojson(stairs, "stairs", {"color": STAIRS_LINE, "weight": 4, "dashArray": "2 5",
+                                        "opacity": 1}).add_to(group)
+        group.add_to(fmap)
+    _add_zone_labels(fmap, catalog, lang)
+
+
+def _add_zone_labels(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
+    for zone_id, shape in catalog.site.zone_shapes.items():
+        if zone_id not in catalog.zones:
+            continue
+        point = shape.representative_point()
+        label = escape_js_html(catalog.text(catalog.zones[zone_id].name, lang))
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                html=f'<div class="lr-zone-label">{label}</div>',
+                icon_size=(120, 18), icon_anchor=(60, 9), class_name="lr-zone",
+            ),
+            interactive=False,
+        ).add_to(fmap)
+    css = (
+        "<style>.lr-zone-label{font:600 11px/1.2 system-ui,sans-serif;color:#4d5e38;"
+        "text-align:center;text-transform:uppercase;letter-spacing:.06em;"
+        "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;}"
+        ".lr-marker{display:flex;align-items:center;justify-content:center;border-radius:50%;"
+        "border:2px solid #fff;box-shadow:0 1px 4px rgba(0,0,0,.45);font-size:15px;"
+        "line-height:1;box-sizing:border-box;cursor:pointer;}"
+        ".lr-marker.lr-selected{border:3px solid " + SELECTED_RING + ";transform:scale(1.25);}"
+        ".lr-legend{background:rgba(255,255,255,.92);padding:6px 9px;border-radius:6px;"
+        "font:13px/1.5 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
+        ".lr-legend b{display:block;margin-bottom:2px}"
+        ".lr-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;"
+        "margin-right:6px;vertical-align:-1px;border:1px solid #fff}</style>"
+    )
+    fmap.get_root().header.add_child(folium.Element(css))
+
+
+def marker_html(catalog: Catalog, ex: Exhibit, selected: bool = False) -> str:
+    category = catalog.categories[ex.category]
+    cls = "lr-marker lr-selected" if selected else "lr-marker"
+    return (
+        f'<div class="{cls}" data-exhibit="{escape_js_html(ex.id)}" '
+        f'style="width:30px;height:30px;background:{category.color}">'
+        f"{escape_js_html(category.icon)}</div>"
+    )
+
+
+def popup_html(catalog: Catalog, ex: Exhibit, lang: str) -> str:
+    category = catalog.categories[ex.category]
+    minutes = t("detail.minutes", lang, n=ex.visit_minutes)
+    return (
+        '<div style="font:14px/1.4 system-ui,sans-serif;max-width:260px">'
+        f"<b>{escape_js_html(catalog.text(ex.name, lang))}</b><br>"
+        f'<span style="color:{category.color}">●</span> '
+        f"{escape_js_html(catalog.text(category.name, lang))} · {escape_js_html(minutes)}"
+        f"<p style='margin:6px 0 0'>{escape_js_html(catalog.text(ex.summary, lang))}</p></div>"
+    )
+
+
+def exhibit_layer(
+    catalog: Catalog, exhibits: Iterable[Exhibit], lang: str, selected_id: str | None = None
+) -> folium.FeatureGroup:
+    """One marker per exhibit, coloured by category, with escaped tooltip and popup."""
+    group = folium.FeatureGroup(name=t("map.layer.exhibits", lang))
+    for ex in exhibits:
+        selected = ex.id == selected_id
+        folium.Marker(
+            [ex.location.lat, ex.location.lon],
+            icon=folium.DivIcon(
+                html=marker_html(catalog, ex, selected), icon_size=(30, 30),
+                icon_anchor=(15, 15), class_name="lr-divicon",
+            ),
+            tooltip=folium.Tooltip(escape_js_html(catalog.text(ex.name, lang))),
+            popup=folium.Popup(popup_html(catalog, ex, lang), max_width=280),
+            z_index_offset=1000 if selected else 0,
+        ).add_to(group)
+    return group
+
+
+class _Legend(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: 'bottomleft'});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create('div', 'lr-legend');
+                div.innerHTML = {{ this.content|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, content: str):
+        super().__init__()
+        self._name = "Legend"
+        self.content = content
+
+
+def legend_html(catalog: Catalog, lang: str) -> str:
+    rows = [f"<b>{escape_js_html(t('map.legend', lang))}</b>"]
+    for cat in catalog.categories.values():
+        rows.append(
+            f'<div><i style="background:{cat.color}"></i>{escape_js_html(cat.icon)} '
+            f"{escape_js_html(catalog.text(cat.name, lang))}</div>"
+        )
+    return "".join(rows)
+
+
+def add_legend(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
+    fmap.add_child(_Legend(legend_html(catalog, lang)))
+
+
+# --------------------------------------------------------------------------- pydeck
+
+
+def _rgb(hex_colour: str, alpha: int = 255) -> list[int]:
+    h = hex_colour.lstrip("#")
+    return [int(h[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def _polygon_rings(geom) -> list[list[list[float]]]:
+    polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+    return [[list(c) for c in p.exterior.coords] for p in polys]
+
+
+def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> pdk.Deck:
+    """A 3D overview: buildings extruded by height, exhibits as category-coloured columns.
+
+    No base map style is set, so it needs no tile or style server; the site outline and water
+    are drawn as flat layers instead. Tooltip fields are escaped: deck.gl puts them in HTML.
+    """
+    site = catalog.site
+    ground = [{"polygon": ring} for g in site.layer("site").geometry for ring in _polygon_rings(g)]
+    water = [
+        {"polygon": ring, "name": escape_js_html(str(n))}
+        for g, n in zip(site.layer("water").geometry,
+                        site.layer("water").get("name", [""] * len(site.layer("water"))),
+                        strict=False)
+        if g.geom_type in ("Polygon", "MultiPolygon")
+        for ring in _polygon_rings(g)
+    ]
+    buildings = []
+    frame = site.layer("buildings")
+    names = frame["name"] if "name" in frame else [""] * len(frame)
+    for geom, height, name in zip(frame.geometry, frame.get("height_m", []), names, strict=False):
+        for ring in _polygon_rings(geom):
+            buildings.append({"polygon": ring, "height": float(height),
+                              "name": escape_js_html(str(name or "")),
+                              "category": f"{float(height):.0f} m"})
+    columns = [
+        {
+            "position": [ex.location.lon, ex.location.lat],
+            "color": _rgb(catalog.categories[ex.category].color),
+            "name": escape_js_html(catalog.text(ex.name, lang)),
+            "category": escape_js_html(catalog.text(catalog.categories[ex.category].name, lang)),
+        }
+        for ex in exhibits
+    ]
+    paths = [
+        {"path": [list(c) for c in line.coords]}
+        for g in site.layer("paths").geometry
+        for line in (g.geoms if g.geom_type == "MultiLineString" else [g])
+    ]
+    layers = [
+        pdk.Layer("PolygonLayer", ground, id="site", get_polygon="polygon",
+                  get_fill_color=_rgb(SITE_FILL), stroked=False, pickable=False),
+        pdk.Layer("PolygonLayer", water, id="water", get_polygon="polygon",
+                  get_fill_color=_rgb(WATER_FILL), stroked=False, pickable=False),
+        pdk.Layer("PathLayer", paths, id="paths", get_path="path", get_color=[255, 255, 255],
+                  width_min_pixels=2, get_width=2, pickable=False),
+        pdk.Layer("PolygonLayer", buildings, id="buildings", get_polygon="polygon",
+                  extruded=True, get_elevation="height", get_fill_color=_rgb(BUILDING_FILL),
+                  get_line_color=_rgb(BUILDING_LINE), pickable=True, auto_highlight=True),
+        pdk.Layer("ColumnLayer", columns, id="exhibits", get_position="position",
+                  get_elevation=40, elevation_scale=1, radius=7, get_fill_color="color",
+                  pickable=True, auto_highlight=True),
+    ]
+    lat, lon = site.center
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=15.6, pitch=50,
+                                         bearing=-20),
+        map_provider=None,
+        map_style=None,
+        tooltip={"html": "<b>{name}</b><br/>{category}",
+                 "style": {"fontSize": "13px"}},
+    )

@@ -1,0 +1,70 @@
+"""Every setting in one table: read from an environment variable or .streamlit/secrets.toml.
+
+The README documents each one; tests/test_docs.py fails when one is undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "LERNREISE_DATA_DIR",
+        str(PROJECT_ROOT / "data"),
+        "Folder with exhibits.yaml, cities.yaml and geo/: the exhibition that is loaded.",
+    ),
+    Setting(
+        "LERNREISE_DATABASE_URL",
+        "sqlite:///" + str(PROJECT_ROOT / "var" / "lernreise.sqlite3"),
+        "SQLAlchemy URL of the database for tours and notes (SQLite file by default).",
+    ),
+    Setting(
+        "LERNREISE_LANGUAGE",
+        "de",
+        "Language the app starts in when the URL does not say (de or en).",
+    ),
+    Setting(
+        "LERNREISE_BASEMAP",
+        "offline",
+        "Base map the map starts with: offline (the site's own geometry, no tile server) "
+        "or osm (OpenStreetMap tiles, needs internet).",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _secrets(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def get(name: str, secrets_file: Path | None = None) -> str:
+    """The value of a setting: environment first, then secrets.toml, then the default."""
+    setting = _BY_NAME[name]
+    if value := os.environ.get(name):
+        return value
+    secrets = _secrets(secrets_file or Path.cwd() / ".streamlit" / "secrets.toml")
+    if name in secrets:
+        return str(secrets[name])
+    return setting.default
+
+
+def data_dir() -> Path:
+    return Path(get("LERNREISE_DATA_DIR"))

@@ -1,0 +1,113 @@
+"""The pages in Streamlit's AppTest: no exception, and the key elements present."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DEFAULT_DATA, MINI, ROOT, edit_yaml, exhibit
+from streamlit.testing.v1 import AppTest
+
+from dashboard import catalog as cat
+
+
+def start(monkeypatch, data_dir=MINI, **query: str) -> AppTest:
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [h.value for h in at.subheader]
+    parts += [t.value for t in at.title] + [c.value for c in at.caption]
+    return "\n".join(parts)
+
+
+def test_map_page_on_the_bundled_data(monkeypatch):
+    at = start(monkeypatch, DEFAULT_DATA)
+    assert not at.exception
+    total = len(cat.load(DEFAULT_DATA).exhibits)
+    assert f"{total} von {total} Exponaten" in texts(at)
+    assert at.title[0].value.startswith("Bundesgartenschau")
+    assert at.selectbox(key="exhibit_pick").value is None
+    assert at.info[0].value.startswith("Ein Exponat auf der Karte antippen")
+
+
+def test_exhibit_from_url_opens_its_detail(monkeypatch):
+    at = start(monkeypatch, exhibit="fountain", lang="en")
+    assert not at.exception
+    assert at.subheader[0].value == "Fountain"
+    body = texts(at)
+    assert "Fountains at fixed times" in body
+    assert "11:00, 15:00" in body.replace("\\", "")
+    assert at.query_params["exhibit"] == ["fountain"] or at.query_params["exhibit"] == "fountain"
+
+
+def test_unknown_exhibit_in_url_shows_a_message(monkeypatch):
+    at = start(monkeypatch, exhibit="nope")
+    assert not at.exception
+    assert any("„nope“" in w.value for w in at.warning)
+    assert at.selectbox(key="exhibit_pick").value is None
+
+
+def test_language_from_url_and_bad_language(monkeypatch):
+    at = start(monkeypatch, lang="en")
+    assert "3 of 3 exhibits" in texts(at)
+    at = start(monkeypatch, lang="xx")
+    assert not at.exception
+    assert "3 von 3 Exponaten" in texts(at)
+    assert any("'xx'" in w.value for w in at.warning)
+
+
+def test_language_from_url_translates_content(monkeypatch):
+    # The sidebar switch itself is driven in the browser tests: AppTest does not pass widget
+    # values of the entrypoint script (before st.navigation) through to later reruns.
+    assert start(monkeypatch, exhibit="solar-roof").subheader[0].value == "Solardach"
+    assert start(monkeypatch, exhibit="solar-roof", lang="en").subheader[0].value == "Solar roof"
+
+
+def test_filters_change_the_count_and_empty_state(monkeypatch):
+    at = start(monkeypatch, lang="en")
+    at.multiselect(key="f_category").set_value(["water"]).run()
+    assert "2 of 3 exhibits" in texts(at)
+    at.toggle(key="f_step_free").set_value(True).run()
+    assert "1 of 3 exhibits" in texts(at)
+    at.text_input(key="f_query").set_value("nothing like this").run()
+    assert "0 of 3 exhibits" in texts(at)
+    assert any("No exhibit matches" in i.value for i in at.info)
+    at.button(key="empty_reset").click().run()
+    assert "3 of 3 exhibits" in texts(at)
+    assert not at.exception
+
+
+def test_choosing_from_the_list_selects_and_links(monkeypatch):
+    at = start(monkeypatch, lang="en")
+    at.selectbox(key="exhibit_pick").set_value("rain-garden").run()
+    assert at.subheader[0].value == "Rain garden"
+    assert "rain-garden" in str(at.query_params["exhibit"])
+
+
+def test_user_text_is_shown_literally(monkeypatch, mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml",
+              lambda d: exhibit(d, "fountain")["name"].update(en="<b>*Bold*</b> $x$ :red[hi]"))
+    at = start(monkeypatch, mini_dir, exhibit="fountain", lang="en")
+    heading = at.subheader[0].value
+    # Every markup character is backslash-escaped, so markdown shows it as typed.
+    assert heading.replace("\\", "") == "<b>*Bold*</b> $x$ :red[hi]"
+    assert "\\<b\\>" in heading and "\\*Bold\\*" in heading and "\\$x\\$" in heading
+
+
+def test_broken_data_shows_every_problem_not_a_traceback(monkeypatch, mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(zone="moon"))
+    (mini_dir / "geo" / "zones.geojson").write_text("{")
+    at = start(monkeypatch, mini_dir)
+    assert not at.exception
+    assert at.error[0].value == "Die Ausstellungsdaten enthalten Fehler"
+    listing = at.code[0].value
+    assert "exhibit 'fountain': field 'zone': unknown zone 'moon'" in listing
+    assert "zones.geojson: is not valid JSON" in listing
+
+
+@pytest.mark.parametrize("query", [{"exhibit": ""}, {"lang": ""}, {"exhibit": "x" * 500}])
+def test_odd_url_parameters_do_not_crash(monkeypatch, query):
+    at = start(monkeypatch, **query)
+    assert not at.exception
