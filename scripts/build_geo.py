@@ -1,0 +1,741 @@
+"""Generate the approximate offline geodata of the BUGA 2019 Heilbronn site (data/geo/).
+
+Run from the repository root:
+
+    .venv/bin/python scripts/build_geo.py
+
+It (re)writes data/geo/{site,zones,water,paths,buildings}.geojson, then reads the written files
+back, prints every check and exits with status 1 if any fails.
+
+Why a script and not hand-edited GeoJSON: the layers depend on each other (zones partition the
+site, paths walk around lakes, buildings keep clear of paths, every exhibit lies next to a
+step-free path). Drawing them from one set of numbers keeps them consistent, and the checks at
+the end say so.
+
+What is real and what is drawn:
+
+* The site outline is a 25 m simplification of OpenStreetMap way 52984591
+  "Bundesgartenschau 2019" (© OpenStreetMap contributors, ODbL 1.0), the 7 points in
+  SITE_OUTLINE_LATLON below.
+* The five zones are fixed lon/lat boxes intersected with that outline.
+* The exhibit and entrance locations are read from data/exhibits.yaml (POINTS); the drawing
+  is fitted around them (each next to a step-free path, none inside a lake or building). If
+  an exhibit moves, run the script again: the checks will say whether the drawing still fits.
+* Everything else (rivers, lakes, buildings, pavilions, the footpath network) is drawn by hand in
+  a local metre grid from published descriptions: where the Alt-Neckar and the Neckar canal run,
+  that the Karlssee and the Floßhafen lie north and south of the Sommerinsel, that the
+  Stadtausstellung stands east of the Floßhafen, the size of the pavilions and of Skaio. It is
+  a plausible schematic, not a survey: do not measure anything real from it.
+
+Coordinates: the drawing is done in metres of EPSG:25832 (ETRS89 / UTM 32N) relative to a local
+origin at 49.1469 N, 9.2073 E (x = east, y = north), then transformed to WGS84 and rounded to
+6 decimals (about 0.1 m). Distances in the checks are measured in EPSG:25832.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import shapely
+from pyproj import Transformer
+from shapely import affinity
+from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT_DIR = ROOT / "data" / "geo"
+CRS_M = "EPSG:25832"
+ORIGIN_LONLAT = (9.2073, 49.1469)  # about the centroid of the OSM outline
+DECIMALS = 6
+
+_TO_M = Transformer.from_crs("EPSG:4326", CRS_M, always_xy=True)
+_TO_LL = Transformer.from_crs(CRS_M, "EPSG:4326", always_xy=True)
+_OX, _OY = _TO_M.transform(*ORIGIN_LONLAT)
+
+# --------------------------------------------------------------------------------------------
+# Facts from the brief / reference (lat, lon)
+# --------------------------------------------------------------------------------------------
+
+# OSM way 52984591, simplified by 25 m (lat, lon).
+SITE_OUTLINE_LATLON = [
+    (49.14340, 9.20456), (49.14565, 9.21206), (49.14967, 9.20820), (49.15117, 9.20767),
+    (49.15165, 9.20628), (49.14386, 9.20420), (49.14204, 9.20299),
+]
+
+# zone id -> (German name, (min lon, min lat, max lon, max lat)); each zone = box ∩ site.
+ZONES = {
+    "forscherinsel": ("Forscherinsel", (9.200, 49.141, 9.2060, 49.1450)),
+    "neue-ufer": ("Neue Ufer", (9.200, 49.1450, 9.2060, 49.153)),
+    "sommerinsel": ("Sommerinsel", (9.2060, 49.1456, 9.2075, 49.153)),
+    "stadt-im-werden": ("Stadt im Werden", (9.2075, 49.1456, 9.215, 49.153)),
+    "inzwischenland": ("Inzwischenland", (9.2060, 49.141, 9.215, 49.1456)),
+}
+
+# Exhibit and entrance locations the data must serve, read from data/exhibits.yaml:
+# label -> (zone, lat, lon). The entrances' zone is where the script expects them.
+ENTRANCE_ZONES = {"eingang-sued": "forscherinsel", "eingang-nord": "sommerinsel",
+                  "eingang-ost": "stadt-im-werden"}
+
+
+def _points() -> dict[str, tuple[str, float, float]]:
+    import yaml
+
+    doc = yaml.safe_load((ROOT / "data" / "exhibits.yaml").read_text(encoding="utf-8"))
+    points = {e["id"]: (e["zone"], e["location"]["lat"], e["location"]["lon"])
+              for e in doc["exhibits"]}
+    for e in doc.get("entrances", []):
+        points[e["id"]] = (ENTRANCE_ZONES[e["id"]], e["location"]["lat"], e["location"]["lon"])
+    return points
+
+
+POINTS = _points()
+
+MAX_POINT_TO_PATH_M = 25.0
+BUILDING_PATH_BUFFER_M = 4.0  # hard check; the drawing itself keeps >= 8 m for the city blocks
+SITE_TOLERANCE_M = 5.0
+ALLOWED_EXHIBITS = {"skaio", "holzpavillon", "faserpavillon"}
+PATH_KINDS = {"promenade", "path", "bridge", "stairs"}
+WATER_KINDS = {"river", "canal", "lake"}
+
+
+# --------------------------------------------------------------------------------------------
+# Coordinate helpers
+# --------------------------------------------------------------------------------------------
+
+def ll2m(lat: float, lon: float) -> tuple[float, float]:
+    """(lat, lon) -> local metres (x east, y north) in EPSG:25832 around ORIGIN_LONLAT."""
+    x, y = _TO_M.transform(lon, lat)
+    return (x - _OX, y - _OY)
+
+
+def _local_to_lonlat(xy: np.ndarray) -> np.ndarray:
+    lon, lat = _TO_LL.transform(xy[:, 0] + _OX, xy[:, 1] + _OY)
+    return np.round(np.column_stack([lon, lat]), DECIMALS)
+
+
+def _lonlat_to_local(xy: np.ndarray) -> np.ndarray:
+    x, y = _TO_M.transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x - _OX, y - _OY])
+
+
+def to_lonlat(geom: BaseGeometry) -> BaseGeometry:
+    """Local metres -> WGS84 lon/lat, rounded to DECIMALS."""
+    return shapely.transform(geom, _local_to_lonlat)
+
+
+def to_local(geom: BaseGeometry) -> BaseGeometry:
+    """WGS84 lon/lat -> local metres."""
+    return shapely.transform(geom, _lonlat_to_local)
+
+
+def round_lonlat(geom: BaseGeometry) -> BaseGeometry:
+    return shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
+
+
+def _r(p: tuple[float, float]) -> tuple[float, float]:
+    """Round a local coordinate to 1 mm so that shared vertices compare equal."""
+    return (round(float(p[0]), 3), round(float(p[1]), 3))
+
+
+# --------------------------------------------------------------------------------------------
+# Site and zones
+# --------------------------------------------------------------------------------------------
+
+def build_site() -> Polygon:
+    """The OSM-derived outline as a lon/lat Polygon."""
+    return orient(Polygon([(lon, lat) for lat, lon in SITE_OUTLINE_LATLON]), sign=1.0)
+
+
+def _with_vertices(poly: Polygon, points: set[tuple[float, float]]) -> Polygon:
+    """`poly` with those of `points` that lie on its outline (within ~0.2 m) added as vertices."""
+    ring = list(poly.exterior.coords)
+    outline = LineString(ring)
+    extra = {p for p in points if outline.distance(Point(p)) < 2e-6} - set(ring)
+    if not extra:
+        return poly
+    placed = sorted((outline.project(Point(c)), tuple(c)) for c in [*ring[:-1], *extra])
+    return orient(Polygon([c for _, c in placed]), sign=1.0)
+
+
+def build_zones(site_ll: Polygon) -> tuple[Polygon, list[tuple[str, str, BaseGeometry]]]:
+    """Each zone = its box ∩ the site, and the site with the zone corners added as vertices.
+
+    Rounding the box/outline intersections to 6 decimals moves them a few centimetres off the
+    outline. Adding those rounded points to the outline (each within 0.1 m of the OSM edge it
+    splits), and every zone's corners to its neighbours' shared edges, makes the zones tile the
+    written site exactly: no slivers, no overlaps, and `site.covers(zone)` holds in any GIS
+    (also after projecting to metres, where a long lon/lat edge with and without a middle
+    vertex would otherwise differ by millimetres).
+    """
+    site = site_ll
+    for _ in range(5):
+        zones = [(zid, name, round_lonlat(box(*bounds).intersection(site)))
+                 for zid, (name, bounds) in ZONES.items()]
+        corners = {tuple(c) for _, _, g in zones for c in shapely.get_coordinates(g)}
+        noded = _with_vertices(site, corners)
+        if noded.equals_exact(site, 0.0):
+            break
+        site = noded
+    else:
+        raise RuntimeError("zone corners do not settle on the site outline")
+    zones = [(zid, name, _with_vertices(g, corners)) for zid, name, g in zones]
+    return site, zones
+
+
+# --------------------------------------------------------------------------------------------
+# Water (drawn in local metres)
+# --------------------------------------------------------------------------------------------
+
+def _unit(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    n = math.hypot(dx, dy)
+    return (dx / n, dy / n)
+
+
+def _extend(a: tuple[float, float], b: tuple[float, float], length: float) -> tuple[float, float]:
+    """The point `length` metres beyond b on the line a -> b."""
+    ux, uy = _unit(a, b)
+    return (b[0] + ux * length, b[1] + uy * length)
+
+
+def _river_band(chain: list[tuple[float, float]], side: float, site_m: Polygon,
+                gap: float = 10.0, width: float = 50.0, extend: float = 140.0) -> Polygon:
+    """A band `width` m wide, `gap` m outside the site, along the polyline `chain`.
+
+    side=+1 puts the band left of the chain's direction, -1 right of it.
+    """
+    pts = [_extend(chain[1], chain[0], extend), *chain, _extend(chain[-2], chain[-1], extend)]
+    centre = LineString(pts).offset_curve(side * (gap + width / 2), join_style="round")
+    band = centre.buffer(width / 2, cap_style="flat", join_style="round", quad_segs=6)
+    band = band.difference(site_m.buffer(gap, quad_segs=6))
+    if band.geom_type == "MultiPolygon":  # keep the main water body only
+        band = max(band.geoms, key=lambda g: g.area)
+    return band.simplify(1.0)
+
+
+def _lake(core: list[tuple[float, float]], radius: float) -> Polygon:
+    """A rounded, organic-looking lake: a hand-drawn core polygon buffered by `radius`."""
+    return Polygon(core).buffer(radius, quad_segs=8).simplify(0.15)
+
+
+# Floßhafen: south/west of its exhibit point, which sits on the north shore.
+FLOSSHAFEN_CORE = [(-82, -117), (-63, -124), (-39, -123), (-31, -109), (-34, -94), (-49, -88),
+                   (-69, -90), (-81, -99)]
+# Karlssee: the exhibit point (49.1496, 9.2068) stays on the south shore, outside the water.
+KARLSSEE_CORE = [(-59, 326), (-36, 318), (-10, 319), (8, 331), (13, 360), (7, 390), (-14, 401),
+                 (-44, 398), (-61, 381), (-64, 352)]
+LAKE_RADIUS = 10.0
+LAKE_LOOP_OFFSET = {"flosshafen": 9.0, "karlssee": 8.0}  # loop path distance from the shore
+
+
+def build_water(site_m: Polygon) -> dict[str, tuple[str, str, Polygon]]:
+    # The OSM outline's corners (A..G in the order of SITE_OUTLINE_LATLON) in local metres.
+    _a, b, cc, d, e, f, g = (_r(ll2m(lat, lon)) for lat, lon in SITE_OUTLINE_LATLON)
+    west = [g, f, e]  # south tip -> north end, along the Alt-Neckar (left = west)
+    east = [b, cc, d]  # east tip -> north-east, along the Neckar canal (right = east)
+    return {
+        "alt-neckar": ("Alt-Neckar", "river", _river_band(west, +1, site_m)),
+        "neckarkanal": ("Neckarkanal", "canal", _river_band(east, -1, site_m)),
+        "flosshafen": ("Floßhafen", "lake", _lake(FLOSSHAFEN_CORE, LAKE_RADIUS)),
+        "karlssee": ("Karlssee", "lake", _lake(KARLSSEE_CORE, LAKE_RADIUS)),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Buildings (local metres)
+# --------------------------------------------------------------------------------------------
+
+# Stadtausstellung blocks between the streets (x from, y from, x to, y to), each >= 8 m from
+# the street centre lines drawn in build_paths(). Streets: x = 28, 115, 175 (255.5 in the
+# south-east), y = -130, -99.3 (east of x = 175), -45, 27, 88, 150.
+STADT_FOOTPRINTS = [
+    (37, -121, 62, -97), (74, -121, 102, -98), (37, -80, 60, -54), (70, -82, 98, -56),
+    (128, -121, 156, -106),
+    (190, -134, 216, -109),
+    (185, -88, 211, -60), (221, -88, 246, -60),
+    (64, -36, 90, -12), (37, -4, 60, 18), (72, -2, 100, 18),
+    (124, -36, 150, -10), (136, -2, 164, 18),
+    (214, -36, 240, -12), (184, -4, 210, 20),
+    (37, 36, 62, 62), (72, 36, 100, 62),
+    (124, 40, 152, 70),
+    (184, 36, 206, 58),
+    (37, 97, 62, 120), (74, 98, 102, 124),
+    (124, 97, 150, 122),
+]
+SKAIO_FOOTPRINT = (128, -98, 150, -68)  # 22 m x 30 m, just east of its exhibit point
+HOLZPAVILLON_CENTRE, HOLZPAVILLON_RADIUS = (-10.0, 150.0), 16.2  # 32.4 m diameter
+FASERPAVILLON_CENTRE, FASERPAVILLON_AXES = (-66.0, 89.0), (12.5, 10.5)  # about 25 m x 21 m
+
+
+def build_buildings() -> list[dict]:
+    rng = random.Random(2019)  # noqa: S311 -- placeholder heights, reproducible, not crypto
+    out = []
+    for i, (x0, y0, x1, y1) in enumerate(STADT_FOOTPRINTS, start=1):
+        out.append({"id": f"stadtausstellung-{i:02d}", "name": f"Stadtausstellung Haus {i}",
+                    "height_m": rng.randint(10, 25), "geom": box(x0, y0, x1, y1)})
+    out.append({"id": "skaio", "name": "Skaio", "height_m": 34, "exhibit": "skaio",
+                "geom": box(*SKAIO_FOOTPRINT)})
+    out.append({"id": "holzpavillon", "name": "Holzpavillon", "height_m": 7,
+                "exhibit": "holzpavillon",
+                "geom": Point(HOLZPAVILLON_CENTRE).buffer(HOLZPAVILLON_RADIUS, quad_segs=8)})
+    fx, fy = FASERPAVILLON_CENTRE
+    oval = affinity.scale(Point(0, 0).buffer(1.0, quad_segs=8), *FASERPAVILLON_AXES)
+    oval = affinity.translate(affinity.rotate(oval, 15, origin=(0, 0)), fx, fy)
+    out.append({"id": "faserpavillon", "name": "Faserpavillon", "height_m": 7,
+                "exhibit": "faserpavillon", "geom": oval})
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Paths (local metres)
+# --------------------------------------------------------------------------------------------
+
+def _ray_hit(ring: LineString, start, toward) -> tuple[float, float]:
+    """The first point where the ray start -> toward meets `ring`."""
+    ux, uy = _unit(start, toward)
+    ray = LineString([start, (start[0] + ux * 2000, start[1] + uy * 2000)])
+    hit = ray.intersection(ring)
+    pts = [Point(c) for g in getattr(hit, "geoms", [hit]) for c in g.coords]
+    if not pts:
+        raise RuntimeError(f"ray from {start} towards {toward} misses the loop")
+    best = min(pts, key=lambda p: p.distance(Point(start)))
+    return _r((best.x, best.y))
+
+
+def _ring_with(ring: LineString, extra: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The closed ring's coordinates with the junction points `extra` inserted in order.
+
+    Ring vertices within 1 m of a junction are dropped so that no sliver segments appear.
+    """
+    items = [(ring.project(Point(c)), _r(c), False) for c in list(ring.coords)[:-1]]
+    items += [(ring.project(Point(e)), e, True) for e in extra]
+    items = [it for it in items
+             if it[2] or min(math.dist(it[1], e) for e in extra) > 1.0]
+    items.sort(key=lambda t: t[0])
+    coords = [c for _, c, _ in items]
+    return [*coords, coords[0]]
+
+
+def _loop(lake: Polygon, offset: float) -> LineString:
+    return LineString(lake.buffer(offset, quad_segs=8).exterior.simplify(0.5).coords)
+
+
+def build_paths(site_m: Polygon, water: dict) -> list[dict]:
+    """The footpath network as polylines with explicit shared junction vertices."""
+    _a, _b, _c, _d, e, f, _g = (ll2m(lat, lon) for lat, lon in SITE_OUTLINE_LATLON)
+
+    def x_west(y: float) -> float:  # the site's west edge (F -> E) at northing y
+        return f[0] + (y - f[1]) * (e[0] - f[0]) / (e[1] - f[1])
+
+    def prom(y: float) -> tuple[float, float]:  # the Alt-Neckar promenade, 12 m inside
+        return _r((x_west(y) + 12.0, y))
+
+    def steps(y: float) -> tuple[float, float]:  # foot of the steps, 2 m inside the edge
+        return _r((x_west(y) + 2.0, y))
+
+    sued = _r(ll2m(*POINTS["eingang-sued"][1:]))
+    nord = _r(ll2m(*POINTS["eingang-nord"][1:]))
+    ost = _r(ll2m(*POINTS["eingang-ost"][1:]))
+
+    # Forscherinsel (south tail) and the inner Neue-Ufer path.
+    j0, p1 = (-248.0, -425.0), (-232.0, -385.0)
+    fa, fb, fc = (-205.0, -375.0), (-190.0, -333.0), (-160.0, -298.0)
+    inner = [fc, (-150.0, -210.0), (-145.0, -110.0), (-138.0, -45.0), (-128.0, 27.0),
+             (-119.0, 100.0), (-112.0, 124.0), (-100.0, 205.0)]
+    in1, in2, in3, in5, in6 = inner[2], inner[3], inner[4], inner[6], inner[7]
+    # Inzwischenland.
+    k1, k2, k3, k4 = (-80.0, -215.0), (-42.0, -197.0), (85.0, -200.0), (160.0, -168.0)
+    # Stadtausstellung street grid: x of north-south streets, y of east-west streets.
+    xv0, xv1, xv2, xv3 = 28.0, 115.0, 175.0, ost[0]
+    yh0, yost, yh1, yh2, yh3, yh4 = -130.0, ost[1], -45.0, 27.0, 88.0, 150.0
+    xaxis = -42.0  # the Sommerinsel's north-south axis
+    st_top, st_bottom = (-62.0, 205.0), (xaxis, 185.0)  # stair shortcut on the Sommerinsel
+
+    # Lake loops with their junctions.
+    f_ring = _loop(water["flosshafen"][2], LAKE_LOOP_OFFSET["flosshafen"])
+    k_ring = _loop(water["karlssee"][2], LAKE_LOOP_OFFSET["karlssee"])
+    fw = _ray_hit(f_ring, in1, (0.0, in1[1]))            # from the Neue Ufer
+    fn = _ray_hit(f_ring, (xaxis, yh1), (xaxis, -300.0))  # the axis arrives from the north
+    fs = _ray_hit(f_ring, k2, (xaxis, 0.0))               # from the Inzwischenland
+    fe = _ray_hit(f_ring, (xv0, yh0), (-200.0, yh0))      # the city's southern street
+    ks = _ray_hit(k_ring, (xaxis, 205.0), (xaxis, 500.0))
+    ke = _ray_hit(k_ring, (xv0, 250.0), (0.0, 340.0))
+    kw = _ray_hit(k_ring, prom(365.0), (100.0, 365.0))
+    kn = _ray_hit(k_ring, nord, (nord[0], 300.0))
+
+    def line(name, kind, coords, step_free=True, closed=False):
+        return {"name": name, "kind": kind, "step_free": step_free, "closed": closed,
+                "coords": [_r(c) for c in coords]}
+
+    return [
+        # Along the Alt-Neckar, south entrance to north entrance.
+        line("promenade", "promenade",
+             [sued, j0, p1, prom(-330.0), prom(-110.0), prom(yh1), prom(yh2), prom(124.0),
+              prom(205.0), prom(365.0), prom(nord[1]), nord]),
+        line("forscherinsel", "path", [j0, fa, fb, fc]),
+        line("neue-ufer", "path", inner),
+        line("inzwischenland", "path", [fc, k1, k2, k3, k4, (xv2, yh0)]),
+        line("inzwischenland-nord", "path", [k3, (xv1, yh0)]),
+        line("flosshafen-loop", "path", _ring_with(f_ring, [fw, fn, fs, fe]), closed=True),
+        line("flosshafen-steg", "bridge", [fs, fn]),
+        line("flosshafen-sued", "path", [k2, fs]),
+        line("flosshafen-west", "path", [prom(-110.0), in1, fw]),
+        line("karlssee-loop", "path", _ring_with(k_ring, [ks, ke, kw, kn]), closed=True),
+        line("karlssee-west", "path", [prom(365.0), kw]),
+        line("karlssee-nord", "path", [nord, kn]),
+        # Sommerinsel axis, Floßhafen -> Karlssee.
+        line("sommerinsel-achse", "path",
+             [fn, (xaxis, yh1), (xaxis, yh2), (xaxis, yh3), (xaxis, 124.0), st_bottom,
+              (xaxis, 205.0), ks]),
+        # East-west cross paths, continued as the streets of the Stadtausstellung.
+        line("querweg-45", "path",
+             [prom(yh1), in2, (xaxis, yh1), (xv0, yh1), (xv1, yh1), (xv2, yh1), (xv3, yh1)]),
+        line("querweg-27", "path",
+             [prom(yh2), in3, (xaxis, yh2), (xv0, yh2), (xv1, yh2), (xv2, yh2)]),
+        line("querweg-124", "path", [prom(124.0), in5, (xaxis, 124.0), (xv0, 124.0)]),
+        line("querweg-205", "path", [prom(205.0), in6, st_top, (xaxis, 205.0), (xv0, 205.0)]),
+        line("strasse-88", "path", [(xaxis, yh3), (xv0, yh3), (xv1, yh3), (xv2, yh3)]),
+        line("strasse-150", "path", [(xv0, yh4), (xv1, yh4)]),
+        line("strasse-130", "path", [fe, (xv0, yh0), (xv1, yh0), (xv2, yh0)]),
+        line("strasse-ost", "path", [(xv2, yost), ost]),
+        line("strasse-x28", "path",
+             [(xv0, yh0), (xv0, yh1), (xv0, yh2), (xv0, yh3), (xv0, 124.0), (xv0, yh4),
+              (xv0, 205.0), (xv0, 250.0), ke]),
+        line("strasse-x115", "path",
+             [(xv1, yh0), (xv1, yh1), (xv1, yh2), (xv1, yh3), (xv1, yh4)]),
+        line("strasse-x175", "path",
+             [(xv2, yh0), (xv2, yost), (xv2, yh1), (xv2, yh2), (xv2, yh3)]),
+        line("strasse-ost-nord", "path", [(xv3, yh1), ost]),
+        # Steps: two down to the Alt-Neckar, one shortcut on the Sommerinsel.
+        line("stufen-neckar-45", "stairs", [prom(yh1), steps(yh1)], step_free=False),
+        line("stufen-neckar-124", "stairs", [prom(124.0), steps(124.0)], step_free=False),
+        line("treppe-sommerinsel", "stairs", [st_top, st_bottom], step_free=False),
+    ]
+
+
+def split_paths(lines: list[dict], points_m: list[tuple[float, float]]) -> list[dict]:
+    """Cut the polylines into graph edges: at every junction and next to every point.
+
+    A vertex is a junction when it is an end of a line or appears in two lines (or twice in a
+    closed loop). For every exhibit/entrance the nearest step-free line gets a vertex at the
+    point's foot (unless a junction is within 6 m), so that a graph built only from line ends
+    still has a node right beside each exhibit.
+    """
+    counts: Counter = Counter()
+    junctions: set = set()
+    for ln in lines:
+        cs = ln["coords"][:-1] if ln["closed"] else ln["coords"]
+        counts.update(set(cs))
+        if not ln["closed"]:
+            junctions.update([cs[0], cs[-1]])
+    junctions.update(c for c, n in counts.items() if n >= 2)
+
+    for p in points_m:
+        cands = [ln for ln in lines if ln["step_free"] and ln["kind"] != "bridge"]
+        ln = min(cands, key=lambda ln: LineString(ln["coords"]).distance(Point(p)))
+        geom = LineString(ln["coords"])
+        foot = _r(geom.interpolate(geom.project(Point(p))).coords[0])
+        if min(math.dist(foot, j) for j in junctions) <= 6.0:
+            continue
+        cs = ln["coords"]
+        for i in range(len(cs) - 1):
+            if LineString([cs[i], cs[i + 1]]).distance(Point(foot)) < 1e-2:
+                if foot not in (cs[i], cs[i + 1]):
+                    cs.insert(i + 1, foot)
+                break
+        junctions.add(foot)
+
+    edges = []
+    for ln in lines:
+        cs = ln["coords"]
+        if ln["closed"]:
+            ring = cs[:-1]
+            k = next(i for i, c in enumerate(ring) if c in junctions)
+            cs = ring[k:] + ring[:k] + [ring[k]]
+        part = [cs[0]]
+        n = 0
+        for c in cs[1:]:
+            part.append(c)
+            if c in junctions:
+                n += 1
+                edges.append({"id": f"{ln['name']}-{n:02d}", "kind": ln["kind"],
+                              "step_free": ln["step_free"], "geom": LineString(part)})
+                part = [c]
+    return edges
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+def _feature(props: dict, geom_ll: BaseGeometry) -> dict:
+    if geom_ll.geom_type == "Polygon":  # RFC 7946: exterior rings counter-clockwise
+        geom_ll = orient(geom_ll, sign=1.0)
+    return {"type": "Feature", "properties": props, "geometry": mapping(geom_ll)}
+
+
+def _write(name: str, features: list[dict]) -> Path:
+    path = OUT_DIR / f"{name}.geojson"
+    doc = {"type": "FeatureCollection", "features": features}
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(doc, fh, ensure_ascii=False, indent=None, separators=(",", ":"))
+        fh.write("\n")
+    return path
+
+
+def build() -> None:
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    site_ll, zones = build_zones(build_site())
+    site_m = to_local(site_ll)
+    _write("site", [_feature({"id": "site", "name": "Bundesgartenschau 2019"}, site_ll)])
+    _write("zones", [_feature({"id": zid, "name": name}, geom) for zid, name, geom in zones])
+
+    water = build_water(site_m)
+    _write("water", [_feature({"id": wid, "name": name, "kind": kind}, to_lonlat(geom))
+                     for wid, (name, kind, geom) in water.items()])
+
+    feats = []
+    for b in build_buildings():
+        props = {k: v for k, v in b.items() if k != "geom"}
+        feats.append(_feature(props, to_lonlat(b["geom"])))
+    _write("buildings", feats)
+
+    points_m = [ll2m(lat, lon) for _, lat, lon in POINTS.values()]
+    edges = split_paths(build_paths(site_m, water), points_m)
+    feats = []
+    for ed in edges:
+        geom = to_lonlat(ed["geom"])
+        coords = [c for i, c in enumerate(geom.coords) if i == 0 or c != geom.coords[i - 1]]
+        feats.append(_feature({"id": ed["id"], "step_free": ed["step_free"], "kind": ed["kind"]},
+                              LineString(coords)))
+    _write("paths", feats)
+
+
+# --------------------------------------------------------------------------------------------
+# Checks (on the files as written)
+# --------------------------------------------------------------------------------------------
+
+class Checks:
+    def __init__(self) -> None:
+        self.failed: list[str] = []
+
+    def __call__(self, ok: bool, what: str, detail: str = "") -> bool:
+        print(f"[{'OK' if ok else 'FAIL'}] {what}" + (f": {detail}" if detail else ""))
+        if not ok:
+            self.failed.append(what)
+        return ok
+
+
+def _load(name: str) -> list[tuple[dict, BaseGeometry]]:
+    doc = json.loads((OUT_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
+    assert doc["type"] == "FeatureCollection"
+    return [(f["properties"], shape(f["geometry"])) for f in doc["features"]]
+
+
+def _coords_ok(geom: BaseGeometry) -> bool:
+    arr = shapely.get_coordinates(geom)
+    return bool(np.all(np.round(arr, DECIMALS) == arr))
+
+
+def _graph(lines: list[BaseGeometry]) -> nx.Graph:
+    g = nx.Graph()
+    for ln in lines:
+        g.add_edge(tuple(ln.coords[0]), tuple(ln.coords[-1]))
+    return g
+
+
+def check() -> bool:
+    ok = Checks()
+    layers = {n: _load(n) for n in ("site", "zones", "water", "paths", "buildings")}
+    required = {"site": {"id", "name"}, "zones": {"id", "name"}, "water": {"id", "name", "kind"},
+                "paths": {"id", "step_free", "kind"}, "buildings": {"id", "name", "height_m"}}
+    types = {"site": {"Polygon"}, "zones": {"Polygon", "MultiPolygon"}, "water": {"Polygon"},
+             "paths": {"LineString"}, "buildings": {"Polygon"}}
+
+    # 1. Validity, types, properties, ids, precision.
+    for name, feats in layers.items():
+        bad = [p.get("id") for p, g in feats
+               if g.is_empty or not g.is_valid or g.geom_type not in types[name]
+               or not required[name] <= set(p) or not _coords_ok(g)]
+        ids = [p.get("id") for p, _ in feats]
+        ok(not bad and len(ids) == len(set(ids)) and all(isinstance(i, str) for i in ids),
+           f"{name}: {len(feats)} valid features, unique ids, 6-decimal lon/lat",
+           f"bad: {bad}" if bad else "")
+
+    site_m = to_local(layers["site"][0][1])
+    osm_m = to_local(build_site())
+    moved = site_m.hausdorff_distance(osm_m)
+    ok(len(layers["site"]) == 1 and moved < 0.2, "site: one outline, the OSM-derived one",
+       f"area {site_m.area / 10_000:.1f} ha, {len(site_m.exterior.coords) - 1} vertices, "
+       f"at most {moved:.2f} m from the 7-point outline")
+
+    # 2. Zones partition the site.
+    zones_m = {p["id"]: to_local(g) for p, g in layers["zones"]}
+    ok(set(zones_m) == set(ZONES), "zones: the five zone ids", ", ".join(zones_m))
+    union = shapely.union_all(list(zones_m.values()))
+    gap = site_m.symmetric_difference(union).area
+    overlap = sum(a.intersection(b).area for a, b in itertools.combinations(zones_m.values(), 2))
+    site_ll = layers["site"][0][1]
+    covered = all(site_ll.covers(g) for _, g in layers["zones"])
+    ok(gap < 0.01 and overlap < 0.01 and covered, "zones partition the site",
+       f"uncovered/outside {gap:.4f} m², overlaps {overlap:.4f} m², site covers every zone")
+
+    # 3. Points: inside the site and in their zone.
+    pts = {label: Point(ll2m(lat, lon)) for label, (_, lat, lon) in POINTS.items()}
+    wrong = [label for label, (zone, _, _) in POINTS.items()
+             if not zones_m[zone].buffer(0.01).contains(pts[label])]
+    ok(not wrong, "every point lies in its zone (and so in the site)", ", ".join(wrong))
+
+    # 4. Water.
+    water = {p["id"]: (p, to_local(g)) for p, g in layers["water"]}
+    kinds = {p["kind"] for p, _ in water.values()}
+    ok(kinds <= WATER_KINDS, "water kinds", ", ".join(sorted(kinds)))
+    lakes = {wid: g for wid, (p, g) in water.items() if p["kind"] == "lake"}
+    rivers = {wid: g for wid, (p, g) in water.items() if p["kind"] != "lake"}
+    ok(all(site_m.contains(g) for g in lakes.values()), "lakes lie inside the site")
+    ok(zones_m["sommerinsel"].contains(lakes["flosshafen"]),
+       "Floßhafen lies inside the Sommerinsel zone")
+    dist_r = {wid: g.distance(site_m) for wid, g in rivers.items()}
+    ok(all(5.0 <= d <= 25.0 for d in dist_r.values()), "river and canal run outside the site",
+       ", ".join(f"{k} {v:.1f} m away" for k, v in dist_r.items()))
+    in_lake = [lb for lb, p in pts.items() if any(g.contains(p) for g in lakes.values())]
+    ok(not in_lake, "no point lies in a lake", ", ".join(in_lake))
+    for wid, label in (("flosshafen", "flosshafen"),
+                       ("karlssee", "karlssee-wassershow")):
+        d = lakes[wid].exterior.distance(pts[label])
+        ok(d <= 15.0, f"the {wid} exhibit point is on the shore", f"{d:.1f} m from the water")
+
+    # 5. Buildings.
+    bld = [(p, to_local(g)) for p, g in layers["buildings"]]
+    ex = [p.get("exhibit") for p, _ in bld if p.get("exhibit") is not None]
+    ok(set(ex) == ALLOWED_EXHIBITS and len(ex) == len(set(ex)),
+       "buildings: exhibit values are skaio, holzpavillon, faserpavillon", ", ".join(ex))
+    heights = [p["height_m"] for p, _ in bld]
+    ok(all(isinstance(h, int | float) and h > 0 for h in heights), "buildings: heights positive",
+       f"{min(heights)}–{max(heights)} m")
+    stadt = [g for p, g in bld if p["id"].startswith("stadtausstellung-") or p["id"] == "skaio"]
+    ok(all(zones_m["stadt-im-werden"].contains(g) for g in stadt),
+       "Stadtausstellung buildings lie in the stadt-im-werden zone", f"{len(stadt)} buildings")
+    ok(all(site_m.contains(g) for _, g in bld), "buildings lie inside the site")
+    under = [lb for lb, p in pts.items() if any(g.intersects(p) for _, g in bld)]
+    ok(not under, "no point lies in a building", ", ".join(under))
+    for bid, label, near in (("skaio", "skaio", 8.0),
+                             ("holzpavillon", "holzpavillon", 5.0),
+                             ("faserpavillon", "faserpavillon", 5.0)):
+        g = next(g for p, g in bld if p["id"] == bid)
+        d = g.distance(pts[label])
+        ok(0.5 <= d <= near, f"{bid}: its point lies just outside the footprint", f"{d:.1f} m")
+    pair_overlap = [(a[0]["id"], b[0]["id"]) for a, b in itertools.combinations(bld, 2)
+                    if a[1].intersects(b[1])]
+    ok(not pair_overlap, "buildings do not overlap each other", str(pair_overlap))
+    wet = [p["id"] for p, g in bld if any(g.intersects(w) for _, w in water.values())]
+    ok(not wet, "buildings stay out of the water", ", ".join(wet))
+
+    # 6. Paths.
+    paths = [(p, g) for p, g in layers["paths"]]
+    paths_m = [(p, to_local(g)) for p, g in paths]
+    kinds = Counter(p["kind"] for p, _ in paths)
+    ok(set(kinds) <= PATH_KINDS, "path kinds", repr(dict(kinds)))
+    ok(40 <= len(paths) <= 120, "40–120 path segments", str(len(paths)))
+    stairs = [p for p, _ in paths if p["kind"] == "stairs"]
+    ok(2 <= len(stairs) <= 4 and all(p["step_free"] is False for p in stairs)
+       and all(p["step_free"] is True for p, _ in paths if p["kind"] != "stairs"),
+       "2–4 stairs (step_free false); every other segment step_free",
+       ", ".join(p["id"] for p in stairs))
+    short = [p["id"] for p, g in paths_m if g.length < 2.0]
+    ok(not short, "no sliver segments (< 2 m)", ", ".join(short))
+
+    # Lines meet only at shared end points (no crossing or T without a common vertex).
+    lines_ll = [g for _, g in paths]
+    tree = shapely.STRtree(lines_ll)
+    bad_meet = []
+    for i, gi in enumerate(lines_ll):
+        for j in tree.query(gi, predicate="intersects"):
+            if j <= i:
+                continue
+            gj = lines_ll[j]
+            ends = {gi.coords[0], gi.coords[-1]} & {gj.coords[0], gj.coords[-1]}
+            inter = gi.intersection(gj)
+            got = {c for g in getattr(inter, "geoms", [inter]) for c in g.coords}
+            if inter.geom_type not in ("Point", "MultiPoint") or not got <= ends:
+                bad_meet.append((paths[i][0]["id"], paths[j][0]["id"]))
+    ok(not bad_meet, "paths meet only at shared end vertices", str(bad_meet[:5]))
+
+    g_all = _graph(lines_ll)
+    ok(nx.number_connected_components(g_all) == 1, "network connected (graph of line ends)",
+       f"{g_all.number_of_nodes()} nodes, {g_all.number_of_edges()} edges")
+    noded = shapely.node(MultiLineString(lines_ll))
+    g_noded = _graph(list(noded.geoms))
+    ok(nx.number_connected_components(g_noded) == 1,
+       "network connected after shapely.node", f"{len(noded.geoms)} noded pieces")
+    sf_lines = [g for p, g in paths if p["step_free"]]
+    g_sf = _graph(sf_lines)
+    ok(nx.number_connected_components(g_sf) == 1, "step-free subnetwork connected",
+       f"{g_sf.number_of_nodes()} nodes")
+
+    all_m = shapely.union_all([g for _, g in paths_m])
+    sf_m = shapely.union_all([g for p, g in paths_m if p["step_free"]])
+    far = {lb: p.distance(sf_m) for lb, p in pts.items()}
+    worst = max(far, key=far.get)
+    ok(all(p.distance(all_m) <= MAX_POINT_TO_PATH_M for p in pts.values())
+       and far[worst] <= MAX_POINT_TO_PATH_M,
+       "every point within 25 m of a path and of a step-free path",
+       f"farthest {far[worst]:.1f} m ({worst}); median "
+       f"{sorted(far.values())[len(far) // 2]:.1f} m")
+    ends = {c for _, g in paths_m for c in (g.coords[0], g.coords[-1])}
+    ent_far = {lb: min(pts[lb].distance(Point(c)) for c in ends)
+               for lb in ("eingang-sued", "eingang-nord", "eingang-ost")}
+    ok(all(d < 0.5 for d in ent_far.values()), "each entrance is a node of the network",
+       ", ".join(f"{k} {v:.2f} m" for k, v in ent_far.items()))
+
+    outside = [p["id"] for p, g in paths_m
+               if p["kind"] != "bridge" and not site_m.buffer(SITE_TOLERANCE_M).contains(g)]
+    ok(not outside, "paths stay inside the site (+5 m) except bridges", ", ".join(outside))
+    wet = [p["id"] for p, g in paths_m
+           if any(g.intersects(w) for w in lakes.values()) and p["kind"] != "bridge"]
+    wet += [p["id"] for p, g in paths_m if any(g.intersects(w) for w in rivers.values())]
+    ok(not wet, "paths do not cross water except on bridges", ", ".join(wet))
+    bridges_wet = [p["id"] for p, g in paths_m
+                   if p["kind"] == "bridge" and any(g.intersects(w) for w in lakes.values())]
+    print(f"       bridges over water: {', '.join(bridges_wet) or 'none'}")
+
+    path_buf = all_m.buffer(BUILDING_PATH_BUFFER_M)
+    hit = [p["id"] for p, g in bld if g.intersects(path_buf)]
+    clear = {p["id"]: g.distance(all_m) for p, g in bld}
+    low = min(clear, key=clear.get)
+    stadt_clear = min(v for k, v in clear.items() if k.startswith("stadtausstellung") or
+                      k == "skaio")
+    ok(not hit, "no building touches a 4 m buffer around the paths",
+       f"closest {low} {clear[low]:.1f} m; Stadtausstellung min {stadt_clear:.1f} m")
+
+    # 7. Size.
+    sizes = {p.name: p.stat().st_size for p in OUT_DIR.glob("*.geojson")}
+    total = sum(sizes.values())
+    ok(total < 200_000, "GeoJSON files total < 200 KB",
+       ", ".join(f"{k} {v / 1000:.1f} KB" for k, v in sorted(sizes.items()))
+       + f"; total {total / 1000:.1f} KB")
+
+    if ok.failed:
+        print(f"\n{len(ok.failed)} check(s) FAILED")
+        return False
+    print("\nall checks passed")
+    return True
+
+
+def main() -> int:
+    build()
+    print(f"wrote {OUT_DIR.relative_to(ROOT)}/*.geojson\n")
+    return 0 if check() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
