@@ -5,9 +5,10 @@ import streamlit as st
 from dashboard import ui
 from dashboard.i18n import t
 
-st.set_page_config(page_title="Lernreise", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Lernreise", page_icon=":material/map:", layout="wide")
 lang = ui.language_switcher()
-page = st.navigation(
-    [st.Page("pages/map.py", title=t("page.map", lang), icon="🗺️", url_path="map", default=True)]
-)
-page.run()
+pages = [
+    # The default page is served at "/"; the others at their url_path.
+    st.Page("pages/map.py", title=t("page.map", lang), icon=":material/map:", default=True),
+]
+st.navigation(pages).run()

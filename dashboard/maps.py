@@ -19,6 +19,7 @@ from typing import ClassVar
 import folium
 import pydeck as pdk
 from branca.element import MacroElement, Template
+from shapely.ops import polylabel
 
 from dashboard.catalog import Catalog, Exhibit
 from dashboard.i18n import t
@@ -103,6 +104,8 @@ def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE) -> folium.Map:
         min_lon=min_lon - pad,
         max_lon=max_lon + pad,
         prefer_canvas=False,
+        zoom_snap=0.25,  # fit the narrow site snugly instead of a whole zoom level out
+        zoom_delta=0.5,
     )
     if basemap == OSM:
         folium.TileLayer(
@@ -178,7 +181,7 @@ def _add_zone_labels(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
     for zone_id, shape in catalog.site.zone_shapes.items():
         if zone_id not in catalog.zones:
             continue
-        point = shape.representative_point()
+        point = polylabel(shape, tolerance=1e-6)  # the roomiest spot, also in thin zones
         label = escape_js_html(catalog.text(catalog.zones[zone_id].name, lang))
         folium.Marker(
             [point.y, point.x],
@@ -189,15 +192,15 @@ def _add_zone_labels(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
             interactive=False,
         ).add_to(fmap)
     css = (
-        "<style>.lr-zone-label{font:600 11px/1.2 system-ui,sans-serif;color:#4d5e38;"
+        "<style>.lr-zone-label{font:600 10px/1.2 system-ui,sans-serif;color:#4d5e38;opacity:.8;"
         "text-align:center;text-transform:uppercase;letter-spacing:.06em;"
         "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;}"
         ".lr-marker{display:flex;align-items:center;justify-content:center;border-radius:50%;"
         "border:2px solid #fff;box-shadow:0 1px 4px rgba(0,0,0,.45);font-size:15px;"
         "line-height:1;box-sizing:border-box;cursor:pointer;}"
         ".lr-marker.lr-selected{border:3px solid " + SELECTED_RING + ";transform:scale(1.25);}"
-        ".lr-legend{background:rgba(255,255,255,.92);padding:6px 9px;border-radius:6px;"
-        "font:13px/1.5 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
+        ".lr-legend{background:rgba(255,255,255,.92);padding:5px 8px;border-radius:6px;"
+        "font:12px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
         ".lr-legend b{display:block;margin-bottom:2px}"
         ".lr-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;"
         "margin-right:6px;vertical-align:-1px;border:1px solid #fff}</style>"
@@ -252,7 +255,7 @@ class _Legend(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var legend = L.control({position: 'bottomleft'});
+            var legend = L.control({position: 'bottomright'});
             legend.onAdd = function() {
                 var div = L.DomUtil.create('div', 'lr-legend');
                 div.innerHTML = {{ this.content|tojson }};

@@ -59,7 +59,7 @@ def load_catalog(lang: str) -> cat.Catalog:
         with st.spinner("…"):
             return _load_catalog(str(data_dir), _fingerprint(data_dir))
     except DataError as exc:
-        st.error(t("data_error.title", lang), icon="⚠️")
+        st.error(t("data_error.title", lang), icon=":material/error:")
         st.markdown(md_escape(t("data_error.intro", lang, folder=str(data_dir),
                                  count=len(exc.problems))))
         st.code("\n".join(str(p) for p in exc.problems), language=None, wrap_lines=True)
@@ -213,7 +213,7 @@ def init_selection(catalog: cat.Catalog) -> None:
 def warn_unknown_exhibit(lang: str) -> None:
     bad = st.session_state.get(_BAD_EXHIBIT)
     if bad is not None and st.session_state.get(PICK_KEY) is None:
-        st.warning(t("unknown_exhibit", lang, id=str(bad)[:80]), icon="🔎")
+        st.warning(t("unknown_exhibit", lang, id=str(bad)[:80]), icon=":material/search_off:")
 
 
 def apply_map_click(catalog: cat.Catalog, result: dict | None) -> None:

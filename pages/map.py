@@ -11,16 +11,16 @@ lang = ui.current_language()
 catalog = ui.load_catalog(lang)
 ui.init_selection(catalog)
 
-st.title(catalog.text(catalog.exhibition.name, lang), anchor=False)
+st.header(catalog.text(catalog.exhibition.name, lang), anchor=False)
 flt = ui.filter_widgets(catalog, lang)
 shown = filter_exhibits(catalog, flt)
 st.markdown(f"**{t('count', lang, shown=len(shown), total=len(catalog.exhibits))}**")
 if not shown:
-    st.info(t("empty", lang), icon="🔍")
+    st.info(t("empty", lang), icon=":material/filter_alt_off:")
     st.button(t("filter.reset", lang), on_click=ui.reset_filters, key="empty_reset")
 ui.warn_unknown_exhibit(lang)
 
-map_col, detail_col = st.columns([3, 2], gap="medium")
+map_col, detail_col = st.columns([5, 3], gap="medium")
 with map_col:
     default_basemap = settings.get("LERNREISE_BASEMAP")
     basemap = st.radio(
@@ -36,7 +36,7 @@ with map_col:
         key=f"exhibit-map-{basemap}-{lang}",
         feature_group_to_add=maps.exhibit_layer(catalog, shown, lang, pick),
         returned_objects=["last_object_clicked"],
-        height=540,
+        height=600,
         use_container_width=True,
     )
     ui.apply_map_click(catalog, result)
@@ -44,7 +44,7 @@ with map_col:
 with detail_col:
     options = ui.pick_options(shown)
     st.selectbox(
-        t("pick", lang), options, key=ui.PICK_KEY,
+        t("pick", lang), options, key=ui.PICK_KEY, placeholder=t("pick.none", lang),
         format_func=lambda i: t("pick.none", lang) if i is None
         else catalog.text(catalog.exhibits[i].name, lang),
     )
@@ -53,7 +53,7 @@ with detail_col:
         ui.show_exhibit_card(ui.exhibit_card(catalog, catalog.exhibit(pick), lang,
                                              catalog.default_city), lang)
     else:
-        st.info(t("pick.hint", lang), icon="👆")
+        st.info(t("pick.hint", lang), icon=":material/touch_app:")
 
 st.subheader(t("overview.title", lang), anchor=False)
 st.caption(t("overview.caption", lang))

@@ -18,7 +18,7 @@ def start(monkeypatch, data_dir=MINI, **query: str) -> AppTest:
 
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [h.value for h in at.subheader]
-    parts += [t.value for t in at.title] + [c.value for c in at.caption]
+    parts += [h.value for h in at.header] + [c.value for c in at.caption]
     return "\n".join(parts)
 
 
@@ -27,7 +27,7 @@ def test_map_page_on_the_bundled_data(monkeypatch):
     assert not at.exception
     total = len(cat.load(DEFAULT_DATA).exhibits)
     assert f"{total} von {total} Exponaten" in texts(at)
-    assert at.title[0].value.startswith("Bundesgartenschau")
+    assert at.header[0].value.startswith("Bundesgartenschau")
     assert at.selectbox(key="exhibit_pick").value is None
     assert at.info[0].value.startswith("Ein Exponat auf der Karte antippen")
 
