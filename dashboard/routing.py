@@ -1,0 +1,631 @@
+"""Walking routes: the footpath graph, shortest paths, visiting order and the timed schedule.
+
+- The graph is built from data/geo/paths.geojson in metres; every exhibit and entrance is
+  attached to its nearest path. Without a path network, straight lines times a detour factor
+  stand in, and the plan says that its distances are estimates.
+- Shortest paths: one Dijkstra per stop of the tour, never all pairs over the whole graph.
+- Visiting order: OR-Tools routing with a time limit. It handles a fixed start and end, time per
+  stop, opening hours and show times as time windows, and a time budget in one model: stops are
+  optional with a penalty that grows with their importance, so when they do not all fit the
+  least important ones are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import networkx as nx
+import shapely
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from shapely.geometry import LineString, Point
+from shapely.ops import substring
+
+from dashboard import geo
+from dashboard.catalog import Catalog, Localized, OpeningHours
+
+DEFAULT_SPEED_KMH = 4.0
+GROUP_SPEED_KMH = 3.0
+DETOUR_FACTOR = 1.3  # straight line -> walking distance, when the data has no paths
+DAY_S = 24 * 3600
+
+
+class TourError(ValueError):
+    """A tour that cannot be planned as asked; the message says why."""
+
+
+class UnknownPlaceError(TourError):
+    def __init__(self, ids: Sequence[str]):
+        self.ids = tuple(ids)
+        super().__init__("unknown exhibit or entrance id(s): " + ", ".join(map(repr, ids)))
+
+
+class UnreachableError(TourError):
+    def __init__(self, ids: Sequence[str], step_free: bool):
+        self.ids = tuple(ids)
+        how = "step-free from the start" if step_free else "on foot from the start"
+        super().__init__(f"cannot be reached {how}: " + ", ".join(map(repr, ids)))
+
+
+class ImpossibleBudgetError(TourError):
+    pass
+
+
+# --------------------------------------------------------------------------- places
+
+
+@dataclass(frozen=True)
+class Place:
+    """Somewhere a tour can start, stop or end: an exhibit or an entrance."""
+
+    id: str
+    kind: Literal["exhibit", "entrance"]
+    name: Localized
+    lat: float
+    lon: float
+    visit_minutes: int
+    step_free: bool
+    priority: int
+    opening_hours: OpeningHours | None = None
+    show_times: tuple[dt.time, ...] = ()
+
+
+def places(catalog: Catalog) -> dict[str, Place]:
+    out: dict[str, Place] = {}
+    for e in catalog.entrances.values():
+        out[e.id] = Place(e.id, "entrance", e.name, e.location.lat, e.location.lon, 0,
+                          e.step_free, 5)
+    for x in catalog.exhibits.values():
+        hours = x.opening_hours or catalog.exhibition.opening_hours
+        out[x.id] = Place(x.id, "exhibit", x.name, x.location.lat, x.location.lon,
+                          x.visit_minutes, x.step_free, x.priority, hours, tuple(x.show_times))
+    return out
+
+
+# --------------------------------------------------------------------------- graph
+
+Node = Any  # (x, y) rounded metres for path vertices, ("place", id) for attached places
+
+
+def _node(xy: Sequence[float]) -> tuple[float, float]:
+    return (round(xy[0], 2), round(xy[1], 2))
+
+
+@dataclass
+class WalkingNetwork:
+    """The footpath graph in metres with every place attached. Build once per catalogue."""
+
+    crs: str
+    graph: nx.Graph
+    places: dict[str, Place]
+    has_paths: bool
+    _to_wgs84: Any = field(repr=False, default=None)
+
+    @classmethod
+    def build(cls, catalog: Catalog) -> WalkingNetwork:
+        site = catalog.site
+        graph = nx.Graph()
+        all_places = places(catalog)
+        paths = site.layer("paths")
+        net = cls(site.crs, graph, all_places, not paths.empty)
+        if paths.empty:
+            return net
+        step_free = list(paths["step_free"])
+        for source, seg in geo.noded_segments(list(paths.geometry)):
+            seg_m = geo.to_metres(seg, site.crs)
+            a, b = _node(seg_m.coords[0]), _node(seg_m.coords[-1])
+            if a == b:
+                continue
+            if graph.has_edge(a, b) and graph[a][b]["length"] <= seg_m.length:
+                continue  # parallel pieces: the shorter one is the one anyone walks
+            graph.add_edge(a, b, length=seg_m.length, step_free=bool(step_free[source]),
+                           start=a, coords=tuple(seg_m.coords))
+        net._attach_places()
+        return net
+
+    def _attach_places(self) -> None:
+        """Connect each place to the nearest point of the nearest path edge.
+
+        The place gets edges to both ends of that edge (connector + the part of the edge), and
+        direct edges to other places on the same edge, so distances stay exact without
+        rebuilding the edge.
+        """
+        edges = list(self.graph.edges(data=True))
+        lines = [LineString(d["coords"]) for _, _, d in edges]
+        tree = shapely.STRtree(lines)
+        on_edge: dict[int, list[tuple[str, float, float, tuple]]] = {}
+        for place in self.places.values():
+            p = geo.to_metres(Point(place.lon, place.lat), self.crs)
+            idx = int(tree.nearest(p))
+            u, v, data = edges[idx]
+            line = lines[idx]
+            along = line.project(p)
+            foot = line.interpolate(along)
+            connector = p.distance(foot)
+            pnode = ("place", place.id)
+            start, end = data["start"], (v if data["start"] == u else u)
+            head = substring(line, along, 0) if along > 0 else None
+            tail = substring(line, along, line.length) if along < line.length else None
+            base = ((p.x, p.y), (foot.x, foot.y))
+            sf = data["step_free"]
+            for other, part, length in ((start, head, along), (end, tail, line.length - along)):
+                coords = base + (tuple(part.coords)[1:] if part is not None else ())
+                self._add_edge(pnode, other, connector + length, sf, coords)
+            for oid, oalong, oconn, ocoords in on_edge.get(idx, []):
+                lo, hi = sorted((along, oalong))
+                mid = substring(line, lo, hi) if hi > lo else None
+                mid_coords = tuple(mid.coords) if mid is not None else ()
+                if along > oalong:
+                    mid_coords = mid_coords[::-1]
+                coords = base + mid_coords + ocoords[::-1]
+                self._add_edge(pnode, ("place", oid), connector + (hi - lo) + oconn, sf, coords)
+            on_edge.setdefault(idx, []).append((place.id, along, connector, base))
+
+    def _add_edge(self, a: Node, b: Node, length: float, step_free: bool, coords) -> None:
+        if self.graph.has_edge(a, b) and self.graph[a][b]["length"] <= length:
+            return
+        self.graph.add_edge(a, b, length=length, step_free=step_free, start=a,
+                            coords=tuple(coords))
+
+    def profile(self, step_free: bool) -> nx.Graph:
+        if not step_free:
+            return self.graph
+        return nx.subgraph_view(self.graph, filter_edge=lambda u, v: self.graph[u][v]["step_free"])
+
+    def to_latlon(self, coords: Iterable[Sequence[float]]) -> list[tuple[float, float]]:
+        if self._to_wgs84 is None:
+            from pyproj import Transformer
+
+            self._to_wgs84 = Transformer.from_crs(self.crs, geo.WGS84, always_xy=True)
+        xs, ys = zip(*coords, strict=True)
+        lons, lats = self._to_wgs84.transform(xs, ys)
+        return [(round(la, 7), round(lo, 7)) for la, lo in zip(lats, lons, strict=True)]
+
+    def straight_m(self, a: Place, b: Place) -> float:
+        pa = geo.to_metres(Point(a.lon, a.lat), self.crs)
+        pb = geo.to_metres(Point(b.lon, b.lat), self.crs)
+        return pa.distance(pb)
+
+
+@dataclass(frozen=True)
+class Legs:
+    """Distances (m) and walked geometry between the stops of one tour."""
+
+    ids: list[str]
+    distance: list[list[float]]  # math.inf where unreachable
+    _paths: dict[tuple[int, int], list[Node]]
+    network: WalkingNetwork
+    step_free: bool
+
+    def coords(self, i: int, j: int) -> list[tuple[float, float]]:
+        """(lat, lon) along the walk from stop i to stop j."""
+        a, b = self.network.places[self.ids[i]], self.network.places[self.ids[j]]
+        nodes = self._paths.get((i, j))
+        if not nodes:
+            return [(a.lat, a.lon), (b.lat, b.lon)]
+        graph = self.network.graph
+        xy: list[Sequence[float]] = []
+        for u, v in itertools.pairwise(nodes):
+            data = graph[u][v]
+            part = data["coords"] if data["start"] == u else data["coords"][::-1]
+            xy.extend(part if not xy else part[1:])
+        return self.network.to_latlon(xy)
+
+
+def shortest_legs(network: WalkingNetwork, ids: Sequence[str], step_free: bool) -> Legs:
+    """Distances between every pair of the tour's places: one Dijkstra per place."""
+    ids = list(ids)
+    n = len(ids)
+    distance = [[0.0 if i == j else math.inf for j in range(n)] for i in range(n)]
+    paths: dict[tuple[int, int], list[Node]] = {}
+    if not network.has_paths:
+        for i, j in itertools.permutations(range(n), 2):
+            a, b = network.places[ids[i]], network.places[ids[j]]
+            distance[i][j] = network.straight_m(a, b) * DETOUR_FACTOR
+        return Legs(ids, distance, paths, network, step_free)
+    graph = network.profile(step_free)
+    index = {("place", pid): k for k, pid in enumerate(ids)}
+    for i, pid in enumerate(ids):
+        source = ("place", pid)
+        if source not in graph:
+            continue
+        lengths, routes = nx.single_source_dijkstra(graph, source, weight="length")
+        for target, j in index.items():
+            if j != i and target in lengths:
+                distance[i][j] = lengths[target]
+                paths[(i, j)] = routes[target]
+    return Legs(ids, distance, paths, network, step_free)
+
+
+# --------------------------------------------------------------------------- ordering
+
+
+def _time_limit(n: int) -> float:
+    """Seconds of guided local search: enough to be optimal on small tours (tested against
+    brute force) and within the benchmark targets on large ones (make bench)."""
+    if n <= 10:
+        return 0.2
+    if n <= 32:
+        return 0.4
+    return 1.5
+
+
+def drop_penalties(importance: Sequence[int], big: int) -> list[int]:
+    """Penalty per optional stop such that dropping one stop of a higher importance level
+    costs more than dropping every stop of all lower levels (lexicographic), when the numbers
+    fit in 64 bits; otherwise levels are merged into five tiers first."""
+    n = len(importance)
+    levels = sorted(set(importance))
+    if len(levels) > 5 and (n + 1) ** len(levels) * big >= 2**62:
+        lo, hi = levels[0], levels[-1]
+        importance = [1 + (4 * (v - lo)) // max(1, hi - lo) for v in importance]
+        levels = sorted(set(importance))
+    rank = {v: k for k, v in enumerate(levels)}
+    return [big * (n + 1) ** rank[v] for v in importance]
+
+
+@dataclass(frozen=True)
+class OrderProblem:
+    """Node 0..n-1; start and end are node indices (equal for a round trip)."""
+
+    walk_s: list[list[int]]
+    service_s: list[int]
+    start: int
+    end: int
+    windows: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    budget_s: int | None = None
+    penalties: dict[int, int] | None = None  # optional nodes -> penalty for dropping
+
+
+def solve_order(problem: OrderProblem, time_limit_s: float | None = None
+                ) -> tuple[list[int], list[int]]:
+    """The visiting order (start ... end, as node indices) and the dropped nodes."""
+    n = len(problem.walk_s)
+    if not problem.penalties and (n <= 2 or (n == 3 and problem.start != problem.end)):
+        order = [problem.start, *[k for k in range(n) if k not in (problem.start, problem.end)],
+                 problem.end]
+        return order, []
+    if problem.start == problem.end:
+        manager = pywrapcp.RoutingIndexManager(n, 1, problem.start)
+    else:
+        manager = pywrapcp.RoutingIndexManager(n, 1, [problem.start], [problem.end])
+    routing = pywrapcp.RoutingModel(manager)
+
+    def walk(i: int, j: int) -> int:
+        return problem.walk_s[manager.IndexToNode(i)][manager.IndexToNode(j)]
+
+    def transit(i: int, j: int) -> int:
+        a = manager.IndexToNode(i)
+        return problem.walk_s[a][manager.IndexToNode(j)] + problem.service_s[a]
+
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(walk))
+    timed = problem.budget_s is not None or bool(problem.windows)
+    if timed:
+        horizon = problem.budget_s if problem.budget_s is not None else 2 * DAY_S
+        routing.AddDimension(routing.RegisterTransitCallback(transit),
+                             2 * DAY_S if problem.windows else 0, horizon, True, "time")
+        time = routing.GetDimensionOrDie("time")
+        for node, windows in problem.windows.items():
+            cumul = time.CumulVar(manager.NodeToIndex(node))
+            lo, hi = min(w[0] for w in windows), max(w[1] for w in windows)
+            cumul.SetRange(max(0, lo), max(0, hi))
+            for (_, a_hi), (b_lo, _) in itertools.pairwise(sorted(windows)):
+                if b_lo - a_hi > 1:
+                    cumul.RemoveInterval(a_hi + 1, b_lo - 1)
+        if problem.budget_s is not None and problem.end != problem.start:
+            # The end's own visit counts too (transit adds it only when leaving a node).
+            end_cumul = time.CumulVar(routing.End(0))
+            end_cumul.SetMax(max(0, problem.budget_s - problem.service_s[problem.end]))
+    for node, penalty in (problem.penalties or {}).items():
+        routing.AddDisjunction([manager.NodeToIndex(node)], penalty)
+
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+    params.time_limit.FromMilliseconds(int(1000 * (time_limit_s or _time_limit(n))))
+    solution = routing.SolveWithParameters(params)
+    if solution is None:
+        raise ImpossibleBudgetError("no visiting order satisfies the time limits")
+    order, index = [], routing.Start(0)
+    while not routing.IsEnd(index):
+        order.append(manager.IndexToNode(index))
+        index = solution.Value(routing.NextVar(index))
+    order.append(manager.IndexToNode(index))
+    visited = set(order)
+    dropped = [k for k in range(n) if k not in visited]
+    return order, dropped
+
+
+def tour_length(walk: Sequence[Sequence[float]], order: Sequence[int]) -> float:
+    return sum(walk[a][b] for a, b in itertools.pairwise(order))
+
+
+# --------------------------------------------------------------------------- requests & plans
+
+
+@dataclass(frozen=True)
+class TourRequest:
+    """What the guide asked for. Stop order is the guide's order (and ranking)."""
+
+    stops: tuple[str, ...]
+    start: str | None = None  # entrance or exhibit id; None: the first entrance
+    end: str | None = None  # None: back to the start (round trip)
+    optimize: bool = True
+    step_free: bool = False
+    budget_minutes: int | None = None
+    start_time: dt.time = dt.time(10, 0)
+    date: dt.date | None = None
+    speed_kmh: float = DEFAULT_SPEED_KMH
+    rank_by: Literal["priority", "order"] = "priority"
+    title: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["stops"] = list(self.stops)
+        d["start_time"] = self.start_time.strftime("%H:%M")
+        d["date"] = self.date.isoformat() if self.date else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TourRequest:
+        data = dict(d)
+        data["stops"] = tuple(str(s) for s in data.get("stops", ()))
+        if isinstance(data.get("start_time"), str):
+            data["start_time"] = dt.time.fromisoformat(data["start_time"])
+        if isinstance(data.get("date"), str):
+            data["date"] = dt.date.fromisoformat(data["date"])
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Leg:
+    from_id: str
+    to_id: str
+    distance_m: float
+    walk_minutes: float
+    coords: tuple[tuple[float, float], ...]  # (lat, lon) along the paths
+
+
+@dataclass(frozen=True)
+class Visit:
+    place: Place
+    number: int  # 0 = start, 1..k = stops, k+1 = end
+    arrival: dt.datetime
+    begin: dt.datetime  # after waiting for opening or a show
+    departure: dt.datetime
+    leg: Leg | None  # the walk that led here
+
+    @property
+    def wait_minutes(self) -> float:
+        return (self.begin - self.arrival).total_seconds() / 60
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the guide should know; code is translated by the UI (i18n 'notice.<code>')."""
+
+    code: str
+    place_id: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class TourPlan:
+    request: TourRequest
+    visits: tuple[Visit, ...]
+    dropped: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    unreachable: tuple[str, ...] = ()
+    estimated: bool = False
+    notices: tuple[Notice, ...] = ()
+
+    @property
+    def stops(self) -> tuple[Visit, ...]:
+        return self.visits[1:-1]
+
+    @property
+    def legs(self) -> list[Leg]:
+        return [v.leg for v in self.visits if v.leg is not None]
+
+    @property
+    def distance_m(self) -> float:
+        return sum(leg.distance_m for leg in self.legs)
+
+    @property
+    def walking_minutes(self) -> float:
+        return sum(leg.walk_minutes for leg in self.legs)
+
+    @property
+    def total_minutes(self) -> float:
+        return (self.visits[-1].departure - self.visits[0].arrival).total_seconds() / 60
+
+    @property
+    def stop_ids(self) -> list[str]:
+        return [v.place.id for v in self.stops]
+
+    def route_coords(self) -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
+        for leg in self.legs:
+            out.extend(leg.coords if not out else leg.coords[1:])
+        return out
+
+
+def _clock(day: dt.date, moment: dt.time, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, moment, tzinfo=tz)
+
+
+def _windows(place: Place, day: dt.date, tz: ZoneInfo, t0: dt.datetime
+             ) -> list[tuple[int, int]] | None:
+    """When the visit may begin, in seconds after the tour starts; None: any time."""
+    def rel(t: dt.time) -> int:
+        return int((_clock(day, t, tz) - t0).total_seconds())
+
+    if place.show_times:
+        # A show that is already over cannot be planned for; the schedule will say so.
+        return [(rel(s), rel(s)) for s in sorted(place.show_times) if rel(s) >= 0] or None
+    if place.opening_hours:
+        return [(rel(place.opening_hours.open), rel(place.opening_hours.close))]
+    return None
+
+
+def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | None = None,
+              strict: bool = False, time_limit_s: float | None = None) -> TourPlan:
+    """Plan a tour: order (optimised or as given), walking legs and the timed schedule.
+
+    strict=False (pages, saved tours): unknown ids and unreachable stops are left out and
+    listed; strict=True (command line): they raise TourError.
+    """
+    network = network or WalkingNetwork.build(catalog)
+    all_places = network.places
+    tz = ZoneInfo(catalog.exhibition.timezone)
+    day = request.date or dt.datetime.now(tz).date()
+    entrances = [p for p in all_places.values() if p.kind == "entrance"]
+    start_id = request.start or (entrances[0].id if entrances else
+                                 (request.stops[0] if request.stops else None))
+    end_id = request.end or start_id
+    unknown = [i for i in (start_id, end_id) if i is None or i not in all_places]
+    if unknown:
+        raise UnknownPlaceError([str(u) for u in unknown])
+    missing = tuple(dict.fromkeys(s for s in request.stops if s not in catalog.exhibits))
+    if missing and strict:
+        raise UnknownPlaceError(missing)
+    stops = [s for s in dict.fromkeys(request.stops) if s in catalog.exhibits
+             and s not in (start_id, end_id)]
+    notices: list[Notice] = []
+
+    not_step_free: list[str] = []
+    if request.step_free:
+        not_step_free = [s for s in stops if not all_places[s].step_free]
+        for pid in (start_id, end_id):
+            if not all_places[pid].step_free:
+                raise UnreachableError([pid], True)
+        notices += [Notice("not_step_free", s) for s in not_step_free]
+        stops = [s for s in stops if s not in not_step_free]
+
+    ids = [start_id, *stops] + ([end_id] if end_id != start_id else [])
+    legs = shortest_legs(network, ids, request.step_free)
+    s_idx, e_idx = 0, (len(ids) - 1 if end_id != start_id else 0)
+    if legs.distance[s_idx][e_idx] == math.inf:
+        raise UnreachableError([end_id], request.step_free)
+    unreachable = [ids[k] for k in range(1, len(ids)) if k != e_idx and (
+        legs.distance[s_idx][k] == math.inf or legs.distance[k][e_idx] == math.inf)]
+    if unreachable and strict:
+        raise UnreachableError(unreachable, request.step_free)
+    unreachable += not_step_free
+    keep = [k for k, pid in enumerate(ids) if pid not in unreachable]
+    ids = [ids[k] for k in keep]
+    distance = [[legs.distance[a][b] for b in keep] for a in keep]
+    legs = Legs(ids, distance, {(keep.index(a), keep.index(b)): p for (a, b), p
+                                in legs._paths.items() if a in keep and b in keep},
+                network, request.step_free)
+    e_idx = len(ids) - 1 if end_id != start_id else 0
+    if not network.has_paths:
+        notices.append(Notice("estimated"))
+
+    speed_m_s = request.speed_kmh * 1000 / 3600
+    walk_s = [[round(d / speed_m_s) for d in row] for row in distance]
+    service_s = [all_places[pid].visit_minutes * 60 for pid in ids]
+    t0 = _clock(day, request.start_time, tz)
+    dropped: list[str] = []
+    if request.optimize and len(ids) > 2:
+        windows = {}
+        for k, pid in enumerate(ids):
+            if k not in (0, e_idx) and (w := _windows(all_places[pid], day, tz, t0)):
+                windows[k] = w
+        budget_s = request.budget_minutes * 60 if request.budget_minutes is not None else None
+        if budget_s is not None and walk_s[0][e_idx] + service_s[0] + service_s[e_idx] > budget_s:
+            raise ImpossibleBudgetError(
+                f"{request.budget_minutes} min is not enough even to walk from the start "
+                "to the end")
+        penalties = None
+        if budget_s is not None or windows:
+            optional = [k for k in range(len(ids)) if k not in (0, e_idx)]
+            if request.rank_by == "order":
+                importance = [len(optional) - r for r in range(len(optional))]
+            else:
+                importance = [all_places[ids[k]].priority for k in optional]
+            big = sum(max(row) for row in walk_s) + sum(service_s) + 1
+            penalties = dict(zip(optional, drop_penalties(importance, big), strict=True))
+        problem = OrderProblem(walk_s, service_s, 0, e_idx, windows, budget_s, penalties)
+        order, dropped_idx = solve_order(problem, time_limit_s)
+        dropped = [ids[k] for k in dropped_idx]
+        kept_any = any(k not in (0, e_idx) for k in order)
+        if strict and budget_s is not None and dropped and not kept_any:
+            raise ImpossibleBudgetError(
+                f"{request.budget_minutes} min is not enough for any of the stops")
+        notices += [Notice("dropped", d) for d in dropped]
+    else:
+        order = list(range(len(ids))) + ([0] if e_idx == 0 else [])
+    if order[-1] != e_idx or len(order) == 1:
+        order.append(e_idx)
+
+    visits = _schedule(order, ids, legs, walk_s, all_places, request, day, tz, t0, notices)
+    plan = TourPlan(request, tuple(visits), tuple(dropped), missing, tuple(unreachable),
+                    not network.has_paths, ())
+    if request.budget_minutes is not None and plan.total_minutes > request.budget_minutes + 0.5:
+        notices.append(Notice("over_budget", None, f"{plan.total_minutes:.0f}"))
+    notices += [Notice("missing", m) for m in missing]
+    notices += [Notice("unreachable", u) for u in unreachable if u not in not_step_free]
+    return TourPlan(request, tuple(visits), tuple(dropped), missing, tuple(unreachable),
+                    not network.has_paths, tuple(notices))
+
+
+def _schedule(order: list[int], ids: list[str], legs: Legs, walk_s: list[list[int]],
+              all_places: dict[str, Place], request: TourRequest, day: dt.date, tz: ZoneInfo,
+              t0: dt.datetime, notices: list[Notice]) -> list[Visit]:
+    """Clock times along the order: walk, wait for opening or the next show, visit."""
+    visits: list[Visit] = []
+    clock = t0
+    for number, k in enumerate(order):
+        place = all_places[ids[k]]
+        leg = None
+        if number > 0:
+            prev = order[number - 1]
+            leg = Leg(ids[prev], ids[k], legs.distance[prev][k], walk_s[prev][k] / 60,
+                      tuple(legs.coords(prev, k)))
+            clock = clock + dt.timedelta(seconds=walk_s[prev][k])
+        arrival = begin = clock
+        is_end = number == len(order) - 1
+        is_start = number == 0
+        if place.show_times and not (is_start or is_end):
+            upcoming = [_clock(day, s, tz) for s in sorted(place.show_times)
+                        if _clock(day, s, tz) >= arrival]
+            if upcoming:
+                begin = upcoming[0]
+            else:
+                notices.append(Notice("missed_show", place.id))
+        elif place.opening_hours and not is_start:
+            opens = _clock(day, place.opening_hours.open, tz)
+            closes = _clock(day, place.opening_hours.close, tz)
+            if arrival < opens:
+                begin = opens
+                notices.append(Notice("waits_for_opening", place.id,
+                                      place.opening_hours.open.strftime("%H:%M")))
+            elif arrival > closes:
+                notices.append(Notice("closed_at_arrival", place.id,
+                                      place.opening_hours.close.strftime("%H:%M")))
+        departure = begin + dt.timedelta(minutes=place.visit_minutes)
+        if is_end and number > 0 and place.id == ids[order[0]]:
+            departure = begin  # back at the start of a round trip: no second visit
+        visits.append(Visit(place, number, arrival, begin, departure, leg))
+        clock = departure
+    return visits
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+def suggest_stops(catalog: Catalog, category: str | None = None,
+                  department: str | None = None) -> list[str]:
+    """Candidate stops for a theme and/or department, most important first."""
+    chosen = [e for e in catalog.exhibits.values()
+              if (category is None or e.category == category)
+              and (department is None or department in e.departments)]
+    return [e.id for e in sorted(chosen, key=lambda e: -e.priority)]
