@@ -311,10 +311,16 @@ def solve_order(problem: OrderProblem, time_limit_s: float | None = None
                              2 * DAY_S if problem.windows else 0, horizon, True, "time")
         time = routing.GetDimensionOrDie("time")
         for node, windows in problem.windows.items():
-            cumul = time.CumulVar(manager.NodeToIndex(node))
-            lo, hi = min(w[0] for w in windows), max(w[1] for w in windows)
-            cumul.SetRange(max(0, lo), max(0, hi))
-            for (_, a_hi), (b_lo, _) in itertools.pairwise(sorted(windows)):
+            index = manager.NodeToIndex(node)
+            usable = sorted((max(0, lo), min(hi, horizon)) for lo, hi in windows
+                            if hi >= 0 and lo <= horizon)
+            if not usable:  # e.g. the only show is after the budget ends: cannot be visited
+                if problem.penalties and node in problem.penalties:
+                    routing.ActiveVar(index).SetValue(0)
+                continue
+            cumul = time.CumulVar(index)
+            cumul.SetRange(usable[0][0], usable[-1][1])
+            for (_, a_hi), (b_lo, _) in itertools.pairwise(usable):
                 if b_lo - a_hi > 1:
                     cumul.RemoveInterval(a_hi + 1, b_lo - 1)
         if problem.budget_s is not None and problem.end != problem.start:
@@ -534,7 +540,7 @@ def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | 
     service_s = [all_places[pid].visit_minutes * 60 for pid in ids]
     t0 = _clock(day, request.start_time, tz)
     dropped: list[str] = []
-    if request.optimize and len(ids) > 2:
+    if request.optimize and len(ids) > (1 if e_idx == 0 else 2):  # at least one stop
         windows = {}
         for k, pid in enumerate(ids):
             if k not in (0, e_idx) and (w := _windows(all_places[pid], day, tz, t0)):
