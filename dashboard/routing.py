@@ -512,6 +512,8 @@ def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | 
         for pid in (start_id, end_id):
             if not all_places[pid].step_free:
                 raise UnreachableError([pid], True)
+        if not_step_free and strict:
+            raise UnreachableError(not_step_free, True)
         notices += [Notice("not_step_free", s) for s in not_step_free]
         stops = [s for s in stops if s not in not_step_free]
 
@@ -540,16 +542,16 @@ def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | 
     service_s = [all_places[pid].visit_minutes * 60 for pid in ids]
     t0 = _clock(day, request.start_time, tz)
     dropped: list[str] = []
+    budget = request.budget_minutes
+    if budget is not None and walk_s[0][e_idx] + service_s[0] + service_s[e_idx] > budget * 60:
+        raise ImpossibleBudgetError(
+            f"{budget} min is not enough even to walk from the start to the end")
     if request.optimize and len(ids) > (1 if e_idx == 0 else 2):  # at least one stop
         windows = {}
         for k, pid in enumerate(ids):
             if k not in (0, e_idx) and (w := _windows(all_places[pid], day, tz, t0)):
                 windows[k] = w
         budget_s = request.budget_minutes * 60 if request.budget_minutes is not None else None
-        if budget_s is not None and walk_s[0][e_idx] + service_s[0] + service_s[e_idx] > budget_s:
-            raise ImpossibleBudgetError(
-                f"{request.budget_minutes} min is not enough even to walk from the start "
-                "to the end")
         penalties = None
         if budget_s is not None or windows:
             optional = [k for k in range(len(ids)) if k not in (0, e_idx)]
@@ -575,7 +577,12 @@ def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | 
     visits = _schedule(order, ids, legs, walk_s, all_places, request, day, tz, t0, notices)
     plan = TourPlan(request, tuple(visits), tuple(dropped), missing, tuple(unreachable),
                     not network.has_paths, ())
-    if request.budget_minutes is not None and plan.total_minutes > request.budget_minutes + 0.5:
+    if budget is not None and plan.total_minutes > budget + 0.5:
+        if strict:
+            raise ImpossibleBudgetError(
+                f"the tour takes {plan.total_minutes:.0f} min, more than the budget of {budget}"
+                " min" + ("" if request.optimize else
+                          "; optimise the order to drop the least important stops"))
         notices.append(Notice("over_budget", None, f"{plan.total_minutes:.0f}"))
     notices += [Notice("missing", m) for m in missing]
     notices += [Notice("unreachable", u) for u in unreachable if u not in not_step_free]

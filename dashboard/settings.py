@@ -32,6 +32,11 @@ SETTINGS: tuple[Setting, ...] = (
         "SQLAlchemy URL of the database for tours and notes (SQLite file by default).",
     ),
     Setting(
+        "LERNREISE_BASE_URL",
+        "http://localhost:8501",
+        "Public address of the app, used in share links and QR codes of saved tours.",
+    ),
+    Setting(
         "LERNREISE_LANGUAGE",
         "de",
         "Language the app starts in when the URL does not say (de or en).",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import subprocess
 import sys
 
@@ -9,9 +12,10 @@ import pytest
 from conftest import DEFAULT_DATA, MINI, ROOT, edit_yaml, exhibit
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "dashboard", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
 
 
 def test_validate_good_folder_prints_counts_per_category():
@@ -64,3 +68,70 @@ def test_validate_missing_folder(tmp_path):
 
 def test_usage_error_exits_2():
     assert run_cli("frobnicate").returncode == 2
+
+
+# --------------------------------------------------------------------------- tour
+
+
+def test_tour_json_has_the_order_and_totals():
+    result = run_cli("tour", "--stops", "holzpavillon,skaio,buga-log", "--optimize",
+                     "--start", "eingang-sued", "--date", "2019-06-01", "--start-time", "09:30",
+                     "--data-dir", str(DEFAULT_DATA))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert sorted(data["stops"]) == ["buga-log", "holzpavillon", "skaio"]
+    assert data["start"] == data["end"] == "eingang-sued"
+    assert data["schedule"][0]["departure"] == "09:30"
+    assert data["distance_m"] == pytest.approx(sum(v["walk_m"] for v in data["schedule"]), abs=3)
+    # 4 km/h: walking minutes follow from the distance.
+    assert data["walking_minutes"] == pytest.approx(data["distance_m"] / (4000 / 60), abs=0.2)
+    assert data["total_minutes"] >= data["walking_minutes"] + 15 + 15 + 10
+
+
+def test_tour_keeps_the_given_order_without_optimize():
+    result = run_cli("tour", "--stops", "skaio,holzpavillon,buga-log",
+                     "--data-dir", str(DEFAULT_DATA))
+    assert json.loads(result.stdout)["stops"] == ["skaio", "holzpavillon", "buga-log"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--stops", "skaio,nope"], "unknown exhibit or entrance id(s): 'nope'"),
+        (["--stops", "skaio", "--start", "mars"], "'mars'"),
+        (["--stops", "skaio", "--budget", "5", "--start", "eingang-sued",
+          "--end", "eingang-nord"], "not enough even to walk"),
+        (["--stops", "skaio,holzpavillon", "--budget", "20"], "more than the budget"),
+        (["--stops", "skaio", "--start-time", "25:00"], "expected HH:MM"),
+        (["--stops", "skaio", "--speed", "-3"], "must be more than 0"),
+        (["--stops", ","], "at least one exhibit id"),
+    ],
+)
+def test_tour_errors_exit_2_with_a_message(args, message):
+    result = run_cli("tour", *args, "--data-dir", str(DEFAULT_DATA))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_tour_unreachable_step_free_stop_exits_2(mini_dir):
+    result = run_cli("tour", "--stops", "rain-garden", "--step-free", "--data-dir", str(mini_dir))
+    assert result.returncode == 2
+    assert "cannot be reached step-free" in result.stderr and "rain-garden" in result.stderr
+
+
+def test_tour_save_prints_id_and_link_and_stores_the_request(tmp_path):
+    from dashboard import store
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    result = run_cli("tour", "--stops", "skaio,holzpavillon", "--save", "--title", "Bau-Tour",
+                     "--data-dir", str(DEFAULT_DATA),
+                     env={"LERNREISE_DATABASE_URL": url,
+                          "LERNREISE_BASE_URL": "https://lernreise.example/"})
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"saved tour (\w+): https://lernreise\.example/planner\?tour=(\w+)",
+                      result.stderr)
+    assert match and match.group(1) == match.group(2)
+    saved = store.open_store(url).load_tour(match.group(1))
+    assert saved.title == "Bau-Tour"
+    assert saved.spec["stops"] == ["skaio", "holzpavillon"]

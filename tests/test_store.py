@@ -1,0 +1,394 @@
+"""The tour store, against SQLite and a real PostgreSQL server.
+
+The PostgreSQL variants need LERNREISE_TEST_POSTGRES_URL (`.ci/run` starts a server with
+`.ci/start-postgres`). Without it they are skipped locally and fail in CI (CI=true), so CI
+cannot pass without testing PostgreSQL. Each PostgreSQL test gets a schema of its own, dropped
+afterwards, so runs never see each other's tours.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, make_url
+
+from dashboard import store as store_module
+from dashboard.store import (
+    TOUR_ID_ALPHABET,
+    StoreError,
+    TourStore,
+    UnknownTourError,
+    is_valid_tour_id,
+    new_tour_id,
+    open_store,
+)
+
+POSTGRES_ENV = "LERNREISE_TEST_POSTGRES_URL"
+
+SPEC = {
+    "stops": ["holzpavillon", "faserpavillon", {"id": "bürgerhaus", "minutes": 12}],
+    "nested": {"lists": [[1, 2.5, None, True], [], ["Grüße aus Konstanz"]]},
+    "note": "„Schöne“ Straße – Ärger über Öffnungszeiten ß",
+    "html": "<script>alert('x')</script> & <b>fett</b>",
+    "emoji": "🌳",
+    "empty": {},
+}
+TITLE = "Führung „Holz & Wasser“ <script>alert(1)</script>"
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The test server's URL with a fresh schema as search_path; the schema is dropped after."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        message = f"{POSTGRES_ENV} is not set (bash .ci/start-postgres prints one)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + ": CI must test PostgreSQL")
+        pytest.skip(message)
+    schema = f"test_{secrets.token_hex(6)}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    # A session time zone other than UTC: the store must still hand out UTC datetimes.
+    options = f"-csearch_path={schema} -cTimeZone=Europe/Berlin"
+    url = make_url(base).update_query_dict({"options": options})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tours.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[TourStore]:
+    tours = TourStore(db_url)
+    yield tours
+    tours.dispose()
+
+
+@pytest.fixture
+def sqlite_path(tmp_path: Path) -> Path:
+    return tmp_path / "tours.sqlite3"
+
+
+@pytest.fixture
+def sqlite_store(sqlite_path: Path) -> Iterator[TourStore]:
+    tours = TourStore(f"sqlite:///{sqlite_path}")
+    yield tours
+    tours.dispose()
+
+
+# --- both backends ---------------------------------------------------------------------------
+
+
+def test_save_and_load_round_trip(store: TourStore):
+    before = datetime.now(UTC)
+    tour_id = store.save_tour(SPEC, TITLE, exhibition_id="buga2019-heilbronn")
+    after = datetime.now(UTC)
+
+    tour = store.load_tour(tour_id)
+    assert tour is not None
+    assert tour.id == tour_id
+    assert tour.title == TITLE
+    assert tour.spec == SPEC
+    assert list(tour.spec) == list(SPEC)  # key order kept (JSON, not JSONB)
+    assert tour.spec["html"] == "<script>alert('x')</script> & <b>fett</b>"
+    assert tour.exhibition_id == "buga2019-heilbronn"
+    assert tour.created_at.utcoffset() is not None
+    assert tour.created_at.utcoffset().total_seconds() == 0
+    assert before <= tour.created_at <= after
+    assert tour.updated_at == tour.created_at
+
+
+def test_exhibition_id_is_optional(store: TourStore):
+    tour = store.load_tour(store.save_tour({"stops": []}, "Ohne Ausstellung"))
+    assert tour is not None
+    assert tour.exhibition_id is None
+    assert tour.spec == {"stops": []}
+
+
+def test_update_keeps_created_at_and_bumps_updated_at(store: TourStore):
+    tour_id = store.save_tour({"stops": ["a"]}, "Erste Fassung", exhibition_id="old")
+    first = store.load_tour(tour_id)
+    assert first is not None
+
+    assert store.save_tour(SPEC, "Zweite Fassung", exhibition_id="new", tour_id=tour_id) == tour_id
+
+    second = store.load_tour(tour_id)
+    assert second is not None
+    assert second.created_at == first.created_at
+    assert second.updated_at > first.updated_at
+    assert (second.title, second.spec, second.exhibition_id) == ("Zweite Fassung", SPEC, "new")
+    assert [t.id for t in store.list_tours()] == [tour_id]
+
+
+def test_unknown_ids(store: TourStore):
+    kept = store.save_tour({"stops": ["a"]}, "Bleibt")
+    missing = next(i for i in iter(new_tour_id, None) if i != kept)
+
+    assert store.load_tour(missing) is None
+    for bad in ("", "../../etc", "DROP TABLE tours", "x" * 17, None):
+        assert store.load_tour(bad) is None  # type: ignore[arg-type]
+    with pytest.raises(UnknownTourError) as info:
+        store.save_tour({"stops": []}, "Neu", tour_id=missing)
+    assert info.value.tour_id == missing
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(UnknownTourError):
+        store.save_tour({"stops": []}, "Neu", tour_id="'; DROP TABLE tours; --")
+    assert [t.id for t in store.list_tours()] == [kept]  # nothing created by a failed update
+
+
+def test_list_is_newest_first_with_limit(store: TourStore):
+    ids = [store.save_tour({"n": n}, f"Tour {n}") for n in range(5)]
+
+    assert [t.id for t in store.list_tours()] == ids[::-1]
+    assert [t.id for t in store.list_tours(limit=3)] == ids[:1:-1]
+    assert [t.spec["n"] for t in store.list_tours(limit=2)] == [4, 3]
+    assert store.list_tours(limit=0) == []
+    # Editing an old tour does not move it: the order is by creation.
+    store.save_tour({"n": 0}, "Tour 0, bearbeitet", tour_id=ids[0])
+    assert [t.id for t in store.list_tours()] == ids[::-1]
+    with pytest.raises(StoreError):
+        store.list_tours(limit=-1)
+
+
+def test_delete(store: TourStore):
+    gone = store.save_tour({"stops": ["a"]}, "Weg damit")
+    kept = store.save_tour({"stops": ["b"]}, "Bleibt")
+
+    assert store.delete_tour(gone) is True
+    assert store.load_tour(gone) is None
+    assert store.delete_tour(gone) is False
+    assert store.delete_tour("../../etc") is False
+    kept_tour = store.load_tour(kept)
+    assert kept_tour is not None and kept_tour.spec == {"stops": ["b"]}
+    assert [t.id for t in store.list_tours()] == [kept]
+
+
+def test_ids_are_valid_and_unique_over_500_saves(store: TourStore):
+    ids = [store.save_tour({"n": n}, f"Tour {n}") for n in range(500)]
+
+    assert len(set(ids)) == 500
+    assert all(is_valid_tour_id(i) and len(i) == 8 for i in ids)
+    assert len(store.list_tours(limit=1000)) == 500
+
+
+def test_save_draws_a_new_id_on_collision(store: TourStore, monkeypatch: pytest.MonkeyPatch):
+    taken = store.save_tour({"who": "first"}, "Zuerst")
+    fresh = next(i for i in iter(new_tour_id, None) if i != taken)
+    drawn = iter([taken, fresh])
+    monkeypatch.setattr(store_module, "new_tour_id", lambda: next(drawn))
+
+    assert store.save_tour({"who": "second"}, "Danach") == fresh
+    first, second = store.load_tour(taken), store.load_tour(fresh)
+    assert first is not None and first.spec == {"who": "first"}
+    assert second is not None and second.spec == {"who": "second"}
+
+
+@pytest.mark.parametrize(
+    ("spec", "title", "exhibition_id"),
+    [
+        (["not", "a", "dict"], "Titel", None),
+        ({"stops": ("a", "b")}, "Titel", None),  # would come back as a list
+        ({1: "int key"}, "Titel", None),  # would come back as "1"
+        ({"x": math.nan}, "Titel", None),  # PostgreSQL refuses NaN in JSON
+        ({"when": datetime.now(UTC)}, "Titel", None),
+        ({"x": 1}, "", None),
+        ({"x": 1}, "   ", None),
+        ({"x": 1}, "T" * 201, None),
+        ({"x": 1}, "Nul\x00", None),
+        ({"x": 1}, "Titel", "e" * 65),
+    ],
+)
+def test_refuses_what_would_not_round_trip(store: TourStore, spec, title, exhibition_id):
+    with pytest.raises(StoreError):
+        store.save_tour(spec, title, exhibition_id=exhibition_id)
+    assert store.list_tours() == []
+
+
+def test_longest_title_and_exhibition_id_fit(store: TourStore):
+    tour = store.load_tour(store.save_tour({"x": 1}, "Ä" * 200, exhibition_id="e" * 64))
+    assert tour is not None
+    assert (tour.title, tour.exhibition_id) == ("Ä" * 200, "e" * 64)
+
+
+@pytest.mark.timeout(120)
+def test_two_writers_at_once(db_url: str):
+    """Two stores (as two app processes would have) each save and then edit 50 tours."""
+    stores = [TourStore(db_url), TourStore(db_url)]
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+    saved: list[list[str]] = [[], []]
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(50):
+                tour_id = stores[n].save_tour({"writer": n, "i": i}, f"Schreiber {n}, Tour {i}")
+                # An update reads before it writes: in SQLite that is where a lock upgrade
+                # would fail with "database is locked" without BEGIN IMMEDIATE.
+                stores[n].save_tour({"writer": n, "i": i, "v": 2}, "bearbeitet", tour_id=tour_id)
+                saved[n].append(tour_id)
+        except BaseException as exc:  # reported by the assert below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert [len(ids) for ids in saved] == [50, 50]
+        tours = stores[0].list_tours(limit=200)
+        assert len(tours) == 100
+        assert {t.id for t in tours} == set(saved[0]) | set(saved[1])
+        assert all(t.spec["v"] == 2 and t.title == "bearbeitet" for t in tours)
+    finally:
+        for tours_store in stores:
+            tours_store.dispose()
+
+
+# --- ids -------------------------------------------------------------------------------------
+
+
+def test_new_tour_id_format():
+    ids = [new_tour_id() for _ in range(1000)]
+    assert all(len(i) == 8 and set(i) <= set(TOUR_ID_ALPHABET) for i in ids)
+    assert not set("".join(ids)) & set("0O1lI")
+    assert len(set(ids)) == 1000
+    assert set("".join(ids)) == set(TOUR_ID_ALPHABET)  # the whole alphabet is drawn from
+
+
+@pytest.mark.parametrize("value", ["abcd", "23456789", "z" * 16, "k7m2x9qp"])
+def test_valid_tour_ids(value: str):
+    assert is_valid_tour_id(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "abc",  # too short
+        "a" * 17,  # too long
+        "../../etc",
+        "DROP TABLE",
+        "ABCDEFGH",  # upper case is not in the alphabet
+        "abc0",
+        "abcl",
+        "abc1",
+        "abco",
+        "abcd\n",
+        " abcd",
+        "äbcd",
+        12345678,
+        b"abcdefgh",
+        ["abcdefgh"],
+    ],
+)
+def test_invalid_tour_ids(value: object):
+    assert not is_valid_tour_id(value)
+
+
+def test_store_errors_are_value_errors():
+    assert issubclass(StoreError, ValueError)
+    assert issubclass(UnknownTourError, StoreError)
+    assert "'abcd'" in str(UnknownTourError("abcd"))
+
+
+# --- SQLite only -----------------------------------------------------------------------------
+
+
+def test_sqlite_file_is_created_in_a_missing_folder(tmp_path: Path):
+    path = tmp_path / "var" / "deeper" / "tours.sqlite3"
+    tours = TourStore(f"sqlite:///{path}")
+    try:
+        tour_id = tours.save_tour({"x": 1}, "Titel")
+    finally:
+        tours.dispose()
+    assert path.is_file()
+    with sqlite3.connect(path) as raw:
+        rows = raw.execute("SELECT id, title FROM tours").fetchall()
+    raw.close()
+    assert rows == [(tour_id, "Titel")]
+
+
+def test_sqlite_is_in_wal_mode_with_busy_timeout_and_foreign_keys(
+    sqlite_store: TourStore, sqlite_path: Path
+):
+    raw = sqlite3.connect(sqlite_path)
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # stored in the file
+    finally:
+        raw.close()
+    with sqlite_store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_sqlite_schema(sqlite_store: TourStore):
+    columns = {c["name"]: c for c in inspect(sqlite_store.engine).get_columns("tours")}
+    assert set(columns) == {"id", "title", "spec", "created_at", "updated_at", "data_dir_id"}
+    assert columns["data_dir_id"]["nullable"] is True
+    assert columns["title"]["nullable"] is False
+    assert inspect(sqlite_store.engine).get_pk_constraint("tours")["constrained_columns"] == ["id"]
+
+
+@pytest.mark.timeout(60)
+def test_sqlite_reads_do_not_wait_for_a_writer(sqlite_store: TourStore, sqlite_path: Path):
+    """Reads begin DEFERRED: in WAL mode they go on while another connection holds the write
+    lock (with BEGIN IMMEDIATE they would wait 5 s and fail with "database is locked")."""
+    tour_id = sqlite_store.save_tour({"x": 1}, "Titel")
+    writer = sqlite3.connect(sqlite_path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE tours SET title = 'uncommitted'")
+        started = time.monotonic()
+        tour = sqlite_store.load_tour(tour_id)
+        listed = sqlite_store.list_tours()
+        elapsed = time.monotonic() - started
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()
+    assert tour is not None and tour.title == "Titel"
+    assert [t.id for t in listed] == [tour_id]
+    assert elapsed < 2
+
+
+def test_open_store_reads_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "from-setting" / "lernreise.sqlite3"
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", f"sqlite:///{path}")
+    tours = open_store()
+    try:
+        tour_id = tours.save_tour({"x": 1}, "Aus der Einstellung")
+    finally:
+        tours.dispose()
+    assert path.is_file()
+
+    explicit = open_store(f"sqlite:///{path}")
+    try:
+        tour = explicit.load_tour(tour_id)
+    finally:
+        explicit.dispose()
+    assert tour is not None and tour.title == "Aus der Einstellung"
