@@ -82,7 +82,8 @@ def default_view(catalog: Catalog) -> MapView:
     return MapView(catalog.site.center, 16)
 
 
-def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE) -> folium.Map:
+def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE,
+             legend_open: bool = True) -> folium.Map:
     """The map without exhibit markers: site, zones, water, paths, buildings.
 
     Markers come separately (`exhibit_layer`), so that filtering changes only them and the
@@ -107,6 +108,7 @@ def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE) -> folium.Map:
         zoom_snap=0.25,  # fit the narrow site snugly instead of a whole zoom level out
         zoom_delta=0.5,
     )
+    fmap.add_child(_LeafletImagePath())  # first: before any marker is created
     if basemap == OSM:
         folium.TileLayer(
             "OpenStreetMap", name="OpenStreetMap", max_zoom=20, max_native_zoom=19
@@ -114,7 +116,7 @@ def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE) -> folium.Map:
     _style_background(fmap, GROUND if basemap == OFFLINE else "#dddddd")
     _add_geometry_layers(fmap, catalog, lang, offline=basemap == OFFLINE)
     fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(10, 10))
-    add_legend(fmap, catalog, lang)
+    add_legend(fmap, catalog, lang, legend_open)
     return fmap
 
 
@@ -201,7 +203,7 @@ def _add_zone_labels(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
         ".lr-marker.lr-selected{border:3px solid " + SELECTED_RING + ";transform:scale(1.25);}"
         ".lr-legend{background:rgba(255,255,255,.92);padding:5px 8px;border-radius:6px;"
         "font:12px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
-        ".lr-legend b{display:block;margin-bottom:2px}"
+        ".lr-legend summary{cursor:pointer}.lr-legend summary b{display:inline}"
         ".lr-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;"
         "margin-right:6px;vertical-align:-1px;border:1px solid #fff}</style>"
     )
@@ -273,18 +275,36 @@ class _Legend(MacroElement):
         self.content = content
 
 
-def legend_html(catalog: Catalog, lang: str) -> str:
-    rows = [f"<b>{escape_js_html(t('map.legend', lang))}</b>"]
+def legend_html(catalog: Catalog, lang: str, open_: bool = True) -> str:
+    """A collapsible legend (<details>): small maps start with it folded."""
+    rows = [f"<details{' open' if open_ else ''}><summary><b>"
+            f"{escape_js_html(t('map.legend', lang))}</b></summary>"]
     for cat in catalog.categories.values():
         rows.append(
             f'<div><i style="background:{cat.color}"></i>{escape_js_html(cat.icon)} '
             f"{escape_js_html(catalog.text(cat.name, lang))}</div>"
         )
-    return "".join(rows)
+    return "".join(rows) + "</details>"
 
 
-def add_legend(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
-    fmap.add_child(_Legend(legend_html(catalog, lang)))
+def add_legend(fmap: folium.Map, catalog: Catalog, lang: str, open_: bool = True) -> None:
+    fmap.add_child(_Legend(legend_html(catalog, lang, open_)))
+
+
+class _LeafletImagePath(MacroElement):
+    """Point Leaflet's default marker images at the bundled copies: folium creates markers
+    with the default icon before swapping in ours, and Leaflet would guess a wrong URL."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.Icon.Default.prototype.options.imagePath = {{ this.path|tojson }};"
+        "{% endmacro %}"
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LeafletImagePath"
+        self.path = f"{STATIC_URL}/leaflet-1.9.4/images/"
 
 
 # --------------------------------------------------------------------------- pydeck
@@ -362,3 +382,56 @@ def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> p
         tooltip={"html": "<b>{name}</b><br/>{category}",
                  "style": {"fontSize": "13px"}},
     )
+
+
+# --------------------------------------------------------------------------- tour route
+
+ROUTE_COLOUR = "#c0392b"
+
+
+def _numbered_icon(label: str, colour: str, exhibit_id: str, size: int = 28) -> folium.DivIcon:
+    return folium.DivIcon(
+        html=(f'<div class="lr-marker lr-stop" data-exhibit="{escape_js_html(exhibit_id)}" '
+              f'style="width:{size}px;height:{size}px;background:{colour};color:#fff;'
+              f'font:700 13px/1 system-ui,sans-serif">{escape_js_html(label)}</div>'),
+        icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name="lr-divicon",
+    )
+
+
+def route_layer(catalog: Catalog, plan, lang: str, candidates: Iterable[Exhibit] = ()
+                ) -> folium.FeatureGroup:
+    """The planned walk along the paths, numbered stops, and the other exhibits as small
+    markers to tap and add. `plan` is a routing.TourPlan or None (nothing planned yet)."""
+    group = folium.FeatureGroup(name=t("planner.route", lang))
+    for ex in candidates:
+        colour = catalog.categories[ex.category].color
+        folium.Marker(
+            [ex.location.lat, ex.location.lon],
+            icon=folium.DivIcon(
+                html=(f'<div class="lr-marker lr-candidate" data-exhibit="{escape_js_html(ex.id)}"'
+                      f' style="width:18px;height:18px;background:{colour};opacity:.75"></div>'),
+                icon_size=(18, 18), icon_anchor=(9, 9), class_name="lr-divicon"),
+            tooltip=folium.Tooltip(escape_js_html(catalog.text(ex.name, lang))),
+        ).add_to(group)
+    if plan is None:
+        return group
+    coords = plan.route_coords()
+    if len(coords) > 1:
+        folium.PolyLine(coords, color="#ffffff", weight=9, opacity=0.9).add_to(group)
+        folium.PolyLine(coords, color=ROUTE_COLOUR, weight=5, opacity=0.95).add_to(group)
+    last = len(plan.visits) - 1
+    for visit in plan.visits:
+        place = visit.place
+        if visit.number in (0, last):
+            if visit.number == last and place.id == plan.visits[0].place.id and last > 0:
+                continue  # a round trip ends where it started: one marker
+            label, colour = ("S" if visit.number == 0 else "Z" if lang == "de" else "E"), "#1a1a1a"
+        else:
+            label, colour = str(visit.number), ROUTE_COLOUR
+        name = catalog.text(place.name, lang)
+        tip = f"{visit.number}. {name} · {visit.begin:%H:%M}–{visit.departure:%H:%M}"
+        folium.Marker(
+            [place.lat, place.lon], icon=_numbered_icon(label, colour, place.id),
+            tooltip=folium.Tooltip(escape_js_html(tip)), z_index_offset=2000,
+        ).add_to(group)
+    return group

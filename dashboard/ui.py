@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import catalog as cat
-from dashboard import settings
+from dashboard import routing, settings, store
 from dashboard.errors import DataError
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t
 
@@ -46,10 +46,31 @@ def _fingerprint(data_dir: Path) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load_catalog(data_dir: str, _fingerprint_key: tuple) -> cat.Catalog:
+def _load_catalog(data_dir: str, fingerprint: tuple) -> cat.Catalog:
     # cache_resource: one shared, read-only Catalog for all sessions (GeoDataFrames are too
-    # big to copy on every rerun as cache_data would). The fingerprint is part of the key.
+    # big to copy on every rerun as cache_data would). The fingerprint is part of the key, so
+    # an edited data file is loaded again.
     return cat.load(data_dir)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _walking_network(data_dir: str, fingerprint: tuple) -> routing.WalkingNetwork:
+    # Shared and read-only like the catalogue; plan_tour only reads it.
+    return routing.WalkingNetwork.build(_load_catalog(data_dir, fingerprint))
+
+
+def walking_network(catalog: cat.Catalog) -> routing.WalkingNetwork:
+    return _walking_network(str(catalog.data_dir), _fingerprint(catalog.data_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def _tour_store(url: str) -> store.TourStore:
+    return store.TourStore(url)
+
+
+def tour_store() -> store.TourStore:
+    """The database of saved tours: one engine per process (its pool is thread-safe)."""
+    return _tour_store(settings.get("LERNREISE_DATABASE_URL"))
 
 
 def load_catalog(lang: str) -> cat.Catalog:
