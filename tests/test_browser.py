@@ -233,3 +233,45 @@ def test_hostile_exhibit_name_is_text_everywhere(xss_app, page):
     assert page.locator("img[src='x']").count() == 0
     page.wait_for_timeout(500)
     assert page.dialogs == []
+
+
+# --------------------------------------------------------------------------- planner
+
+
+def add_stop(page, name: str) -> None:
+    box = page.get_by_label("Search and add exhibits, or tap them on the map.")
+    box.click()
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")
+    page.get_by_text(name, exact=False).first.wait_for(timeout=30_000)
+
+
+def test_planner_pick_optimise_save_and_open_the_share_link(app, page):
+    c = catalog()
+    names = [c.exhibit(i).name.en for i in ("karlssee-wassershow", "buga-log", "holzpavillon")]
+    page.goto(app.url + "/planner?lang=en")
+    page.get_by_text("No stops yet").wait_for(timeout=60_000)
+    for name in names:
+        add_stop(page, name)
+    page.get_by_role("button", name="Optimise order").click()
+    page.get_by_text("Order optimised").wait_for(timeout=60_000)
+    frame = map_frame(page)
+    # The route is drawn along the paths in the route colour, with numbered stops 1..3.
+    frame.locator(f"path[stroke='{'#c0392b'}']").first.wait_for(timeout=30_000)
+    assert sorted(frame.locator(".lr-stop").all_inner_texts()) == ["1", "2", "3", "S"]
+    page.get_by_label("Tour title").fill("Browser tour")
+    page.get_by_label("Tour title").press("Enter")
+    page.get_by_role("button", name="Save tour").click()
+    page.wait_for_function("() => location.search.includes('tour=')", timeout=30_000)
+    share = page.locator("code").filter(has_text="/planner?tour=").first.inner_text().strip()
+    tour_id = share.split("tour=")[1].split("&")[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "planner-1180x820.png"), full_page=True)
+
+    fresh = page.context.new_page()
+    fresh.goto(f"{app.url}/planner?tour={tour_id}&lang=en")
+    fresh.get_by_text("Loaded tour “Browser tour”").wait_for(timeout=60_000)
+    for name in names:
+        fresh.get_by_text(name, exact=False).first.wait_for(timeout=10_000)
+    map_frame(fresh).locator(".lr-stop").first.wait_for(timeout=30_000)
+    assert map_frame(fresh).locator(".lr-stop").count() == 4

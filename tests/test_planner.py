@@ -1,0 +1,133 @@
+"""The planner's pure helpers and the planner page in AppTest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from conftest import DEFAULT_DATA, MINI, ROOT
+from streamlit.testing.v1 import AppTest
+
+from dashboard import catalog as cat
+from dashboard import export, planner, routing, store
+
+DAY = dt.date(2019, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return cat.load(MINI)
+
+
+@pytest.mark.parametrize(("index", "delta", "expected"), [
+    (0, 1, ["b", "a", "c"]), (2, -1, ["a", "c", "b"]), (0, -1, ["a", "b", "c"]),
+    (2, 5, ["a", "b", "c"]), (1, -1, ["b", "a", "c"]),
+])
+def test_move(index, delta, expected):
+    assert planner.move(["a", "b", "c"], index, delta) == expected
+
+
+def test_toggle_adds_at_the_end_and_removes():
+    assert planner.toggle(["a"], "b") == ["a", "b"]
+    assert planner.toggle(["a", "b"], "a") == ["b"]
+
+
+def test_notices_are_translated_and_name_the_exhibit(mini):
+    plan = routing.plan_tour(mini, routing.TourRequest(
+        stops=("solar-roof", "gone"), start_time=dt.time(17, 58), optimize=False, date=DAY))
+    texts = planner.notice_texts(plan, mini, "en")
+    assert any(n.level == "warning" and "Solar roof closes at 18:00" in n.text for n in texts)
+    assert any("No longer in the exhibition and skipped: gone" in n.text for n in texts)
+    german = planner.notice_texts(plan, mini, "de")
+    assert any("Solardach schließt um 18:00" in n.text for n in german)
+
+
+def test_timeline_rows_cover_the_tour_without_gaps(mini):
+    plan = routing.plan_tour(mini, routing.TourRequest(
+        stops=("solar-roof", "fountain"), start_time=dt.time(10, 40), date=DAY))
+    rows = planner.timeline_rows(plan, mini, "en")
+    kinds = [r["kind"] for r in rows]
+    assert "Wait" in kinds  # for the 11:00 fountain show
+    assert rows[0]["start"] == plan.visits[0].departure
+    assert rows[-1]["end"] == plan.visits[-1].arrival
+    for before, after in itertools.pairwise(rows):
+        assert abs((after["start"] - before["end"]).total_seconds()) < 1
+
+
+def test_schedule_table_has_translated_headers(mini):
+    plan = routing.plan_tour(mini, routing.TourRequest(stops=("solar-roof",), date=DAY))
+    table = planner.schedule_table(export.schedule_rows(plan, mini, "de"), "de")
+    assert list(table[0])[:3] == ["Nr.", "Station", "Ankunft"]
+    assert [row["Station"] for row in table] == ["Tor", "Solardach", "Tor"]
+
+
+def test_share_url():
+    url = planner.share_url("https://x.example/", "abc234", "en")
+    parsed = urlparse(url)
+    assert parsed.path == "/planner"
+    assert parse_qs(parsed.query) == {"tour": ["abc234"], "lang": ["en"]}
+
+
+# --------------------------------------------------------------------------- AppTest
+
+
+def start(monkeypatch, tmp_path, data_dir=DEFAULT_DATA, **query: str) -> AppTest:
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.switch_page("app_pages/planner.py")
+    at.query_params.update(query)
+    return at.run()
+
+
+def test_planner_empty_state(monkeypatch, tmp_path):
+    at = start(monkeypatch, tmp_path, lang="en")
+    assert not at.exception
+    assert at.header[0].value == "Plan a tour"
+    assert any("No stops yet" in i.value for i in at.info)
+
+
+def test_planner_add_stops_optimise_and_save(monkeypatch, tmp_path):
+    at = start(monkeypatch, tmp_path, lang="en")
+    for exhibit_id in ("karlssee-wassershow", "buga-log", "holzpavillon"):
+        at.selectbox(key="stop_adder").set_value(exhibit_id).run()
+    assert at.session_state["tour_stops"] == ["karlssee-wassershow", "buga-log", "holzpavillon"]
+    at.button(key="up-holzpavillon").click().run()
+    assert at.session_state["tour_stops"][1] == "holzpavillon"
+    at.button(key="optimize").click().run()
+    assert not at.exception
+    assert any("Order optimised" in s.value for s in at.success)
+    catalog = cat.load(DEFAULT_DATA)
+    best = routing.plan_tour(catalog, routing.TourRequest(
+        stops=("karlssee-wassershow", "buga-log", "holzpavillon"), optimize=True))
+    assert at.session_state["tour_stops"] == best.stop_ids
+    assert [m.label for m in at.metric][:2] == ["Walking", "Walking time"]
+    assert at.metric[0].value == f"{best.distance_m / 1000:.2f} km"
+    at.text_input(key="p_title").set_value("Test <b>tour</b>").run()
+    at.button(key="save").click().run()
+    tour_id = at.session_state["_saved_tour_id"]
+    saved = store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}").load_tour(tour_id)
+    assert saved.title == "Test <b>tour</b>"
+    assert saved.spec["stops"] == best.stop_ids
+
+
+def test_planner_opens_a_saved_tour_and_reports_missing_exhibits(monkeypatch, tmp_path):
+    tours = store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    request = routing.TourRequest(stops=("skaio", "removed-exhibit"), start_time=dt.time(9, 0),
+                                  speed_kmh=3.0, date=DAY)
+    tour_id = tours.save_tour(request.to_dict(), "Alte Tour")
+    at = start(monkeypatch, tmp_path, tour=tour_id, lang="de")
+    assert not at.exception
+    assert any("Alte Tour" in s.value for s in at.success)
+    assert at.session_state["p_speed"] == 3.0
+    assert any("removed-exhibit" in w.value for w in at.warning)
+    assert at.metric[3].label == "Ende"
+
+
+@pytest.mark.parametrize("bad", ["zzzzzzzz", "../../etc/passwd", "'; DROP TABLE tours;--"])
+def test_planner_unknown_or_bad_tour_id_shows_a_message(monkeypatch, tmp_path, bad):
+    at = start(monkeypatch, tmp_path, tour=bad, lang="en")
+    assert not at.exception
+    assert any("There is no tour" in w.value for w in at.warning)
