@@ -275,3 +275,27 @@ def test_planner_pick_optimise_save_and_open_the_share_link(app, page):
         fresh.get_by_text(name, exact=False).first.wait_for(timeout=10_000)
     map_frame(fresh).locator(".lr-stop").first.wait_for(timeout=30_000)
     assert map_frame(fresh).locator(".lr-stop").count() == 4
+
+
+def leaflet_zoom(page) -> float:
+    handle = page.locator("iframe[title='streamlit_folium.st_folium']").element_handle()
+    return handle.content_frame().evaluate("() => window.map.getZoom()")
+
+
+def test_map_keeps_its_view_when_a_filter_changes(app, page):
+    page.goto(app.url + "/?lang=en")
+    total = markers(page).count()
+    before = leaflet_zoom(page)
+    page.locator("iframe[title='streamlit_folium.st_folium']").evaluate(
+        "e => e.scrollIntoView({block: 'center'})")
+    map_frame(page).locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(800)
+    zoomed = leaflet_zoom(page)
+    assert zoomed > before
+    search = page.get_by_label("Search")
+    search.fill("wasser")
+    search.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelector(\"iframe[title='streamlit_folium.st_folium']\")"
+        ".contentDocument.querySelectorAll('.lr-marker').length < n", arg=total, timeout=30_000)
+    assert leaflet_zoom(page) == zoomed  # the markers changed, the view did not
