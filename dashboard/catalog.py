@@ -433,6 +433,9 @@ def _cross_check(
             if fallback is None and (missing := item.name.missing()):
                 add(f"{kind} {item.id!r}", "name", _missing_msg(missing), ci_label)
 
+    for shared in sorted(set(entrances) & set(exhibits)):
+        # Tours name their start and end by id: one id must mean one place.
+        add(f"entrance {shared!r}", "id", "is also the id of an exhibit; ids must be unique")
     for ex in exhibits.values():
         item = f"exhibit {ex.id!r}"
         if categories and ex.category not in categories:

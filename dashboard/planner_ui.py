@@ -201,11 +201,8 @@ def suggestion_box(catalog: cat.Catalog, network: routing.WalkingNetwork, lang: 
 
 
 def apply_map_click(catalog: cat.Catalog, result: dict | None) -> None:
-    clicked = (result or {}).get("last_object_clicked")
-    if not clicked or clicked == st.session_state.get(_LAST_CLICK):
-        return
-    st.session_state[_LAST_CLICK] = clicked
-    ex = cat.exhibit_at(catalog, clicked["lat"], clicked["lng"])
+    """A tapped marker goes on the stop list, or off it if it was on it."""
+    ex = ui.newly_clicked_exhibit(catalog, result, _LAST_CLICK)
     if ex is not None:
         st.session_state[STOPS] = planner.toggle(st.session_state[STOPS], ex.id)
         st.rerun()

@@ -237,13 +237,23 @@ def warn_unknown_exhibit(lang: str) -> None:
         st.warning(t("unknown_exhibit", lang, id=str(bad)[:80]), icon=":material/search_off:")
 
 
+def newly_clicked_exhibit(catalog: cat.Catalog, result: dict | None,
+                          memory_key: str) -> cat.Exhibit | None:
+    """The exhibit of a new marker click on an st_folium map, else None.
+
+    st_folium keeps returning the last click on every rerun; memory_key remembers which click
+    was handled already, so a later rerun does not undo what the user chose since.
+    """
+    clicked = (result or {}).get("last_object_clicked")
+    if not clicked or clicked == st.session_state.get(memory_key):
+        return None
+    st.session_state[memory_key] = clicked
+    return cat.exhibit_at(catalog, clicked["lat"], clicked["lng"])
+
+
 def apply_map_click(catalog: cat.Catalog, result: dict | None) -> None:
     """Select the exhibit whose marker was clicked; rerun so the highlight follows at once."""
-    clicked = (result or {}).get("last_object_clicked")
-    if not clicked or clicked == st.session_state.get(_LAST_CLICK):
-        return
-    st.session_state[_LAST_CLICK] = clicked
-    ex = cat.exhibit_at(catalog, clicked["lat"], clicked["lng"])
+    ex = newly_clicked_exhibit(catalog, result, _LAST_CLICK)
     if ex is not None and ex.id != st.session_state.get(PICK_KEY):
         st.session_state[PICK_KEY] = ex.id
         st.rerun()

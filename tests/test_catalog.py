@@ -151,6 +151,11 @@ def test_duplicate_ids(mini_dir):
     assert "exhibit 'fountain': field 'id': id is used more than once" in only_problem(mini_dir)
 
 
+def test_entrance_and_exhibit_may_not_share_an_id(mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: d["entrances"][0].update(id="fountain"))
+    assert "entrance 'fountain': field 'id': is also the id of an exhibit" in only_problem(mini_dir)
+
+
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
