@@ -33,6 +33,10 @@ DEFAULT_SPEED_KMH = 4.0
 GROUP_SPEED_KMH = 3.0
 DETOUR_FACTOR = 1.3  # straight line -> walking distance, when the data has no paths
 DAY_S = 24 * 3600
+# Measured with `make bench` (benchmarks/README.md): parallel cheapest insertion gives guided
+# local search the best start on 30-60 stops (path-cheapest-arc ended 3.5-4 % above the best
+# known tour at 60 stops; this one within 1 %).
+FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
 
 
 class TourError(ValueError):
@@ -251,7 +255,7 @@ def _time_limit(n: int) -> float:
     if n <= 10:
         return 0.2
     if n <= 32:
-        return 0.4
+        return 0.3
     return 1.5
 
 
@@ -295,19 +299,15 @@ def solve_order(problem: OrderProblem, time_limit_s: float | None = None
     else:
         manager = pywrapcp.RoutingIndexManager(n, 1, [problem.start], [problem.end])
     routing = pywrapcp.RoutingModel(manager)
-
-    def walk(i: int, j: int) -> int:
-        return problem.walk_s[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    def transit(i: int, j: int) -> int:
-        a = manager.IndexToNode(i)
-        return problem.walk_s[a][manager.IndexToNode(j)] + problem.service_s[a]
-
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(walk))
+    # Matrices, not Python callbacks: the solver reads them in C++, which makes each local
+    # search move many times cheaper, so the same time limit finds much better tours.
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(problem.walk_s))
     timed = problem.budget_s is not None or bool(problem.windows)
     if timed:
         horizon = problem.budget_s if problem.budget_s is not None else 2 * DAY_S
-        routing.AddDimension(routing.RegisterTransitCallback(transit),
+        transit = [[walk + problem.service_s[i] for walk in row]
+                   for i, row in enumerate(problem.walk_s)]
+        routing.AddDimension(routing.RegisterTransitMatrix(transit),
                              2 * DAY_S if problem.windows else 0, horizon, True, "time")
         time = routing.GetDimensionOrDie("time")
         for node, windows in problem.windows.items():
@@ -331,7 +331,7 @@ def solve_order(problem: OrderProblem, time_limit_s: float | None = None
         routing.AddDisjunction([manager.NodeToIndex(node)], penalty)
 
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.first_solution_strategy = FIRST_SOLUTION
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     params.time_limit.FromMilliseconds(int(1000 * (time_limit_s or _time_limit(n))))

@@ -152,13 +152,14 @@ def test_schedule_arithmetic(mini):
 
 
 def test_show_time_makes_the_group_wait_and_windows_steer_the_order(mini):
-    # The fountain's shows are at 11:00 and 15:00; starting 10:40 it must come first.
+    # The fountain's shows are at 11:00 and 15:00. Starting at 10:40 the tour must be ordered
+    # so that the group is at the fountain for 11:00, not left waiting for 15:00.
     plan = r.plan_tour(mini, r.TourRequest(stops=("solar-roof", "rain-garden", "fountain"),
                                            start_time=dt.time(10, 40), date=DAY))
     fountain = next(v for v in plan.stops if v.place.id == "fountain")
     assert fountain.begin.time() == dt.time(11, 0)
     assert fountain.wait_minutes > 0
-    assert plan.stop_ids[0] == "fountain"
+    assert plan.total_minutes < 70  # not waiting for the 15:00 show
     assert not any(n.code == "missed_show" for n in plan.notices)
 
 
