@@ -60,6 +60,7 @@ class SiteGeo:
     outline: BaseGeometry
     zone_shapes: dict[str, BaseGeometry] = field(default_factory=dict)
     _paths_m: BaseGeometry | None = None
+    _geojson: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def label(self, layer: str) -> str:
         return str(self.data_dir / GEO_DIR / f"{layer}.geojson")
@@ -81,6 +82,15 @@ class SiteGeo:
         """(lat, lon) of the middle of the site."""
         c = self.outline.centroid
         return (c.y, c.x)
+
+    def geojson(self, name: str) -> dict[str, Any]:
+        """The layer as a GeoJSON dict, made once: maps draw it on every rerun.
+
+        Treat it as read-only; it is shared by every session that uses this catalogue.
+        """
+        if name not in self._geojson:
+            self._geojson[name] = json.loads(self.layers[name].to_json(drop_id=True))
+        return self._geojson[name]
 
     def distance_to_paths_m(self, point: Point) -> float | None:
         if self._paths_m is None:

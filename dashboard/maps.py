@@ -11,7 +11,6 @@ Two rules shape this module:
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -125,14 +124,18 @@ def _style_background(fmap: folium.Map, colour: str) -> None:
     fmap.get_root().header.add_child(folium.Element(css))
 
 
-def _geojson(frame, name: str, style: dict, tooltip_field: str | None = None) -> folium.GeoJson:
-    data = json.loads(frame.to_json(drop_id=True))
-    for feature in data["features"]:
-        # Property values are data-file text: escape them before folium templates them.
-        feature["properties"] = {
-            k: escape_js_html(v) if isinstance(v, str) else v
-            for k, v in feature["properties"].items()
-        }
+def _escaped_features(features: list[dict], keep=None) -> dict:
+    """A FeatureCollection whose string properties are escaped (they are data-file text and
+    folium's GeoJsonTooltip puts them into HTML); keep filters the features."""
+    return {"type": "FeatureCollection", "features": [
+        {**f, "properties": {k: escape_js_html(v) if isinstance(v, str) else v
+                             for k, v in f["properties"].items()}}
+        for f in features if keep is None or keep(f["properties"])
+    ]}
+
+
+def _geojson(data: dict, name: str, style: dict, tooltip_field: str | None = None
+             ) -> folium.GeoJson:
     tooltip = folium.GeoJsonTooltip(fields=[tooltip_field], labels=False) if tooltip_field else None
     return folium.GeoJson(
         data, name=name, style_function=lambda _f, s=style: s, tooltip=tooltip,
@@ -142,37 +145,39 @@ def _geojson(frame, name: str, style: dict, tooltip_field: str | None = None) ->
 
 def _add_geometry_layers(fmap: folium.Map, catalog: Catalog, lang: str, offline: bool) -> None:
     site = catalog.site
-    layer = site.layer
+
+    def layer(name: str, keep=None) -> dict:
+        return _escaped_features(site.geojson(name)["features"], keep)
+
+    def has(name: str, prop: str) -> bool:
+        return prop in site.layer(name)
+
     if offline:
         _geojson(layer("site"), t("map.layer.site", lang),
                  {"color": "#9fb38a", "weight": 1.5, "fillColor": SITE_FILL, "fillOpacity": 1},
                  ).add_to(fmap)
-    zones = layer("zones").copy()
-    if not zones.empty:
-        zones["label"] = [catalog.text(catalog.zones[z].name, lang) if z in catalog.zones else z
-                          for z in zones["id"]]
-        _geojson(zones, t("map.layer.zones", lang),
+    if not site.layer("zones").empty:
+        _geojson(layer("zones"), t("map.layer.zones", lang),
                  {"color": ZONE_LINE, "weight": 1.5, "dashArray": "6 4", "fillOpacity": 0.0},
                  ).add_to(fmap)
-    if not layer("water").empty:
+    if not site.layer("water").empty:
         _geojson(layer("water"), t("map.layer.water", lang),
                  {"color": WATER_LINE, "weight": 1, "fillColor": WATER_FILL,
                   "fillOpacity": 0.95 if offline else 0.4},
-                 "name" if "name" in layer("water") else None).add_to(fmap)
-    if not layer("buildings").empty:
+                 "name" if has("water", "name") else None).add_to(fmap)
+    if not site.layer("buildings").empty:
         _geojson(layer("buildings"), t("map.layer.buildings", lang),
                  {"color": BUILDING_LINE, "weight": 1, "fillColor": BUILDING_FILL,
                   "fillOpacity": 1 if offline else 0.5},
-                 "name" if "name" in layer("buildings") else None).add_to(fmap)
-    paths = layer("paths")
-    if not paths.empty:
+                 "name" if has("buildings", "name") else None).add_to(fmap)
+    if not site.layer("paths").empty:
         group = folium.FeatureGroup(name=t("map.layer.paths", lang))
-        flat = paths[paths["step_free"]]
-        stairs = paths[~paths["step_free"]]
-        if not flat.empty:
+        flat = layer("paths", lambda p: p.get("step_free", True))
+        stairs = layer("paths", lambda p: not p.get("step_free", True))
+        if flat["features"]:
             _geojson(flat, "edge", {"color": PATH_EDGE, "weight": 7, "opacity": 1}).add_to(group)
             _geojson(flat, "path", {"color": PATH_LINE, "weight": 4.5, "opacity": 1}).add_to(group)
-        if not stairs.empty:
+        if stairs["features"]:
             _geojson(stairs, "stairs", {"color": STAIRS_LINE, "weight": 4, "dashArray": "2 5",
                                         "opacity": 1}).add_to(group)
         group.add_to(fmap)
