@@ -246,7 +246,10 @@ def test_ics_has_one_event_per_stop(mini: cat.Catalog, mini_plan: routing.TourPl
     assert str(fountain["LOCATION"]) == "Brunnen, Ostteil"
     description = str(fountain["DESCRIPTION"])
     assert description.startswith("Ein Wasserspiel.")
-    assert "Fußweg ab Tor: 162 m" in description and "Beginn 11:00" in description
+    index = [v.place.id for v in mini_plan.visits].index("fountain")
+    before, here = mini_plan.visits[index - 1], mini_plan.visits[index]
+    walked = f"Fußweg ab {mini.text(before.place.name, 'de')}: {round(here.leg.distance_m)} m"
+    assert walked in description and "Beginn 11:00" in description
 
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == len(uids)
