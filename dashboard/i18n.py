@@ -9,6 +9,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "language": {"de": "Sprache", "en": "Language"},
     "page.map": {"de": "Karte", "en": "Map"},
     "app.title": {"de": "Lernreise", "en": "Study trip"},
+    "loading": {"de": "Lade die Ausstellung …", "en": "Loading the exhibition …"},
     "data_error.title": {
         "de": "Die Ausstellungsdaten enthalten Fehler",
         "en": "The exhibition data has problems",

@@ -77,7 +77,7 @@ def load_catalog(lang: str) -> cat.Catalog:
     """The validated catalogue, or a readable error page and st.stop()."""
     data_dir = settings.data_dir()
     try:
-        with st.spinner("…"):
+        with st.spinner(t("loading", lang)):
             return _load_catalog(str(data_dir), _fingerprint(data_dir))
     except DataError as exc:
         st.error(t("data_error.title", lang), icon=":material/error:")
