@@ -22,10 +22,9 @@ ui.warn_unknown_exhibit(lang)
 
 map_col, detail_col = st.columns([5, 3], gap="medium")
 with map_col:
-    default_basemap = settings.get("LERNREISE_BASEMAP")
     basemap = st.radio(
         t("basemap", lang), maps.BASEMAPS, horizontal=True, key="basemap",
-        index=maps.BASEMAPS.index(default_basemap) if default_basemap in maps.BASEMAPS else 0,
+        index=maps.basemap_index(settings.get("LERNREISE_BASEMAP")),
         format_func=lambda b: t(f"basemap.{b}", lang),
     )
     if basemap == maps.OSM:

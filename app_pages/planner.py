@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import maps, planner_ui, routing, ui
+from dashboard import maps, planner, planner_ui, routing, ui
 from dashboard.i18n import t
 
 lang = ui.current_language()
@@ -29,8 +29,7 @@ except routing.TourError as exc:
     plan = None
 
 with map_col:
-    stops = set(st.session_state[planner_ui.STOPS])
-    candidates = [e for e in catalog.exhibits.values() if e.id not in stops]
+    candidates = planner.not_on_tour(catalog, st.session_state[planner_ui.STOPS])
     result = st_folium(
         maps.base_map(catalog, lang, legend_open=False),
         key=f"planner-map-{lang}",

@@ -32,6 +32,11 @@ OFFLINE = "offline"
 OSM = "osm"
 BASEMAPS = (OFFLINE, OSM)
 
+
+def basemap_index(configured: str) -> int:
+    """Position of the configured base map in BASEMAPS; offline when the setting is unknown."""
+    return BASEMAPS.index(configured) if configured in BASEMAPS else 0
+
 # Offline plan colours: calm, printable, and high contrast for markers on top.
 GROUND = "#eef1e6"
 SITE_FILL = "#dfe8cf"

@@ -25,6 +25,12 @@ def toggle(stops: list[str], exhibit_id: str) -> list[str]:
     return [s for s in stops if s != exhibit_id] if exhibit_id in stops else [*stops, exhibit_id]
 
 
+def not_on_tour(catalog: Catalog, stops: list[str]) -> list:
+    """The exhibits that could still be added (shown as small markers to tap)."""
+    chosen = set(stops)
+    return [e for e in catalog.exhibits.values() if e.id not in chosen]
+
+
 def place_name(catalog: Catalog, place_id: str | None, lang: str) -> str:
     if place_id in catalog.exhibits:
         return catalog.text(catalog.exhibits[place_id].name, lang)

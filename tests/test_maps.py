@@ -111,3 +111,8 @@ def test_overview_deck_extrudes_buildings_and_escapes_tooltips(mini_dir):
     assert fountain["color"] == [0x24, 0x71, 0xA3, 255]
     assert "<img" not in fountain["name"] and "&lt;img" in fountain["name"]
     assert spec.get("mapStyle") in (None, "")  # no style server needed
+
+
+@pytest.mark.parametrize(("setting", "index"), [("offline", 0), ("osm", 1), ("tiles", 0)])
+def test_basemap_setting(setting, index):
+    assert maps.basemap_index(setting) == index

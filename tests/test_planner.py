@@ -63,6 +63,11 @@ def test_schedule_table_has_translated_headers(mini):
     assert [row["Station"] for row in table] == ["Tor", "Solardach", "Tor"]
 
 
+def test_not_on_tour(mini):
+    assert [e.id for e in planner.not_on_tour(mini, ["fountain"])] == ["solar-roof",
+                                                                      "rain-garden"]
+
+
 def test_share_url():
     url = planner.share_url("https://x.example/", "abc234", "en")
     parsed = urlparse(url)
