@@ -140,8 +140,11 @@ def _write_geojson(path: Path, features: list[dict[str, Any]]) -> None:
 
 
 def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int = 13,
-             spacing: float = 100.0) -> Path:
-    """Write the data folder to out_dir (created if needed) and return its path."""
+             spacing: float = 100.0, opening_hours: tuple[str, str] | None = None) -> Path:
+    """Write the data folder to out_dir (created if needed) and return its path.
+
+    opening_hours ("08:00", "23:59"): the exhibition's default hours, so that every stop gets
+    a time window when a tour is planned; None (default): no hours, no windows."""
     if size < 3 or size % 2 == 0:
         raise ValueError("size must be an odd number >= 3 (the entrance street is the middle)")
     rng = random.Random(seed)
@@ -235,6 +238,8 @@ def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int =
                             "en": f"Synthetic street grid, seed {seed}."},
             "timezone": "Europe/Berlin",
             "crs": CRS,
+            **({"opening_hours": {"open": opening_hours[0], "close": opening_hours[1]}}
+               if opening_hours else {}),
             "default_city": "testhausen",
             "sources": ["https://example.org/bench"],
         },
@@ -274,8 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--exhibits", type=int, default=64)
     parser.add_argument("--size", type=int, default=13, help="streets per direction (odd)")
+    parser.add_argument("--opening-hours", nargs=2, metavar=("OPEN", "CLOSE"),
+                        help="exhibition opening hours, e.g. 08:00 23:59 (default: none)")
     args = parser.parse_args(argv)
-    path = generate(args.out_dir, args.seed, args.exhibits, args.size)
+    hours = tuple(args.opening_hours) if args.opening_hours else None
+    path = generate(args.out_dir, args.seed, args.exhibits, args.size, opening_hours=hours)
     print(f"wrote {path}")
     return 0
 
