@@ -13,6 +13,7 @@ ui.init_selection(catalog)
 
 st.header(catalog.text(catalog.exhibition.name, lang), anchor=False)
 flt = ui.filter_widgets(catalog, lang)
+city = ui.city_picker(catalog, lang)
 shown = filter_exhibits(catalog, flt)
 st.markdown(f"**{t('count', lang, shown=len(shown), total=len(catalog.exhibits))}**")
 if not shown:
@@ -49,8 +50,7 @@ with detail_col:
     )
     pick = ui.publish_selection()
     if pick:
-        ui.show_exhibit_card(ui.exhibit_card(catalog, catalog.exhibit(pick), lang,
-                                             catalog.default_city), lang)
+        ui.show_exhibit_card(ui.exhibit_card(catalog, catalog.exhibit(pick), lang, city), lang)
     else:
         st.info(t("pick.hint", lang), icon=":material/touch_app:")
 

@@ -302,6 +302,18 @@ def filter_widgets(catalog: cat.Catalog, lang: str) -> cat.ExhibitFilter:
     return cat.ExhibitFilter(tuple(cats), tuple(zones), tuple(deps), step_free, query)
 
 
+def city_picker(catalog: cat.Catalog, lang: str) -> cat.City | None:
+    """The visiting city whose notes are shown; a choice only when the data has several."""
+    if len(catalog.cities) <= 1:
+        return catalog.default_city
+    ids = list(catalog.cities)
+    default = catalog.default_city.id if catalog.default_city else ids[0]
+    chosen = st.sidebar.selectbox(
+        t("city", lang), ids, index=ids.index(default), key="city",
+        format_func=lambda c: catalog.text(catalog.cities[c].name, lang))
+    return catalog.cities[chosen]
+
+
 def pick_options(shown: list[cat.Exhibit]) -> list[str | None]:
     """Choices of the exhibit list: none, the shown exhibits, and the selection if hidden."""
     options: list[str | None] = [None, *(ex.id for ex in shown)]

@@ -111,3 +111,20 @@ def test_broken_data_shows_every_problem_not_a_traceback(monkeypatch, mini_dir):
 def test_odd_url_parameters_do_not_crash(monkeypatch, query):
     at = start(monkeypatch, **query)
     assert not at.exception
+
+
+def test_a_second_city_brings_a_city_choice_and_its_notes(monkeypatch, mini_dir):
+    def add_city(d):
+        d["cities"].append({"id": "ulm", "name": {"de": "Ulm", "en": "Ulm"},
+                            "delegation": {"de": "Team", "en": "Team"}, "departments": ["it"]})
+
+    edit_yaml(mini_dir / "cities.yaml", add_city)
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "solar-roof")["city_notes"].update(
+        ulm={"de": "Für Ulm prüfen.", "en": "Check for Ulm."}))
+    at = start(monkeypatch, mini_dir, exhibit="solar-roof", lang="en")
+    shown = texts(at).replace("\\", "")  # markdown escapes are not part of the text
+    assert "Check for school roofs." in shown  # the default city's note
+    at.selectbox(key="city").set_value("ulm").run()
+    shown = texts(at).replace("\\", "")
+    assert "Check for Ulm." in shown and "Check for school roofs." not in shown
+    assert "Notes for Ulm" in shown
