@@ -207,6 +207,15 @@ class Legs:
     network: WalkingNetwork
     step_free: bool
 
+    def subset(self, keep: Sequence[int]) -> Legs:
+        """The same legs for the places at the indices in keep (renumbered in that order)."""
+        new = {old: k for k, old in enumerate(keep)}
+        return Legs([self.ids[k] for k in keep],
+                    [[self.distance[a][b] for b in keep] for a in keep],
+                    {(new[a], new[b]): p for (a, b), p in self._paths.items()
+                     if a in new and b in new},
+                    self.network, self.step_free)
+
     def coords(self, i: int, j: int) -> list[tuple[float, float]]:
         """(lat, lon) along the walk from stop i to stop j."""
         a, b = self.network.places[self.ids[i]], self.network.places[self.ids[j]]
@@ -533,12 +542,8 @@ def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | 
     if unreachable and strict:
         raise UnreachableError(unreachable, request.step_free)
     unreachable += not_step_free
-    keep = [k for k, pid in enumerate(ids) if pid not in unreachable]
-    ids = [ids[k] for k in keep]
-    distance = [[legs.distance[a][b] for b in keep] for a in keep]
-    legs = Legs(ids, distance, {(keep.index(a), keep.index(b)): p for (a, b), p
-                                in legs._paths.items() if a in keep and b in keep},
-                network, request.step_free)
+    legs = legs.subset([k for k, pid in enumerate(ids) if pid not in unreachable])
+    ids, distance = legs.ids, legs.distance
     e_idx = len(ids) - 1 if end_id != start_id else 0
     if not network.has_paths:
         notices.append(Notice("estimated"))
@@ -557,7 +562,7 @@ def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | 
         for k, pid in enumerate(ids):
             if k not in (0, e_idx) and (w := _windows(all_places[pid], day, tz, t0)):
                 windows[k] = w
-        budget_s = request.budget_minutes * 60 if request.budget_minutes is not None else None
+        budget_s = budget * 60 if budget is not None else None
         penalties = None
         if budget_s is not None or windows:
             optional = [k for k in range(len(ids)) if k not in (0, e_idx)]
@@ -572,24 +577,20 @@ def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | 
         dropped = [ids[k] for k in dropped_idx]
         kept_any = any(k not in (0, e_idx) for k in order)
         if strict and budget_s is not None and dropped and not kept_any:
-            raise ImpossibleBudgetError(
-                f"{request.budget_minutes} min is not enough for any of the stops")
+            raise ImpossibleBudgetError(f"{budget} min is not enough for any of the stops")
         notices += [Notice("dropped", d) for d in dropped]
-    else:
+    else:  # the guide's order; a round trip comes back to node 0
         order = list(range(len(ids))) + ([0] if e_idx == 0 else [])
-    if order[-1] != e_idx or len(order) == 1:
-        order.append(e_idx)
 
     visits = _schedule(order, ids, legs, walk_s, all_places, request, day, tz, t0, notices)
-    plan = TourPlan(request, tuple(visits), tuple(dropped), missing, tuple(unreachable),
-                    not network.has_paths, ())
-    if budget is not None and plan.total_minutes > budget + 0.5:
+    total_minutes = (visits[-1].departure - visits[0].arrival).total_seconds() / 60
+    if budget is not None and total_minutes > budget + 0.5:
         if strict:
             raise ImpossibleBudgetError(
-                f"the tour takes {plan.total_minutes:.0f} min, more than the budget of {budget}"
+                f"the tour takes {total_minutes:.0f} min, more than the budget of {budget}"
                 " min" + ("" if request.optimize else
                           "; optimise the order to drop the least important stops"))
-        notices.append(Notice("over_budget", None, f"{plan.total_minutes:.0f}"))
+        notices.append(Notice("over_budget", None, f"{total_minutes:.0f}"))
     notices += [Notice("missing", m) for m in missing]
     notices += [Notice("unreachable", u) for u in unreachable if u not in not_step_free]
     return TourPlan(request, tuple(visits), tuple(dropped), missing, tuple(unreachable),
