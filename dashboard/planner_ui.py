@@ -146,8 +146,8 @@ def stop_list(catalog: cat.Catalog, lang: str) -> None:
 
 
 def _optimize(catalog: cat.Catalog, network: routing.WalkingNetwork, lang: str) -> None:
-    before = routing.plan_tour(catalog, current_request(False), network)
-    try:
+    try:  # both can fail the same way (e.g. a start that is not step-free)
+        before = routing.plan_tour(catalog, current_request(False), network)
         plan = routing.plan_tour(catalog, current_request(True), network)
     except routing.TourError as exc:
         _say("error", t("planner.error", lang, error=str(exc)))
