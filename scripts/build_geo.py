@@ -82,8 +82,8 @@ ZONES = {
 
 # Exhibit and entrance locations the data must serve, read from data/exhibits.yaml:
 # label -> (zone, lat, lon). The entrances' zone is where the script expects them.
-ENTRANCE_ZONES = {"eingang-sued": "forscherinsel", "eingang-nord": "sommerinsel",
-                  "eingang-ost": "stadt-im-werden"}
+ENTRANCE_ZONES = {"eingang-campuspark": "forscherinsel", "eingang-wohlgelegen": "sommerinsel",
+                  "eingang-innenstadt": "stadt-im-werden"}
 
 
 def _points() -> dict[str, tuple[str, float, float]]:
@@ -342,9 +342,9 @@ def build_paths(site_m: Polygon, water: dict) -> list[dict]:
     def steps(y: float) -> tuple[float, float]:  # foot of the steps, 2 m inside the edge
         return _r((x_west(y) + 2.0, y))
 
-    sued = _r(ll2m(*POINTS["eingang-sued"][1:]))
-    nord = _r(ll2m(*POINTS["eingang-nord"][1:]))
-    ost = _r(ll2m(*POINTS["eingang-ost"][1:]))
+    sued = _r(ll2m(*POINTS["eingang-campuspark"][1:]))
+    nord = _r(ll2m(*POINTS["eingang-wohlgelegen"][1:]))
+    ost = _r(ll2m(*POINTS["eingang-innenstadt"][1:]))
 
     # Forscherinsel (south tail) and the inner Neue-Ufer path.
     j0, p1 = (-248.0, -425.0), (-232.0, -385.0)
@@ -693,7 +693,7 @@ def check() -> bool:
        f"{sorted(far.values())[len(far) // 2]:.1f} m")
     ends = {c for _, g in paths_m for c in (g.coords[0], g.coords[-1])}
     ent_far = {lb: min(pts[lb].distance(Point(c)) for c in ends)
-               for lb in ("eingang-sued", "eingang-nord", "eingang-ost")}
+               for lb in ("eingang-campuspark", "eingang-wohlgelegen", "eingang-innenstadt")}
     ok(all(d < 0.5 for d in ent_far.values()), "each entrance is a node of the network",
        ", ".join(f"{k} {v:.2f} m" for k, v in ent_far.items()))
 
