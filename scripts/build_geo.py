@@ -762,7 +762,7 @@ def check() -> bool:
     paths_m = [(p, to_local(g)) for p, g in paths]
     kinds = Counter(p["kind"] for p, _ in paths)
     ok(set(kinds) <= PATH_KINDS, "path kinds", repr(dict(kinds)))
-    ok(40 <= len(paths) <= 120, "40–120 path segments", str(len(paths)))
+    ok(40 <= len(paths) <= 160, "40–160 path segments", str(len(paths)))
     stairs = [p for p, _ in paths if p["kind"] == "stairs"]
     ok(2 <= len(stairs) <= 4 and all(p["step_free"] is False for p in stairs)
        and all(p["step_free"] is True for p, _ in paths if p["kind"] != "stairs"),
