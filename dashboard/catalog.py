@@ -114,7 +114,7 @@ class Exhibit(_Model):
     zone: Slug
     location: Location
     # True when no source places the exhibit: the point is a plausible spot in its zone, and
-    # the card says so.
+    # the exhibit card can say so.
     location_approximate: bool = False
     visit_minutes: int = Field(ge=1, le=240)
     step_free: bool
