@@ -214,7 +214,8 @@ def test_bad_source_address(mini_dir):
 def test_bad_time(mini_dir):
     edit_yaml(mini_dir / "exhibits.yaml",
               lambda d: exhibit(d, "fountain").update(show_times=["25:99"]))
-    assert "expected a time as 'HH:MM', got '25:99'" in only_problem(mini_dir)
+    problem = only_problem(mini_dir)
+    assert "field 'show_times[0]': expected a time as 'HH:MM' (got '25:99')" in problem
 
 
 def test_city_with_unknown_department(mini_dir):
