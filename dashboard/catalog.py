@@ -606,7 +606,7 @@ def load(data_dir: Path | str) -> Catalog:
     problems += validate.check(parts)
     if problems or exhibition is None or site is None:
         raise DataError(problems)
-    catalog = Catalog(
+    return Catalog(
         data_dir=data_dir,
         exhibition=exhibition,
         categories=categories,
@@ -617,9 +617,6 @@ def load(data_dir: Path | str) -> Catalog:
         cities=cities,
         site=site,
     )
-    if problems := validate.check_routes(catalog):
-        raise DataError(problems)
-    return catalog
 
 
 # --------------------------------------------------------------------------- queries

@@ -78,9 +78,10 @@ def shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
         return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
     try:
-        return _repr.repr(value)
+        text = _repr.repr(value)
     except (RecursionError, ValueError):
         return f"a {type(value).__name__}"
+    return text if len(text) <= 2 * SHOWN_CHARS else f"{text[: 2 * SHOWN_CHARS]}…"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import stat
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -216,7 +217,9 @@ def _read_features(
                                     "WGS84 longitude/latitude (RFC 7946)", item, "crs"))
             continue
         try:
-            geom = shape(feature["geometry"])
+            with warnings.catch_warnings():  # NaN coordinates warn; they are reported below
+                warnings.simplefilter("ignore", RuntimeWarning)
+                geom = shape(feature["geometry"])
         except (KeyError, TypeError, ValueError, AttributeError, IndexError,
                 RecursionError, shapely.errors.GEOSException) as e:
             problems.append(Problem(label, f"geometry cannot be read ({str(e)[:200]})", item,

@@ -2,8 +2,8 @@
 times, and everything that queries the site geometry (as osmnx keeps its checks in _validate).
 
 dashboard.catalog reads the files and checks each item on its own, then calls `check` with
-the parts it could read and, once a Catalog exists, `check_routes`. Both return problems
-instead of raising, so that one run reports everything. docs/data-format.md states every rule.
+the parts it could read; it returns problems instead of raising, so that one run reports
+everything. docs/data-format.md states every rule.
 
 Geometry checks are vectorised (shapely 2 arrays, STRtree): a catalogue of thousands of
 exhibits is checked without a Python loop per exhibit over geometry.
@@ -26,7 +26,6 @@ from dashboard.errors import Problem
 
 if TYPE_CHECKING:
     from dashboard.catalog import (
-        Catalog,
         City,
         Department,
         Entrance,
@@ -76,6 +75,8 @@ def check(parts: Parts) -> list[Problem]:
         _zones(parts, parts.site, problems)
         _paths_connected(parts.site, problems)
         _buildings(parts, parts.site, problems)
+        if not any(pr.file == parts.site.label("paths") for pr in problems):
+            problems += _step_free_reachable(parts, parts.site)
     return problems
 
 
@@ -286,18 +287,17 @@ def _buildings(p: Parts, site: geo.SiteGeo, problems: list[Problem]) -> None:
 # --------------------------------------------------------------------------- routes
 
 
-def check_routes(catalog: Catalog) -> list[Problem]:
+def _step_free_reachable(p: Parts, site: geo.SiteGeo) -> list[Problem]:
     """A step-free exhibit must be reachable without steps from a step-free entrance.
 
     Mirrors how dashboard.routing attaches places: each place joins the path piece nearest to
     it, and that piece's step_free decides whether the place can be reached step-free.
     """
-    site = catalog.site
-    wanted = [e for e in catalog.exhibits.values() if e.step_free]
-    if not site.has_paths or not catalog.entrances or not wanted:
+    wanted = [e for e in p.exhibits.values() if e.step_free]
+    if not site.has_paths or not p.entrances or not wanted:
         return []
-    label = str(catalog.data_dir / "exhibits.yaml")
-    gates = [e for e in catalog.entrances.values() if e.step_free]
+    label = p.ex_label
+    gates = [e for e in p.entrances.values() if e.step_free]
     if not gates:
         return [Problem(label, f"no entrance is step_free, so none of the {len(wanted)} "
                         "exhibits marked step_free: true can be reached without steps",
