@@ -235,10 +235,11 @@ def test_malformed_size_setting_is_a_problem_not_a_traceback(mini_dir, monkeypat
 
 def test_every_problem_of_a_very_broken_folder_at_once(mini_dir):
     by_id = {c[0]: c[1] for c in CASES}
-    for case in ("bad-timezone", "step-free-over-stairs", "show-outside-hours", "huge-number"):
+    for case in ("bad-timezone", "step-free-over-stairs", "bidi-in-city-name", "huge-number",
+                 "nan-latitude"):
         by_id[case](mini_dir)
     found = problems_of(mini_dir)
-    assert len(found) >= 4, found
+    assert len(found) == 5, found
 
 
 def test_crs_is_derived_from_the_site_when_left_out(mini_dir):
