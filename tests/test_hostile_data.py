@@ -310,3 +310,40 @@ def test_validate_summary_never_prints_raw_control_characters(mini_dir, monkeypa
     assert result.returncode == 0, result.stderr
     assert result.stdout.isprintable() or all(
         line.isprintable() for line in result.stdout.splitlines())
+
+
+# --------------------------------------------------------------------------- documentation
+
+
+def _message_fragments(path: Path) -> list[str]:
+    """The leading literal text of every Problem(...) and ValueError(...) message in a module."""
+    import ast
+
+    def lead(node: ast.expr) -> list[str | None]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.JoinedStr):
+            return [v.value if isinstance(v, ast.Constant) else None for v in node.values]
+        return lead(node.left) if isinstance(node, ast.BinOp) else []
+
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        index = {"Problem": 1, "ValueError": 0}.get(node.func.id)
+        if index is None or len(node.args) <= index:
+            continue
+        for piece in lead(node.args[index]):
+            if piece and len(piece.strip(" ,.:;()")) >= 10:
+                out.append(piece.strip(" ,.:;()"))
+                break
+    return out
+
+
+@pytest.mark.parametrize("module", ["catalog", "geo", "validate"])
+def test_every_validation_message_is_in_the_data_format_docs(module):
+    docs = " ".join((ROOT / "docs" / "data-format.md").read_text(encoding="utf-8").split())
+    fragments = _message_fragments(ROOT / "dashboard" / f"{module}.py")
+    assert fragments
+    missing = [f for f in fragments if " ".join(f.split()) not in docs]
+    assert not missing, f"document these messages in docs/data-format.md: {missing}"
