@@ -368,6 +368,10 @@ _DataLoader.yaml_implicit_resolvers = {
 }
 
 
+# Where an alias may be (a "*name" token); without one, no value is shared and nothing to count.
+_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s*]", re.MULTILINE)
+
+
 def _expanded_size(root: Any, limit: int) -> str | None:
     """Why the parsed YAML cannot be used (an alias cycle, or too many values), or None.
 
@@ -442,7 +446,7 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> dict[str, Any
             Problem(label, f"must be a mapping of sections at the top, got a {_kind(data)}")
         )
         return None
-    if why := _expanded_size(data, MAX_YAML_VALUES):
+    if _ALIAS.search(text) and (why := _expanded_size(data, MAX_YAML_VALUES)):
         problems.append(Problem(label, why))
         return None
     return data

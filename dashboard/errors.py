@@ -7,6 +7,7 @@ bidi and escape characters shown as escapes, never sent raw to a terminal or pag
 
 from __future__ import annotations
 
+import re
 import reprlib
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ _INVISIBLE = BIDI_CONTROLS | frozenset("\u2028\u2029\ufeff\u200b")
 SHOWN_CHARS = 80  # a bad value in a message is cut to about this many characters
 
 
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(_INVISIBLE)) + "]")
+_UNSAFE_NO_NEWLINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_INVISIBLE))
+                                 + "]")
+
+
 def is_unsafe_char(char: str, allow_newlines: bool = False) -> bool:
     """A character that must not appear in names and ids: controls, bidi, invisibles."""
     if allow_newlines and char in "\n\t":
@@ -30,13 +36,10 @@ def is_unsafe_char(char: str, allow_newlines: bool = False) -> bool:
 
 def unsafe_chars(text: str, allow_newlines: bool = False) -> list[str]:
     """The offending characters of text, each as its escape (e.g. '\\u202e'), in order."""
-    found: list[str] = []
-    for char in text:
-        if is_unsafe_char(char, allow_newlines):
-            esc = _escape(char)
-            if esc not in found:
-                found.append(esc)
-    return found
+    pattern = _UNSAFE_NO_NEWLINES if allow_newlines else _UNSAFE
+    if not pattern.search(text):  # the common case, at C speed
+        return []
+    return list(dict.fromkeys(_escape(m) for m in pattern.findall(text)))
 
 
 def _escape(char: str) -> str:
