@@ -341,7 +341,10 @@ class _DataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
             for key_node, _ in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     continue
-                key = self.construct_object(key_node, deep=True)
+                key = (
+                    (key_node.tag, key_node.value) if isinstance(key_node, yaml.ScalarNode)
+                    else self.construct_object(key_node, deep=True)
+                )
                 try:
                     first = seen.setdefault(key, key_node)
                 except TypeError:  # unhashable key: SafeConstructor reports it
@@ -349,7 +352,8 @@ class _DataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
                 if first is not key_node:
                     raise yaml.constructor.ConstructorError(
                         "in a mapping", node.start_mark,
-                        f"key {shown(key)} appears twice (first at line "
+                        f"key {shown(self.construct_object(key_node, deep=True))} appears twice "
+                        f"(first at line "
                         f"{first.start_mark.line + 1})", key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
 
