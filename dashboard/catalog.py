@@ -247,8 +247,10 @@ class Exhibition(_Model):
     @classmethod
     def _iso_date(cls, value: Any) -> Any:
         # The loader keeps dates as text; only the ISO form 2019-04-17 is a date here.
-        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError("expected a date as 'YYYY-MM-DD'")
+        if value is None or isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError("expected a date as 'YYYY-MM-DD'")  # not a number of seconds
         return value
 
     @field_validator("timezone")

@@ -105,9 +105,10 @@ CASES: list[tuple[str, Callable[[Path], None], str, tuple[str, ...]]] = [
      ("exhibition: field 'crs': EPSG:3857 measures distances", "too long")),
     ("impossible-date", text_edit("  timezone:", "  start_date: 2019-02-30\n  timezone:"), EX,
      ("exhibition: field 'start_date'", "'2019-02-30'")),
+    ("date-as-number", set_exhibition(start_date=20190417), EX,
+     ("exhibition: field 'start_date': expected a date as 'YYYY-MM-DD' (got 20190417)",)),
     ("end-before-start", set_exhibition(start_date="2019-10-06", end_date="2019-04-17"), EX,
-     ("exhibition: field 'exhibition'" if False else "exhibition:",
-      "end_date 2019-04-17 lies before start_date 2019-10-06")),
+     ("exhibition: end_date 2019-04-17 lies before start_date 2019-10-06",)),
     ("hours-backwards", set_exhibition(opening_hours={"open": "18:00", "close": "09:00"}), EX,
      ("exhibition: field 'opening_hours'", "closes at 09:00, not after it opens at 18:00")),
     # --- exhibits
