@@ -305,12 +305,14 @@ def test_validate_prints_names_with_escapes_visible(mini_dir):
     assert "\\x1b[2J\\u202ewater" in out
 
 
-def test_validate_summary_never_prints_raw_control_characters(mini_dir, monkeypatch):
-    # Names are checked, but the summary escapes what it prints all the same (defence in depth).
-    result = run_validate(mini_dir)
+def test_validate_summary_prints_the_folder_name_visibly(mini_dir):
+    # Names in the data cannot carry control characters, but a folder name can.
+    target = mini_dir.with_name("mini\x1b[31m\u202e")
+    mini_dir.rename(target)
+    result = run_validate(target)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.isprintable() or all(
-        line.isprintable() for line in result.stdout.splitlines())
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "mini\\x1b[31m\\u202e: OK" in result.stdout
 
 
 # --------------------------------------------------------------------------- documentation
