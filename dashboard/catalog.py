@@ -261,6 +261,19 @@ class Exhibition(_Model):
                              "'America/New_York'")
         return value
 
+    def runs_on(self, day: dt.date) -> bool:
+        """Whether the exhibition is on that day (no dates given: every day)."""
+        return ((self.start_date is None or self.start_date <= day)
+                and (self.end_date is None or day <= self.end_date))
+
+    def default_day(self, today: dt.date) -> dt.date:
+        """The day a new tour is planned for: today, moved into start_date..end_date."""
+        if self.start_date and today < self.start_date:
+            return self.start_date
+        if self.end_date and today > self.end_date:
+            return self.end_date
+        return today
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> Exhibition:
         if self.start_date and self.end_date and self.end_date < self.start_date:

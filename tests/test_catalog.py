@@ -367,3 +367,17 @@ def test_exhibit_at_finds_the_clicked_marker():
     catalog = cat.load(MINI)
     assert catalog.exhibit("fountain") == cat.exhibit_at(catalog, 49.0010, 9.0030)
     assert cat.exhibit_at(catalog, 49.0015, 9.0020) is None
+
+
+@pytest.mark.parametrize(
+    ("today", "expected", "runs"),
+    [("2019-03-01", "2019-04-17", False), ("2019-05-05", "2019-05-05", True),
+     ("2026-11-26", "2019-10-06", False)],
+)
+def test_default_day_lies_inside_the_exhibition(today, expected, runs):
+    import datetime as dt
+
+    exhibition = cat.load(DEFAULT_DATA).exhibition
+    day = dt.date.fromisoformat(today)
+    assert exhibition.default_day(day) == dt.date.fromisoformat(expected)
+    assert exhibition.runs_on(day) is runs
