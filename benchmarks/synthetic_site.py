@@ -30,6 +30,8 @@ from typing import Any
 import networkx as nx
 import yaml
 from pyproj import Transformer
+from shapely import STRtree
+from shapely.geometry import LineString, Point
 
 CRS = "EPSG:25832"
 ORIGIN_LATLON = (49.0, 9.0)  # south-west corner of the street grid
@@ -192,6 +194,11 @@ def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int =
 
     # --- exhibits
     positions = _exhibit_positions(rng, exhibits, segments, spacing)
+    # An exhibit whose nearest path is stairs cannot be step-free (validate checks it).
+    lines = [LineString([(a[0] * spacing, a[1] * spacing), (b[0] * spacing, b[1] * spacing)])
+             for a, b, _ in segments]
+    nearest = STRtree(lines).nearest([Point(x, y) for x, y in positions]) if positions else []
+    beside_stairs = [segments[int(i)][2] == "stairs" for i in nearest]
     exhibit_items, building_features = [], []
     for k, (x, y) in enumerate(positions):
         eid = f"exponat-{k + 1:02d}"
@@ -212,7 +219,7 @@ def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int =
             "zone": zid,
             "location": {"lat": lat, "lon": lon},
             "visit_minutes": rng.choice((5, 5, 10, 10, 10, 15, 20)),
-            "step_free": rng.random() < 0.9,
+            "step_free": rng.random() < 0.9 and not beside_stairs[k],
             "priority": rng.randint(1, 5),
             "facts": [{"de": f"Baujahr {2010 + k % 10}", "en": f"Built in {2010 + k % 10}"}],
             "departments": deps,

@@ -14,28 +14,47 @@ from pathlib import Path
 
 from dashboard import catalog as cat
 from dashboard import routing, settings
-from dashboard.errors import DataError
+from dashboard.errors import DataError, visible
 
 
 def _validate(args: argparse.Namespace) -> int:
+    """Check a data folder: a summary and 0, or every problem and 1.
+
+    Everything printed that comes from the data goes through errors.visible: a name with an
+    escape or bidi character cannot recolour, clear or reorder the terminal.
+    """
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+    folder = visible(str(data_dir))
     try:
         catalog = cat.load(data_dir)
     except DataError as exc:
-        print(f"{data_dir}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        print(f"{folder}: {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     lang = args.lang
+
+    def name(value: cat.Localized) -> str:
+        return visible(catalog.text(value, lang))
+
     site = catalog.site
-    print(f"{data_dir}: OK — {catalog.text(catalog.exhibition.name, lang)}")
+    print(f"{folder}: OK — {name(catalog.exhibition.name)}")
     print(f"  {len(catalog.exhibits)} exhibits in {len(catalog.categories)} categories, "
           f"{len(catalog.zones)} zones, {len(catalog.entrances)} entrances")
-    width = max(len(catalog.text(c.name, lang)) for c in catalog.categories.values())
+    width = max((len(name(c.name)) for c in catalog.categories.values()), default=0)
     for cid, count in catalog.counts_by_category().items():
-        name = catalog.text(catalog.categories[cid].name, lang)
-        print(f"    {name:<{width}}  {count:>3}")
-    print(f"  {len(catalog.cities)} visiting cities, {len(catalog.departments)} departments")
+        print(f"    {name(catalog.categories[cid].name):<{width}}  {count:>3}")
+    cities = ", ".join(
+        name(c.name) + (f" ({name(c.delegation)})" if c.delegation else "")
+        for c in catalog.cities.values()
+    )
+    print(f"  {len(catalog.cities)} visiting cities ({cities}), "
+          f"{len(catalog.departments)} departments")
+    ex = catalog.exhibition
+    dates = (f"{ex.start_date or '…'} to {ex.end_date or '…'}, "
+             if ex.start_date or ex.end_date else "")
+    print(f"  {dates}time zone {ex.timezone}, distances in {catalog.crs}"
+          + ("" if ex.crs else " (the site's UTM zone)"))
     print(f"  geo: {len(site.layer('paths'))} paths, {len(site.layer('buildings'))} buildings, "
           f"{len(site.layer('water'))} water bodies")
     return 0
@@ -45,7 +64,8 @@ def _load_or_exit(data_dir: Path) -> cat.Catalog:
     try:
         return cat.load(data_dir)
     except DataError as exc:
-        print(f"{data_dir}: {len(exc.problems)} problem(s); run `python -m dashboard validate`",
+        print(f"{visible(str(data_dir))}: {len(exc.problems)} problem(s); run "
+              "`python -m dashboard validate`",
               file=sys.stderr)
         raise SystemExit(1) from None
 

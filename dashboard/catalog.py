@@ -1,49 +1,92 @@
-"""The exhibition's content: models, and loading + validating a data folder.
+"""The exhibition's content: models, and loading a data folder.
 
-Validation reports every problem at once (file, item, field, bad value) instead of stopping at
-the first, so that whoever edits the YAML can fix everything in one go.
+Loading reports every problem at once (file, item, field, bad value) instead of stopping at
+the first, so that whoever edits the YAML can fix everything in one go. This module reads the
+files and checks each item on its own; the rules that look across items, files and the site
+geometry live in dashboard.validate. docs/data-format.md states every rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
 import unicodedata
+import zoneinfo
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from shapely.geometry import Point
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from dashboard import geo
-from dashboard.errors import DataError, Problem, UnknownExhibitError
+from dashboard import geo, validate
+from dashboard.errors import DataError, Problem, UnknownExhibitError, shown, unsafe_chars
 
 LANGUAGES = ("de", "en")
 EXHIBITS_FILE = "exhibits.yaml"
 CITIES_FILE = "cities.yaml"
-# How far an exhibit or entrance may lie from the nearest footpath before we call the network
-# incomplete: beyond this a "walking route" would be mostly cross-country.
-MAX_PATH_DISTANCE_M = 60.0
+MAX_PATH_DISTANCE_M = validate.MAX_PATH_DISTANCE_M  # kept here for older imports
+# A YAML file may not stand for more values than this once its aliases are expanded: an
+# "alias bomb" of a few hundred bytes would otherwise stand for billions.
+MAX_YAML_VALUES = 1_000_000
+# Top-level sections of each file: anything else is a typo ("entrance:") or belongs elsewhere.
+SECTIONS = {
+    EXHIBITS_FILE: ("exhibition", "categories", "zones", "entrances", "exhibits"),
+    CITIES_FILE: ("departments", "cities"),
+}
+# Sections that must be present and hold at least one item.
+_REQUIRED_SECTIONS = {"categories", "zones", "exhibits", "departments", "cities"}
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+MAX_URL_CHARS = 2000
 _URL = re.compile(r"^https?://[^\s<>\"]+$")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 class _Model(BaseModel):
     # Unknown keys are usually typos ("visit_minute"): reject them instead of ignoring them.
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # NaN and infinity are never meaningful in this data (a NaN latitude passes every range).
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              allow_inf_nan=False)
 
 
 class Localized(_Model):
-    """A text in German and English; a missing language may fall back (see Exhibition)."""
+    """A text in German and English; a missing language may fall back (see Exhibition).
+
+    Subclasses set the length limit; every text is free of control and bidi characters
+    (newlines and tabs are allowed in the longer texts).
+    """
+
+    max_chars: ClassVar[int] = 5000
+    multiline: ClassVar[bool] = True
 
     de: str | None = None
     en: str | None = None
+
+    @field_validator("de", "en")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if len(value) > cls.max_chars:
+            raise ValueError(f"is {len(value):,} characters long; at most {cls.max_chars:,} "
+                             "are allowed")
+        if bad := unsafe_chars(value, allow_newlines=cls.multiline):
+            raise ValueError(f"contains control or bidi characters ({', '.join(bad)}); "
+                             "remove them")
+        return value
 
     def get(self, lang: str, fallback: str | None = None) -> str:
         text = getattr(self, lang, None) or (getattr(self, fallback) if fallback else None)
@@ -51,6 +94,25 @@ class Localized(_Model):
 
     def missing(self) -> list[str]:
         return [lang for lang in LANGUAGES if not getattr(self, lang)]
+
+
+class Name(Localized):
+    """A name or title: one line."""
+
+    max_chars: ClassVar[int] = 120
+    multiline: ClassVar[bool] = False
+
+
+class Summary(Localized):
+    """One sentence, or one key fact."""
+
+    max_chars: ClassVar[int] = 300
+
+
+class Note(Localized):
+    """A curated note for one visiting city."""
+
+    max_chars: ClassVar[int] = 2000
 
 
 class Location(_Model):
@@ -66,7 +128,10 @@ def _parse_hhmm(value: Any) -> dt.time:
         return value
     if isinstance(value, str) and (m := _HHMM.match(value.strip())):
         return dt.time(int(m.group(1)), int(m.group(2)))
-    raise ValueError(f"expected a time as 'HH:MM', got {value!r}")
+    raise ValueError("expected a time as 'HH:MM'")
+
+
+ClockTime = Annotated[dt.time, BeforeValidator(_parse_hhmm)]
 
 
 class OpeningHours(_Model):
@@ -75,40 +140,61 @@ class OpeningHours(_Model):
 
     _parse = field_validator("open", "close", mode="before")(_parse_hhmm)
 
+    @model_validator(mode="after")
+    def _in_order(self) -> OpeningHours:
+        if self.close <= self.open:
+            raise ValueError(f"closes at {self.close:%H:%M}, not after it opens at "
+                             f"{self.open:%H:%M} (opening hours within one day)")
+        return self
+
     def contains(self, moment: dt.time) -> bool:
         return self.open <= moment <= self.close
 
 
 def _check_urls(urls: list[str]) -> list[str]:
-    bad = [u for u in urls if not _URL.match(u)]
-    if bad:
-        raise ValueError(f"not an http(s) address: {bad[0]!r}")
+    for url in urls:
+        if len(url) > MAX_URL_CHARS:
+            raise ValueError(f"an address is {len(url):,} characters long; at most "
+                             f"{MAX_URL_CHARS:,} are allowed")
+        if not _URL.match(url) or unsafe_chars(url):
+            raise ValueError(f"not an http(s) address: {shown(url)}")
     return urls
+
+
+Sources = Annotated[list[str], Field(max_length=30)]
 
 
 class Category(_Model):
     id: Slug
-    name: Localized
+    name: Name
     color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
     icon: str = Field(min_length=1, max_length=4)
+
+    @field_validator("icon")
+    @classmethod
+    def _icon(cls, value: str) -> str:
+        if bad := unsafe_chars(value):
+            raise ValueError(f"contains control or bidi characters ({', '.join(bad)})")
+        return value
 
 
 class Zone(_Model):
     id: Slug
-    name: Localized
+    name: Name
 
 
 class Entrance(_Model):
     id: Slug
-    name: Localized
+    name: Name
     location: Location
+    # False: the gate itself has steps, so a step-free tour never starts or ends here.
     step_free: bool = True
 
 
 class Exhibit(_Model):
     id: Slug
-    name: Localized
-    summary: Localized
+    name: Name
+    summary: Summary
     description: Localized
     category: Slug
     zone: Slug
@@ -120,22 +206,15 @@ class Exhibit(_Model):
     step_free: bool
     priority: int = Field(default=3, ge=1, le=5)
     opening_hours: OpeningHours | None = None
-    show_times: list[dt.time] = Field(default_factory=list)
-    facts: list[Localized] = Field(default_factory=list)
-    departments: list[Slug] = Field(default_factory=list)
-    city_notes: dict[str, Localized] = Field(default_factory=dict)
-    sources: list[str] = Field(min_length=1)
+    show_times: list[ClockTime] = Field(default_factory=list, max_length=48)
+    facts: list[Summary] = Field(default_factory=list, max_length=20)
+    departments: list[Slug] = Field(default_factory=list, max_length=20)
+    city_notes: dict[Slug, Note] = Field(default_factory=dict, max_length=50)
+    sources: Sources = Field(min_length=1)
     # For editors only (remarks about sources, open questions); never shown to visitors.
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=2000)
 
     _urls = field_validator("sources")(_check_urls)
-
-    @field_validator("show_times", mode="before")
-    @classmethod
-    def _times(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [_parse_hhmm(v) for v in value]
-        return value
 
     def localized_texts(self) -> Iterator[tuple[str, Localized]]:
         """Every visitor-facing text with its field path, for the language check."""
@@ -148,33 +227,78 @@ class Exhibit(_Model):
             yield f"city_notes.{city}", note
 
 
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 class Exhibition(_Model):
     id: Slug
-    name: Localized
+    name: Name
     description: Localized | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
-    timezone: str = "Europe/Berlin"
-    crs: str = Field(default="EPSG:25832", pattern=r"^EPSG:\d{4,5}$")
+    timezone: str = Field(max_length=64)
+    # None: the UTM zone of the site (geopandas' estimate_utm_crs); see Catalog.site.crs.
+    crs: str | None = Field(default=None, pattern=r"^EPSG:\d{4,5}$")
     opening_hours: OpeningHours | None = None
     default_city: Slug | None = None
     fallback_language: str | None = Field(default=None, pattern=r"^(de|en)$")
-    sources: list[str] = Field(default_factory=list)
+    sources: Sources = Field(default_factory=list)
 
     _urls = field_validator("sources")(_check_urls)
+
+    @field_validator("start_date", "end_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        # The loader keeps dates as text; only the ISO form 2019-04-17 is a date here.
+        if value is None or isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError("expected a date as 'YYYY-MM-DD'")  # not a number of seconds
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana(cls, value: str) -> str:
+        if value not in _time_zones():
+            raise ValueError("is not an IANA time zone name such as 'Europe/Berlin' or "
+                             "'America/New_York'")
+        return value
+
+    def runs_on(self, day: dt.date) -> bool:
+        """Whether the exhibition is on that day (no dates given: every day)."""
+        return ((self.start_date is None or self.start_date <= day)
+                and (self.end_date is None or day <= self.end_date))
+
+    def default_day(self, today: dt.date) -> dt.date:
+        """The day a new tour is planned for: today, moved into start_date..end_date."""
+        if self.start_date and today < self.start_date:
+            return self.start_date
+        if self.end_date and today > self.end_date:
+            return self.end_date
+        return today
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Exhibition:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError(f"end_date {self.end_date} lies before start_date "
+                             f"{self.start_date}")
+        return self
 
 
 class Department(_Model):
     id: Slug
-    name: Localized
+    name: Name
 
 
 class City(_Model):
     id: Slug
-    name: Localized
-    delegation: Localized
-    departments: list[Slug] = Field(min_length=1)
-    sources: list[str] = Field(default_factory=list)
+    name: Name
+    # The visiting group's name ("Digital Lotsen"), shown with the city's name.
+    delegation: Name | None = None
+    departments: list[Slug] = Field(min_length=1, max_length=50)
+    sources: Sources = Field(default_factory=list)
 
     _urls = field_validator("sources")(_check_urls)
 
@@ -203,6 +327,11 @@ class Catalog:
         return value.get(lang, self.exhibition.fallback_language)
 
     @property
+    def crs(self) -> str:
+        """The projected CRS in metres: the one given, or the site's UTM zone."""
+        return self.site.crs
+
+    @property
     def default_city(self) -> City | None:
         wanted = self.exhibition.default_city
         if wanted in self.cities:
@@ -214,18 +343,102 @@ class Catalog:
         return {cid: counts.get(cid, 0) for cid in self.categories}
 
 
-# --------------------------------------------------------------------------- loading
+# --------------------------------------------------------------------------- YAML
+
+
+class _DataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """yaml's safe loader (libyaml when present) with three changes for data files:
+
+    - a key written twice in one mapping is an error (plain YAML keeps the last silently);
+    - dates stay text, so that 2019-02-30 is reported at its field instead of failing the
+      whole file (the models parse ISO dates);
+    - an integer too long for Python (more than 4,300 digits) stays text, reported at its field.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = (
+                    (key_node.tag, key_node.value) if isinstance(key_node, yaml.ScalarNode)
+                    else self.construct_object(key_node, deep=True)
+                )
+                try:
+                    first = seen.setdefault(key, key_node)
+                except TypeError:  # unhashable key: SafeConstructor reports it
+                    continue
+                if first is not key_node:
+                    raise yaml.constructor.ConstructorError(
+                        "in a mapping", node.start_mark,
+                        f"key {shown(self.construct_object(key_node, deep=True))} appears twice "
+                        f"(first at line "
+                        f"{first.start_mark.line + 1})", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            return str(node.value)
+
+
+_DataLoader.add_constructor("tag:yaml.org,2002:int", _DataLoader.construct_yaml_int)
+_DataLoader.add_constructor("tag:yaml.org,2002:map", _DataLoader.construct_yaml_map)
+_DataLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+# Where an alias may be (a "*name" token); without one, no value is shared and nothing to count.
+_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s*]", re.MULTILINE)
+
+
+def _expanded_size(root: Any, limit: int) -> str | None:
+    """Why the parsed YAML cannot be used (an alias cycle, or too many values), or None.
+
+    Aliases make shared references, so parsing is cheap; anything that walks the data (the
+    models, a message) would see every copy. Counted with memory of shared parts, iteratively.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        obj, done = stack.pop()
+        children = (
+            [*obj.keys(), *obj.values()] if isinstance(obj, dict)
+            else obj if isinstance(obj, list) else None
+        )
+        if children is None:
+            continue
+        oid = id(obj)
+        if done:
+            on_path.discard(oid)
+            sizes[oid] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if sizes[oid] > limit:
+                return (f"stands for more than {limit:,} values once its aliases are expanded "
+                        "(an alias bomb?)")
+            continue
+        if oid in sizes:
+            continue
+        if oid in on_path:
+            return "contains an alias that refers to itself"
+        on_path.add(oid)
+        stack.append((obj, True))
+        stack.extend((c, False) for c in children if isinstance(c, dict | list))
+    return None
 
 
 def _read_yaml(path: Path, label: str, problems: list[Problem]) -> dict[str, Any] | None:
     """A YAML mapping, or None with the reason appended to problems."""
     try:
-        raw = path.read_bytes()
+        raw = geo.read_data_file(path, label, problems)
     except FileNotFoundError:
         problems.append(Problem(label, "file not found"))
         return None
-    except OSError as exc:
-        problems.append(Problem(label, f"cannot be read: {exc.strerror or exc}"))
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8")
@@ -236,12 +449,18 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> dict[str, Any
         problems.append(Problem(label, "contains NUL bytes; is it binary?"))
         return None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(Problem(label, f"is not valid YAML{where}: {reason}"))
+        problems.append(Problem(label, f"is not valid YAML{where}: {_cut(reason)}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(label, "is nested too deeply to be read"))
+        return None
+    except Exception as exc:
+        problems.append(Problem(label, f"cannot be read as YAML: {_cut(str(exc))}"))
         return None
     if data is None:
         problems.append(Problem(label, "is empty"))
@@ -251,13 +470,19 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> dict[str, Any
             Problem(label, f"must be a mapping of sections at the top, got a {_kind(data)}")
         )
         return None
+    if _ALIAS.search(text) and (why := _expanded_size(data, MAX_YAML_VALUES)):
+        problems.append(Problem(label, why))
+        return None
     return data
 
 
+def _cut(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def _kind(value: Any) -> str:
-    return {list: "list", str: "text", int: "number", float: "number", bool: "yes/no"}.get(
-        type(value), type(value).__name__
-    )
+    return {list: "list", str: "text", int: "number", float: "number", bool: "yes/no",
+            dict: "mapping"}.get(type(value), type(value).__name__)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -273,12 +498,27 @@ def _validate_item(
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        for err in exc.errors():
+        for err in exc.errors(include_url=False):
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
-                msg += f" (got {err['input']!r})"
+                msg += f" (got {shown(err['input'])})"
             problems.append(Problem(label, msg, item, _field_path(err["loc"]) or None))
         return None
+    except RecursionError:
+        problems.append(Problem(label, "is nested too deeply", item))
+        return None
+
+
+def _check_sections(data: dict[str, Any] | None, file: str, label: str,
+                    problems: list[Problem]) -> None:
+    if data is None:
+        return
+    known = SECTIONS[file]
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+            problems.append(Problem(label, f"unknown section {shown(key)}{hint}"))
 
 
 def _section(
@@ -288,12 +528,12 @@ def _section(
     label: str,
     kind: str,
     problems: list[Problem],
-    required: bool = True,
 ) -> list[Any]:
     """Validate a list section item by item; problems name the item by its id."""
     if data is None:
         return []
     raw = data.get(key)
+    required = key in _REQUIRED_SECTIONS
     if raw is None:
         if required:
             problems.append(Problem(label, f"section {key!r} is missing"))
@@ -301,10 +541,14 @@ def _section(
     if not isinstance(raw, list):
         problems.append(Problem(label, f"section {key!r} must be a list, got a {_kind(raw)}"))
         return []
+    if required and not raw:
+        problems.append(Problem(label, f"section {key!r} is empty; give at least one {kind}"))
+        return []
     items = []
     for index, entry in enumerate(raw):
         ident = entry.get("id") if isinstance(entry, dict) else None
-        item = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{index + 1}"
+        item = (f"{kind} {shown(ident)}" if isinstance(ident, str) and len(ident) <= 64
+                else f"{kind} #{index + 1}")
         if not isinstance(entry, dict):
             problems.append(Problem(label, f"must be a mapping, got a {_kind(entry)}", item))
             continue
@@ -325,12 +569,11 @@ def _unique(items: Iterable[Any], label: str, kind: str, problems: list[Problem]
     return out
 
 
-def _check_refs(
-    values: Iterable[str], known: dict[str, Any], what: str
-) -> list[tuple[str, str]]:
-    """(value, message) for each value not in known."""
-    choices = ", ".join(sorted(known)) or "none defined"
-    return [(v, f"unknown {what} {v!r} (known: {choices})") for v in values if v not in known]
+def _declared_ids(data: dict[str, Any] | None, key: str) -> set[str]:
+    raw = (data or {}).get(key)
+    if not isinstance(raw, list):
+        return set()
+    return {e["id"] for e in raw if isinstance(e, dict) and isinstance(e.get("id"), str)}
 
 
 def load(data_dir: Path | str) -> Catalog:
@@ -344,6 +587,8 @@ def load(data_dir: Path | str) -> Catalog:
     ci_label = str(data_dir / CITIES_FILE)
     ex_data = _read_yaml(data_dir / EXHIBITS_FILE, ex_label, problems)
     ci_data = _read_yaml(data_dir / CITIES_FILE, ci_label, problems)
+    _check_sections(ex_data, EXHIBITS_FILE, ex_label, problems)
+    _check_sections(ci_data, CITIES_FILE, ci_label, problems)
 
     exhibition = None
     if ex_data is not None:
@@ -361,7 +606,7 @@ def load(data_dir: Path | str) -> Catalog:
         _section(ex_data, "zones", Zone, ex_label, "zone", problems), ex_label, "zone", problems
     )
     entrances = _unique(
-        _section(ex_data, "entrances", Entrance, ex_label, "entrance", problems, required=False),
+        _section(ex_data, "entrances", Entrance, ex_label, "entrance", problems),
         ex_label, "entrance", problems,
     )
     exhibits = _unique(
@@ -375,17 +620,18 @@ def load(data_dir: Path | str) -> Catalog:
     cities = _unique(
         _section(ci_data, "cities", City, ci_label, "city", problems), ci_label, "city", problems
     )
-    if ex_data is not None and not exhibits and "exhibits" in ex_data:
+    if ex_data is not None and not exhibits and ex_data.get("exhibits"):
         problems.append(Problem(ex_label, "section 'exhibits' has no valid exhibit"))
 
-    fallback = exhibition.fallback_language if exhibition else None
-    crs = exhibition.crs if exhibition else "EPSG:25832"
+    crs = exhibition.crs if exhibition else None
     site = geo.load_site(data_dir, crs, problems)
-
-    _cross_check(
-        ex_label, ci_label, exhibition, categories, zones, entrances, exhibits, departments,
-        cities, fallback, site, _declared_ids(ex_data, "exhibits"), problems,
+    parts = validate.Parts(
+        data_dir=data_dir, ex_label=ex_label, ci_label=ci_label, exhibition=exhibition,
+        categories=categories, zones=zones, entrances=entrances, exhibits=exhibits,
+        departments=departments, cities=cities, site=site,
+        declared_exhibits=_declared_ids(ex_data, "exhibits"),
     )
+    problems += validate.check(parts)
     if problems or exhibition is None or site is None:
         raise DataError(problems)
     return Catalog(
@@ -399,121 +645,6 @@ def load(data_dir: Path | str) -> Catalog:
         cities=cities,
         site=site,
     )
-
-
-def _cross_check(
-    ex_label: str,
-    ci_label: str,
-    exhibition: Exhibition | None,
-    categories: dict[str, Category],
-    zones: dict[str, Zone],
-    entrances: dict[str, Entrance],
-    exhibits: dict[str, Exhibit],
-    departments: dict[str, Department],
-    cities: dict[str, City],
-    fallback: str | None,
-    site: geo.SiteGeo | None,
-    declared_exhibits: set[str],
-    problems: list[Problem],
-) -> None:
-    """Checks across items and files. declared_exhibits includes exhibits that failed their
-    own validation, so that one bad exhibit is not reported again from every reference."""
-
-    def add(item: str, field: str, message: str, label: str = ex_label) -> None:
-        problems.append(Problem(label, message, item, field))
-
-    if exhibition and exhibition.default_city and cities and exhibition.default_city not in cities:
-        for _, msg in _check_refs([exhibition.default_city], cities, "city"):
-            add("exhibition", "default_city", msg)
-
-    for city in cities.values():
-        for i, (_, msg) in enumerate(_check_refs(city.departments, departments, "department")):
-            add(f"city {city.id!r}", f"departments[{i}]", msg, ci_label)
-    for kind, items in (("category", categories), ("zone", zones), ("entrance", entrances)):
-        for item in items.values():
-            if fallback is None and (missing := item.name.missing()):
-                add(f"{kind} {item.id!r}", "name", _missing_msg(missing))
-    for kind, items in (("department", departments), ("city", cities)):
-        for item in items.values():
-            if fallback is None and (missing := item.name.missing()):
-                add(f"{kind} {item.id!r}", "name", _missing_msg(missing), ci_label)
-
-    for shared in sorted(set(entrances) & set(exhibits)):
-        # Tours name their start and end by id: one id must mean one place.
-        add(f"entrance {shared!r}", "id", "is also the id of an exhibit; ids must be unique")
-    for ex in exhibits.values():
-        item = f"exhibit {ex.id!r}"
-        if categories and ex.category not in categories:
-            add(item, "category", _check_refs([ex.category], categories, "category")[0][1])
-        if zones and ex.zone not in zones:
-            add(item, "zone", _check_refs([ex.zone], zones, "zone")[0][1])
-        if departments:
-            for i, dep in enumerate(ex.departments):
-                for _, msg in _check_refs([dep], departments, "department"):
-                    add(item, f"departments[{i}]", msg)
-        if cities:
-            for city in ex.city_notes:
-                if city not in cities:
-                    add(item, f"city_notes.{city}", _check_refs([city], cities, "city")[0][1])
-        if fallback is None:
-            for field, text in ex.localized_texts():
-                if missing := text.missing():
-                    add(item, field, _missing_msg(missing))
-
-    if site is None:
-        return
-    site_label = site.label("site")
-    for kind, items in (("exhibit", exhibits), ("entrance", entrances)):
-        for item in items.values():
-            point = Point(item.location.lon, item.location.lat)
-            where = f"{kind} {item.id!r}"
-            if not site.outline.covers(point):
-                add(where, "location", f"({item.location.lat}, {item.location.lon}) lies "
-                    f"outside the site outline in {site_label}")
-                continue
-            distance = site.distance_to_paths_m(point)
-            if distance is not None and distance > MAX_PATH_DISTANCE_M:
-                add(where, "location", f"is {distance:.0f} m from the nearest footpath "
-                    f"(at most {MAX_PATH_DISTANCE_M:.0f} m): extend {site.label('paths')}")
-    for ex in exhibits.values():
-        point = Point(ex.location.lon, ex.location.lat)
-        if (
-            ex.zone in zones
-            and ex.zone in site.zone_shapes
-            and site.outline.covers(point)
-            and not site.zone_shapes[ex.zone].buffer(1e-5).covers(point)
-        ):
-            inside = [z for z, shape in site.zone_shapes.items() if shape.covers(point)]
-            actual = f"zone {inside[0]!r}" if inside else "no zone"
-            add(f"exhibit {ex.id!r}", "zone", f"is {ex.zone!r} but the location lies in "
-                f"{actual} of {site.label('zones')}")
-    zone_label = site.label("zones")
-    for zone_id in zones:
-        if site.zone_shapes and zone_id not in site.zone_shapes:
-            problems.append(
-                Problem(zone_label, "has no polygon for this zone", f"zone {zone_id!r}")
-            )
-    for zone_id in site.zone_shapes:
-        if zones and zone_id not in zones:
-            problems.append(Problem(zone_label, f"zone id {zone_id!r} is not defined in "
-                                    f"{ex_label}", f"zone {zone_id!r}"))
-    for index, exhibit_id in site.building_exhibits():
-        if declared_exhibits and exhibit_id not in declared_exhibits:
-            problems.append(Problem(site.label("buildings"), f"unknown exhibit {exhibit_id!r}",
-                                    f"feature #{index + 1}", "exhibit"))
-
-
-def _declared_ids(data: dict[str, Any] | None, key: str) -> set[str]:
-    raw = (data or {}).get(key)
-    if not isinstance(raw, list):
-        return set()
-    return {e["id"] for e in raw if isinstance(e, dict) and isinstance(e.get("id"), str)}
-
-
-def _missing_msg(missing: list[str]) -> str:
-    langs = " and ".join(missing)
-    return (f"text in {langs} is missing (give both de and en, or set "
-            "exhibition.fallback_language)")
 
 
 # --------------------------------------------------------------------------- queries

@@ -1,12 +1,17 @@
 """The site's geodata (data/geo): loading, checking, and metres in the projected CRS.
 
 Files are GeoJSON in WGS84 (RFC 7946). Lengths and distances are computed in the exhibition's
-projected CRS (EPSG:25832 for Heilbronn), never in degrees.
+projected CRS (`exhibition.crs`, else the site's UTM zone: EPSG:32632 for Heilbronn), never in
+degrees.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
+import stat
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +27,8 @@ from shapely.geometry import LineString, MultiLineString, Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from dashboard.errors import Problem
+from dashboard import settings
+from dashboard.errors import Problem, shown, unsafe_chars
 
 WGS84 = "EPSG:4326"
 GEO_DIR = "geo"
@@ -35,6 +41,47 @@ LAYERS: dict[str, tuple[bool, tuple[str, ...]]] = {
     "paths": (False, ("LineString", "MultiLineString")),
     "buildings": (False, ("Polygon", "MultiPolygon")),
 }
+
+
+def read_data_file(path: Path, label: str, problems: list[Problem]) -> bytes | None:
+    """The bytes of a data file, or None with the reason appended to problems.
+
+    Only regular files are read (a named pipe would block, /dev/zero would never end), and at
+    most LERNREISE_MAX_DATA_FILE_MB: a bigger file is a problem, not a memory exhaustion.
+    FileNotFoundError is raised for a missing file so that callers decide if it is required.
+    """
+    try:
+        limit = settings.max_data_file_bytes()
+    except ValueError as exc:
+        problems.append(Problem(label, f"cannot be read: {exc}"))
+        return None
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        problems.append(Problem(label, f"cannot be read: {exc.strerror or exc}"))
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        what = ("a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe"
+                if stat.S_ISFIFO(info.st_mode) else "a device or socket")
+        problems.append(Problem(label, f"is {what}, not a regular file"))
+        return None
+    too_big = (f"is larger than {limit / 1e6:g} MB (the limit set by "
+               "LERNREISE_MAX_DATA_FILE_MB)")
+    if info.st_size > limit:
+        problems.append(Problem(label, f"{too_big}: {info.st_size / 1e6:,.1f} MB"))
+        return None
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        problems.append(Problem(label, f"cannot be read: {exc.strerror or exc}"))
+        return None
+    if len(raw) > limit:  # grew since stat, or a special file that claims size 0
+        problems.append(Problem(label, too_big))
+        return None
+    return raw
 
 
 @lru_cache(maxsize=8)
@@ -59,7 +106,6 @@ class SiteGeo:
     layers: dict[str, gpd.GeoDataFrame]
     outline: BaseGeometry
     zone_shapes: dict[str, BaseGeometry] = field(default_factory=dict)
-    _paths_m: BaseGeometry | None = None
     _geojson: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def label(self, layer: str) -> str:
@@ -92,10 +138,17 @@ class SiteGeo:
             self._geojson[name] = json.loads(self.layers[name].to_json(drop_id=True))
         return self._geojson[name]
 
+    def to_metres_xy(self, lons: Any, lats: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Arrays of projected x, y in metres for arrays of longitudes and latitudes."""
+        x, y = _transformer(self.crs).transform(np.asarray(lons, float), np.asarray(lats, float))
+        return np.asarray(x), np.asarray(y)
+
     def distance_to_paths_m(self, point: Point) -> float | None:
-        if self._paths_m is None:
+        """Metres from a WGS84 point to the nearest footpath; None without paths."""
+        if not self.has_paths:
             return None
-        return float(to_metres(point, self.crs).distance(self._paths_m))
+        paths_m = to_metres(shapely.union_all(list(self.layers["paths"].geometry)), self.crs)
+        return float(to_metres(point, self.crs).distance(paths_m))
 
     def building_exhibits(self) -> list[tuple[int, str]]:
         buildings = self.layers["buildings"]
@@ -106,16 +159,23 @@ class SiteGeo:
         ]
 
 
+# Allowed values of the `kind` property; `stairs` paths must have step_free: false.
+KINDS: dict[str, tuple[str, ...]] = {
+    "paths": ("path", "promenade", "bridge", "stairs"),
+    "water": ("river", "canal", "lake"),
+}
+MAX_GEO_TEXT_CHARS = 120  # a feature's id and name
+
+
 def _read_features(
     path: Path, layer: str, allowed: tuple[str, ...], problems: list[Problem]
 ) -> list[dict[str, Any]] | None:
     label = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_data_file(path, label, problems)
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        problems.append(Problem(label, f"cannot be read: {exc.strerror or exc}"))
+    if raw is None:
         return []
     try:
         doc = json.loads(raw.decode("utf-8"))
@@ -127,8 +187,19 @@ def _read_features(
             Problem(label, f"is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
         )
         return []
+    except RecursionError:
+        problems.append(Problem(label, "is nested too deeply to be read"))
+        return []
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        problems.append(Problem(label, f"cannot be read as JSON: {str(exc)[:200]}"))
+        return []
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         problems.append(Problem(label, "must be a GeoJSON FeatureCollection"))
+        return []
+    if "crs" in doc:
+        problems.append(Problem(label, "has a 'crs' member: GeoJSON coordinates are always WGS84 "
+                                "longitude/latitude (RFC 7946); remove it and reproject the "
+                                "data", None, "crs"))
         return []
     features = doc.get("features")
     if not isinstance(features, list):
@@ -139,15 +210,27 @@ def _read_features(
         props = feature.get("properties") if isinstance(feature, dict) else None
         props = props if isinstance(props, dict) else {}
         ident = props.get("id")
-        item = f"feature {ident!r}" if isinstance(ident, str) else f"feature #{index + 1}"
+        item = (f"feature {shown(ident)}" if isinstance(ident, str) and len(ident) <= 64
+                else f"feature #{index + 1}")
+        if isinstance(feature, dict) and "crs" in feature:
+            problems.append(Problem(label, "has a 'crs' member: GeoJSON coordinates are always "
+                                    "WGS84 longitude/latitude (RFC 7946)", item, "crs"))
+            continue
         try:
-            geom = shape(feature["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException) as e:
-            problems.append(Problem(label, f"geometry cannot be read ({e})", item, "geometry"))
+            with warnings.catch_warnings():  # NaN coordinates warn; they are reported below
+                warnings.simplefilter("ignore", RuntimeWarning)
+                geom = shape(feature["geometry"])
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError,
+                RecursionError, shapely.errors.GEOSException) as e:
+            problems.append(Problem(label, f"geometry cannot be read ({str(e)[:200]})", item,
+                                    "geometry"))
             continue
         if geom.geom_type not in allowed:
             problems.append(Problem(label, f"must be {' or '.join(allowed)}, got {geom.geom_type}",
                                     item, "geometry"))
+            continue
+        if why := _bad_coordinates(geom):
+            problems.append(Problem(label, why, item, "geometry"))
             continue
         if geom.is_empty or not geom.is_valid:
             why = "is empty" if geom.is_empty else f"is invalid: {explain_validity(geom)}"
@@ -157,31 +240,84 @@ def _read_features(
     return rows
 
 
+def _bad_coordinates(geom: BaseGeometry) -> str | None:
+    """Why these coordinates are not WGS84 longitude/latitude, or None."""
+    xy = shapely.get_coordinates(geom)
+    if not np.isfinite(xy).all():
+        return "has a coordinate that is not a finite number (NaN or infinity)"
+    lon_ok = (np.abs(xy[:, 0]) <= 180).all()
+    lat_ok = (np.abs(xy[:, 1]) <= 90).all()
+    if lon_ok and lat_ok:
+        return None
+    bad = xy[~((np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90))][0]
+    return (f"has a coordinate outside longitude -180..180 / latitude -90..90 (got "
+            f"[{bad[0]:.6g}, {bad[1]:.6g}]); GeoJSON is WGS84 longitude/latitude, not metres")
+
+
 def _check_props(layer: str, rows: list[dict[str, Any]], label: str, problems: list[Problem]):
+    kinds = KINDS.get(layer)
     for row in rows:
         item = row["_item"]
         if layer in ("zones", "paths", "buildings", "water") and not isinstance(row.get("id"), str):
             problems.append(Problem(label, "needs a text property 'id'", item, "id"))
+        for key in ("id", "name"):
+            value = row.get(key)
+            if not isinstance(value, str):
+                continue
+            if len(value) > MAX_GEO_TEXT_CHARS:
+                problems.append(Problem(label, f"is {len(value):,} characters long; at most "
+                                        f"{MAX_GEO_TEXT_CHARS} are allowed", item, key))
+            elif bad := unsafe_chars(value):
+                problems.append(Problem(label, f"contains control or bidi characters "
+                                        f"({', '.join(bad)}); remove them", item, key))
         if layer == "paths":
             value = row.setdefault("step_free", True)
             if not isinstance(value, bool):
-                problems.append(Problem(label, f"must be true or false (got {value!r})", item,
+                problems.append(Problem(label, f"must be true or false (got {shown(value)})", item,
                                         "step_free"))
+            elif value and row.get("kind") == "stairs":
+                problems.append(Problem(label, "is true, but the path's kind is 'stairs': stairs "
+                                        "are never step-free", item, "step_free"))
+        if kinds is not None:
+            kind = row.setdefault("kind", kinds[0])
+            if kind not in kinds:
+                problems.append(Problem(label, f"must be one of {', '.join(kinds)} (got "
+                                        f"{shown(kind)})", item, "kind"))
         if layer == "buildings":
             height = row.get("height_m")
-            if isinstance(height, bool) or not isinstance(height, int | float) or height <= 0:
-                problems.append(Problem(label, f"must be a positive number (got {height!r})",
-                                        item, "height_m"))
+            if (isinstance(height, bool) or not isinstance(height, int | float)
+                    or not math.isfinite(height) or not 0 < height <= 1000):
+                problems.append(Problem(label, f"must be a positive number of metres up to 1000 "
+                                        f"(got {shown(height)})", item, "height_m"))
 
 
-def load_site(data_dir: Path, crs: str, problems: list[Problem]) -> SiteGeo | None:
-    """Read data_dir/geo/*.geojson; append every problem found; None if unusable."""
+def metric_crs(outline: BaseGeometry) -> str:
+    """The UTM zone of the site, as 'EPSG:326xx' / 'EPSG:327xx' (geopandas' estimate)."""
+    crs = gpd.GeoSeries([outline], crs=WGS84).estimate_utm_crs()
+    return f"EPSG:{crs.to_epsg()}"
+
+
+def crs_problem(crs: str) -> str | None:
+    """Why crs cannot measure metres (unknown, geographic, not in metres), or None."""
     try:
-        CRS.from_user_input(crs)
+        parsed = CRS.from_user_input(crs)
     except CRSError:
-        problems.append(Problem(str(data_dir / "exhibits.yaml"), f"unknown CRS {crs!r}",
-                                "exhibition", "crs"))
-        crs = "EPSG:25832"
+        return "is not a known CRS"
+    if not parsed.is_projected:
+        return ("is a geographic CRS (degrees), not a projected one in metres; leave crs out "
+                "and the site's UTM zone is used")
+    units = {axis.unit_name for axis in parsed.axis_info}
+    if units != {"metre"}:
+        return f"measures in {', '.join(sorted(units))}, not in metres"
+    return None
+
+
+def load_site(data_dir: Path, crs: str | None, problems: list[Problem]) -> SiteGeo | None:
+    """Read data_dir/geo/*.geojson; append every problem found; None if unusable.
+
+    crs None: the site's UTM zone. A crs that cannot measure metres is reported against
+    exhibits.yaml and replaced by the UTM zone, so that the other checks still run.
+    """
     before = len(problems)
     layers: dict[str, gpd.GeoDataFrame] = {}
     for layer, (required, allowed) in LAYERS.items():
@@ -202,26 +338,16 @@ def load_site(data_dir: Path, crs: str, problems: list[Problem]) -> SiteGeo | No
         return None
 
     outline = shapely.union_all(list(layers["site"].geometry))
+    shapely.prepare(outline)
+    if crs is not None and (why := crs_problem(crs)):
+        problems.append(Problem(str(data_dir / "exhibits.yaml"), f"{why} (got {shown(crs)})",
+                                "exhibition", "crs"))
+        crs = None
+    crs = crs or metric_crs(outline)
     zone_shapes: dict[str, BaseGeometry] = {}
     for zid, geom in zip(layers["zones"].get("id", []), layers["zones"].geometry, strict=False):
         zone_shapes[zid] = geom if zid not in zone_shapes else zone_shapes[zid].union(geom)
-
-    paths_m = None
-    if not layers["paths"].empty:
-        lines = list(layers["paths"].geometry)
-        paths_m = to_metres(shapely.union_all(lines), crs)
-        parts = path_components(lines)
-        if len(parts) > 1:
-            ids = list(layers["paths"]["id"])
-            loose = sorted(parts, key=len)[0]
-            sample = ", ".join(repr(ids[i]) for i in sorted(loose)[:3])
-            problems.append(Problem(
-                str(data_dir / GEO_DIR / "paths.geojson"),
-                f"the footpath network falls apart into {len(parts)} unconnected pieces; "
-                f"e.g. {sample} cannot be reached from the rest (paths must share a vertex "
-                "where they meet)",
-            ))
-    return SiteGeo(data_dir, crs, layers, outline, zone_shapes, paths_m)
+    return SiteGeo(data_dir, crs, layers, outline, zone_shapes)
 
 
 def _lines_of(geom: BaseGeometry) -> list[LineString]:
@@ -236,17 +362,20 @@ def noded_segments(lines: list[BaseGeometry]) -> list[tuple[int, LineString]]:
     Two paths that cross at grade are walkable from one to the other, so the walking graph needs
     a node at every intersection, not only at the vertices the data happened to include.
     """
-    pieces: list[tuple[int, LineString]] = []
     union = shapely.union_all(lines)  # nodes all lines at their intersections
     noded = [seg for g in getattr(union, "geoms", [union]) for seg in _lines_of(g)]
+    if not noded:
+        return []
     tree = shapely.STRtree(lines)
-    for seg in noded:
-        # Attribute each noded piece to the source line it lies on (for step_free etc.).
-        mid = seg.interpolate(0.5, normalized=True)
-        hits = tree.query(mid, predicate="dwithin", distance=1e-9)
-        source = int(hits[0]) if len(hits) else int(tree.nearest(mid))
-        pieces.append((source, seg))
-    return pieces
+    # Attribute each noded piece to the source line it lies on (for step_free etc.): the
+    # lowest-numbered line through its midpoint, else the nearest line.
+    mids = shapely.line_interpolate_point(np.array(noded, dtype=object), 0.5, normalized=True)
+    hit_of, hit_line = tree.query(mids, predicate="dwithin", distance=1e-9)
+    source = np.full(len(noded), len(lines))
+    np.minimum.at(source, hit_of, hit_line)
+    if (missing := np.flatnonzero(source == len(lines))).size:
+        source[missing] = tree.nearest(mids[missing])
+    return [(int(src), seg) for src, seg in zip(source, noded, strict=True)]
 
 
 def path_components(lines: list[BaseGeometry]) -> list[set[int]]:

@@ -47,6 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Base map the map starts with: offline (the site's own geometry, no tile server) "
         "or osm (OpenStreetMap tiles, needs internet).",
     ),
+    Setting(
+        "LERNREISE_MAX_DATA_FILE_MB",
+        "20",
+        "Largest data file (YAML or GeoJSON) that is read, in megabytes; a bigger file is "
+        "reported as a data problem instead of being loaded.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -73,3 +79,16 @@ def get(name: str, secrets_file: Path | None = None) -> str:
 
 def data_dir() -> Path:
     return Path(get("LERNREISE_DATA_DIR"))
+
+
+def max_data_file_bytes() -> int:
+    """LERNREISE_MAX_DATA_FILE_MB in bytes; ValueError with a readable message if malformed."""
+    raw = get("LERNREISE_MAX_DATA_FILE_MB")
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes < 1e6:  # also false for NaN
+        raise ValueError(f"LERNREISE_MAX_DATA_FILE_MB must be a number of megabytes between 0 "
+                         f"and 1,000,000, got {raw[:40]!r}")
+    return int(megabytes * 1_000_000)

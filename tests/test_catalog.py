@@ -214,7 +214,8 @@ def test_bad_source_address(mini_dir):
 def test_bad_time(mini_dir):
     edit_yaml(mini_dir / "exhibits.yaml",
               lambda d: exhibit(d, "fountain").update(show_times=["25:99"]))
-    assert "expected a time as 'HH:MM', got '25:99'" in only_problem(mini_dir)
+    problem = only_problem(mini_dir)
+    assert "field 'show_times[0]': expected a time as 'HH:MM' (got '25:99')" in problem
 
 
 def test_city_with_unknown_department(mini_dir):
@@ -366,3 +367,17 @@ def test_exhibit_at_finds_the_clicked_marker():
     catalog = cat.load(MINI)
     assert catalog.exhibit("fountain") == cat.exhibit_at(catalog, 49.0010, 9.0030)
     assert cat.exhibit_at(catalog, 49.0015, 9.0020) is None
+
+
+@pytest.mark.parametrize(
+    ("today", "expected", "runs"),
+    [("2019-03-01", "2019-04-17", False), ("2019-05-05", "2019-05-05", True),
+     ("2026-11-26", "2019-10-06", False)],
+)
+def test_default_day_lies_inside_the_exhibition(today, expected, runs):
+    import datetime as dt
+
+    exhibition = cat.load(DEFAULT_DATA).exhibition
+    day = dt.date.fromisoformat(today)
+    assert exhibition.default_day(day) == dt.date.fromisoformat(expected)
+    assert exhibition.runs_on(day) is runs
