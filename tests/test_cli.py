@@ -103,7 +103,7 @@ def test_tour_keeps_the_given_order_without_optimize():
           "--end", "eingang-nord"], "not enough even to walk"),
         (["--stops", "skaio,holzpavillon", "--budget", "20"], "more than the budget"),
         (["--stops", "skaio", "--start-time", "25:00"], "expected HH:MM"),
-        (["--stops", "skaio", "--speed", "-3"], "must be more than 0"),
+        (["--stops", "skaio", "--speed", "-3"], "a walking pace from 1 to 7 km/h, got '-3'"),
         (["--stops", ","], "at least one exhibit id"),
     ],
 )

@@ -224,6 +224,11 @@ class Database:
         assert self._engine is not None
         return self._engine
 
+    @property
+    def safe_url(self) -> str:
+        """The URL with its password hidden, for messages and logs."""
+        return describe(self._url)
+
     def __repr__(self) -> str:
         return f"Database({describe(self._url)!r})"
 

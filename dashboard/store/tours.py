@@ -234,6 +234,9 @@ def check_tour_spec(spec: object) -> dict[str, Any]:
         raise TourTooLarge(
             f"the tour is too large to save: {size // 1024} KB, at most {SPEC_MAX_BYTES // 1024} KB"
         )
+    title = spec.get("title")
+    if isinstance(title, str) and len(title) > TITLE_MAX:
+        raise TourTooLarge(f"the title is longer than {TITLE_MAX} characters ({len(title)})")
     stops = spec.get("stops")
     if isinstance(stops, list) and len(unique_stops(map(str, stops))) > MAX_STOPS:
         raise TourTooLarge(f"a tour has at most {MAX_STOPS} stops, this one has {len(stops)}")
