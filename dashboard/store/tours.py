@@ -26,7 +26,6 @@ from sqlalchemy import JSON, Engine, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dashboard.routing import MAX_SPEED_KMH, MIN_SPEED_KMH
 from dashboard.store.base import Base, UTCDateTime, dumps, utcnow
 from dashboard.store.engine import Database
 from dashboard.store.errors import (
@@ -51,7 +50,7 @@ _NEW_ID_ATTEMPTS = 5  # 31**8 ≈ 8.5e11 ids: a second collision in a row means 
 TITLE_MAX = 200
 MAX_STOPS = 200
 SPEC_MAX_BYTES = 32 * 1024
-# What a tour may ask for (InvalidTour outside); the pace range is routing's.
+# What a tour may ask for (InvalidTour outside); the pace range is routing's (MIN_SPEED_KMH).
 STOP_ID_MAX = 64
 BUDGET_MAX_MINUTES = 24 * 60
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -166,8 +165,7 @@ class _TourSpec(BaseModel):
     budget_minutes: int | None = Field(default=None, strict=True, ge=1, le=BUDGET_MAX_MINUTES)
     start_time: str = Field(default="10:00", strict=True, pattern=r"^\d\d:\d\d(:\d\d)?$")
     date: str | None = Field(default=None, strict=True, max_length=10)
-    speed_kmh: float = Field(default=4.0, strict=True, ge=MIN_SPEED_KMH, le=MAX_SPEED_KMH,
-                             allow_inf_nan=False)
+    speed_kmh: float = Field(default=4.0, strict=True, allow_inf_nan=False)
     rank_by: Literal["priority", "order"] = "priority"
     title: str = Field(default="", strict=True, max_length=TITLE_MAX)
 
@@ -175,6 +173,17 @@ class _TourSpec(BaseModel):
     @classmethod
     def _time(cls, value: str) -> str:
         dt.time.fromisoformat(value)  # ValueError: 25:00
+        return value
+
+    @field_validator("speed_kmh")
+    @classmethod
+    def _speed(cls, value: float) -> float:
+        # The one definition of the pace range is routing's; imported when first needed, so
+        # that the store alone does not load the geo stack.
+        from dashboard.routing import MAX_SPEED_KMH, MIN_SPEED_KMH
+
+        if not MIN_SPEED_KMH <= value <= MAX_SPEED_KMH:
+            raise ValueError(f"a walking pace from {MIN_SPEED_KMH:g} to {MAX_SPEED_KMH:g} km/h")
         return value
 
     @field_validator("date")
