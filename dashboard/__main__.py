@@ -146,8 +146,10 @@ def _saved_request(tour_id: str, catalog: cat.Catalog) -> routing.TourRequest | 
         if saved is None:
             raise store.UnknownTourError(tour_id)
         store.check_exhibition(saved, catalog)
-    except store.StoreError as exc:
+    except store.StoreUnavailable as exc:
         return _store_failed("the saved tour cannot be opened", exc)
+    except store.StoreError as exc:  # damaged, of another exhibition, unknown: says so itself
+        return _fail(str(exc))
     return routing.TourRequest.from_dict({**saved.spec, "title": saved.title})
 
 

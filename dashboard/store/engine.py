@@ -75,7 +75,9 @@ def redact(message: str, url: URL | None = None) -> str:
 
 def describe(url: URL | None) -> str:
     """The URL for a log line: password hidden."""
-    return "(no valid URL)" if url is None else url.render_as_string(hide_password=True)
+    if url is None:
+        return "(no valid URL)"
+    return redact(url.render_as_string(hide_password=True), url)
 
 
 # --- faults ----------------------------------------------------------------------------------

@@ -226,6 +226,11 @@ def _describe(error: ValidationError) -> str:
     for item in error.errors(include_url=False, include_input=False)[:5]:
         where = ".".join(str(p) for p in item["loc"]) or "spec"
         message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "string_pattern_mismatch":  # not the regular expression
+            message = (
+                "must be HH:MM" if where == "start_time"
+                else "must not contain spaces, control or invisible characters"
+            )
         parts.append(f"{where}: {message}")
     more = error.error_count() - len(parts)
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
