@@ -219,6 +219,21 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_revision(args: argparse.Namespace) -> int:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        database = store.Database(args.url or f"sqlite:///{scratch}/scratch.sqlite3")
+        try:
+            path = database.new_revision(args.message)
+        except store.StoreError as exc:
+            return _store_failed("no migration written", exc)
+        finally:
+            database.dispose()
+    print(f"wrote {path}: read it, edit it, test it (tests/test_migrations.py)")
+    return 0
+
+
 def _hhmm(value: str) -> dt.time:
     try:
         return dt.datetime.strptime(value, "%H:%M").time()
@@ -297,6 +312,12 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db_sub.add_parser("upgrade", help="create or migrate the schema now")
     upgrade.add_argument("--url", help="database URL (default: LERNREISE_DATABASE_URL)")
     upgrade.set_defaults(func=_db)
+    revision = db_sub.add_parser(
+        "revision", help="for developers: write a migration for changed models (autogenerate)")
+    revision.add_argument("-m", "--message", required=True, help="what the migration does")
+    revision.add_argument("--url", help="a scratch database to compare with (default: a "
+                                        "temporary SQLite file)")
+    revision.set_defaults(func=_db_revision)
     return parser
 
 

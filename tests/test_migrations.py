@@ -259,3 +259,23 @@ def test_processes_starting_at_once_on_an_empty_database_lose_no_write(db_url: s
         assert tours.database.revision() == HEAD
     finally:
         tours.dispose()
+
+
+def test_db_revision_writes_the_next_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`python -m dashboard db revision` numbers the next migration; with the models as they
+    are it has nothing to do (another check that migrations and models agree)."""
+    import shutil
+
+    from dashboard.store import engine
+
+    versions = tmp_path / "migrations"
+    shutil.copytree(engine.MIGRATIONS_DIR, versions,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(engine, "MIGRATIONS_DIR", versions)
+    database = Database(f"sqlite:///{tmp_path / 'scratch.sqlite3'}")
+    path = database.new_revision("nothing to do")
+    database.dispose()
+    assert path.name == f"{int(HEAD) + 1:04d}_nothing_to_do.py"
+    text = path.read_text()
+    assert f"down_revision = '{HEAD}'" in text
+    assert "op." not in text

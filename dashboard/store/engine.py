@@ -296,6 +296,21 @@ class Database:
         log.info("tours table from before migrations: stamping revision %s", LEGACY_REVISION)
         command.stamp(config, LEGACY_REVISION)
 
+    def new_revision(self, message: str) -> Path:
+        """Write a new migration comparing the models with this (upgraded) database: for
+        developers adding a table or column (`python -m dashboard db revision -m ...`).
+        Read and edit the file it writes before committing it."""
+        self.upgrade()
+        with self.faults(), self.engine.begin() as conn:
+            config = alembic_config(conn)
+            numbers = [int(p.name[:4]) for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")]
+            script = command.revision(
+                config, message=message, autogenerate=True,
+                rev_id=f"{max(numbers, default=0) + 1:04d}",
+            )
+        assert script is not None and not isinstance(script, list)
+        return Path(script.path)
+
     def revision(self) -> str | None:
         """The database's current migration revision (None: not set up yet)."""
         with self.faults(), self.engine.connect() as conn:
