@@ -6,6 +6,7 @@ Exit codes: 0 fine, 1 the data has problems, 2 wrong usage or a tour that cannot
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -111,6 +112,9 @@ def _emit(output: str | bytes, path: str | None) -> str | None:
     except BrokenPipeError:
         raise
     except OSError as exc:
+        if path and Path(path).expanduser().is_file():  # a half-written file helps no one
+            with contextlib.suppress(OSError):
+                Path(path).expanduser().unlink()
         return f"cannot write {path or 'the output'}: {exc.strerror or exc}"
     return None
 

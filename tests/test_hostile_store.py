@@ -7,6 +7,7 @@ with the exception); one case of each class runs `python -m dashboard` end to en
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import socket
@@ -119,6 +120,20 @@ def test_cli_output_into_a_missing_folder(tmp_path, capsys):
 def test_cli_output_onto_a_full_disk(fmt, capsys):
     assert_clean_failure(*run_main([*TOUR, "skaio", "--format", fmt, "-o", "/dev/full"], capsys),
                          "error: cannot write /dev/full: No space left on device")
+
+
+def test_cli_output_on_a_disk_that_fills_up_leaves_no_half_file(tmp_path, capsys, monkeypatch):
+    target = tmp_path / "tour.json"
+
+    def fill_up(path: Path, data: bytes) -> int:
+        with open(path, "wb") as fh:
+            fh.write(data[:10])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "write_bytes", fill_up)
+    assert_clean_failure(*run_main([*TOUR, "skaio", "-o", str(target)], capsys),
+                         f"error: cannot write {target}: No space left on device")
+    assert not target.exists()
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
