@@ -6,14 +6,17 @@ Exit codes: 0 fine, 1 the data has problems, 2 wrong usage or a tour that cannot
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import logging
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import catalog as cat
-from dashboard import routing, settings
+from dashboard import routing, settings, store
 from dashboard.errors import DataError, visible
 
 
@@ -96,31 +99,117 @@ def _plan_json(plan: routing.TourPlan, catalog: cat.Catalog, lang: str) -> str:
     }, ensure_ascii=False, indent=2)
 
 
-def _tour(args: argparse.Namespace) -> int:
-    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
-    catalog = _load_or_exit(data_dir)
+def _fail(message: str) -> int:
+    # Messages quote ids and names the user typed or the data holds: never raw to a terminal.
+    print(f"error: {visible(message)}", file=sys.stderr)
+    return 2
+
+
+def _store_failed(what: str, exc: store.StoreError) -> int:
+    """A store error as a message and exit 2; the detail (URL without password) follows."""
+    print(f"error: {visible(what)}: {visible(str(exc))}", file=sys.stderr)
+    if detail := getattr(exc, "detail", ""):
+        print(f"  ({visible(detail)})", file=sys.stderr)
+    return 2
+
+
+def _output_folder_problem(output: str) -> str | None:
+    folder = Path(output).expanduser().resolve().parent
+    if not folder.is_dir():
+        return f"cannot write {output}: the folder {folder} does not exist"
+    return None
+
+
+def _emit(output: str | bytes, path: str | None) -> str | None:
+    """Write the export to `path` or stdout; a message when that fails (disk full, ...)."""
+    data = output if isinstance(output, bytes) else output.encode()
+    try:
+        if path:
+            Path(path).expanduser().write_bytes(data)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data if isinstance(output, bytes) else data + b"\n")
+            sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if path and Path(path).expanduser().is_file():  # a half-written file helps no one
+            with contextlib.suppress(OSError):
+                Path(path).expanduser().unlink()
+        return f"cannot write {path or 'the output'}: {exc.strerror or exc}"
+    return None
+
+
+def _request_from_args(args: argparse.Namespace) -> routing.TourRequest | int:
+    """The request the options describe, or an exit code after a message."""
+    if not args.stops:
+        return _fail("give --stops (exhibit ids) or --tour (the id of a saved tour)")
+    listed = [s.strip() for s in args.stops.split(",") if s.strip()]
+    stops = store.unique_stops(listed)
+    if not stops:
+        return _fail("--stops needs at least one exhibit id")
+    for twice in dict.fromkeys(s for s in listed if listed.count(s) > 1):
+        print(f"note: {visible(repr(twice))} is listed more than once; the tour visits it once",
+              file=sys.stderr)
     request = routing.TourRequest(
-        stops=tuple(s.strip() for s in args.stops.split(",") if s.strip()),
+        stops=tuple(stops),
         start=args.start, end=args.end, optimize=args.optimize, step_free=args.step_free,
         budget_minutes=args.budget, start_time=args.start_time, date=args.date,
         speed_kmh=args.speed, title=args.title or "",
     )
-    if not request.stops:
-        print("error: --stops needs at least one exhibit id", file=sys.stderr)
-        return 2
-    try:
-        plan = routing.plan_tour(catalog, request, strict=True)
-    except routing.TourError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    share_url = None
-    if args.save:
-        from dashboard import store
+    try:  # the rules of a saved tour, so that what the command plans can also be saved
+        store.check_tour_spec(request.to_dict())
+    except store.StoreError as exc:
+        return _fail(str(exc))
+    return request
 
-        tours = store.open_store()
-        tour_id = tours.save_tour(request.to_dict(), request.title or "Tour",
-                                  catalog.exhibition.id)
-        share_url = f"{settings.get('LERNREISE_BASE_URL').rstrip('/')}/planner?tour={tour_id}"
+
+def _saved_request(tour_id: str, catalog: cat.Catalog) -> routing.TourRequest | int:
+    """The request of a saved tour of this exhibition, or an exit code after a message."""
+    try:
+        saved = store.open_store().load_tour(tour_id)
+        if saved is None:
+            raise store.UnknownTourError(tour_id)
+        store.check_exhibition(saved, catalog)
+    except store.StoreUnavailable as exc:
+        return _store_failed("the saved tour cannot be opened", exc)
+    except store.StoreError as exc:  # damaged, of another exhibition, unknown: says so itself
+        return _fail(str(exc))
+    return routing.TourRequest.from_dict({**saved.spec, "title": saved.title})
+
+
+def _share_url(tour_id: str) -> str:
+    return f"{settings.get('LERNREISE_BASE_URL').rstrip('/')}/planner?tour={tour_id}"
+
+
+def _tour(args: argparse.Namespace) -> int:
+    if args.output and (problem := _output_folder_problem(args.output)):
+        return _fail(problem)
+    if args.tour and (args.stops or args.save):
+        return _fail("--tour opens a saved tour: it goes without --stops and --save")
+    request = None if args.tour else _request_from_args(args)
+    if isinstance(request, int):
+        return request
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+    catalog = _load_or_exit(data_dir)
+    if request is None:
+        request = _saved_request(args.tour, catalog)
+        if isinstance(request, int):
+            return request
+    try:
+        # A saved tour opens like in the planner: stops gone from the data become notes.
+        plan = routing.plan_tour(catalog, request, strict=not args.tour)
+    except routing.TourError as exc:
+        return _fail(str(exc))
+    share_url = _share_url(args.tour) if args.tour else None
+    if args.save:
+        try:
+            tours = store.open_store()
+            tour_id = tours.save_tour(request.to_dict(), request.title or "Tour",
+                                      catalog.exhibition.id)
+        except store.StoreError as exc:
+            return _store_failed("the tour was not saved", exc)
+        share_url = _share_url(tour_id)
         print(f"saved tour {tour_id}: {share_url}", file=sys.stderr)
     lang = args.lang
     if args.format != "json":
@@ -132,15 +221,41 @@ def _tour(args: argparse.Namespace) -> int:
         "ics": lambda: export.to_ics(plan, catalog, lang),
         "pdf": lambda: export.to_pdf(plan, catalog, lang, share_url),
     }[args.format]()
-    if args.output:
-        Path(args.output).write_bytes(output if isinstance(output, bytes) else output.encode())
-    elif isinstance(output, bytes):
-        sys.stdout.buffer.write(output)
-    else:
-        print(output)
+    if problem := _emit(output, args.output):
+        return _fail(problem)
     for notice in plan.notices:
-        print(f"note: {notice.code} {notice.place_id or ''} {notice.detail or ''}".rstrip(),
-              file=sys.stderr)
+        line = f"note: {notice.code} {notice.place_id or ''} {notice.detail or ''}".rstrip()
+        print(visible(line), file=sys.stderr)
+    return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    """`db upgrade`: bring the database's schema up to date now (the app also does it on its
+    first use); prints the database without its password and the revision."""
+    database = store.Database(args.url or settings.get("LERNREISE_DATABASE_URL"))
+    try:
+        database.upgrade()
+        revision = database.revision()
+    except store.StoreError as exc:
+        return _store_failed("the database cannot be set up", exc)
+    finally:
+        database.dispose()
+    print(f"{database.safe_url}: schema at revision {revision} (the newest)")
+    return 0
+
+
+def _db_revision(args: argparse.Namespace) -> int:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        database = store.Database(args.url or f"sqlite:///{scratch}/scratch.sqlite3")
+        try:
+            path = database.new_revision(args.message)
+        except store.StoreError as exc:
+            return _store_failed("no migration written", exc)
+        finally:
+            database.dispose()
+    print(f"wrote {path}: read it, edit it, test it (tests/test_migrations.py)")
     return 0
 
 
@@ -151,17 +266,36 @@ def _hhmm(value: str) -> dt.time:
         raise argparse.ArgumentTypeError(f"expected HH:MM, got {value!r}") from None
 
 
-def _positive(kind: type) -> object:
-    def parse(value: str):
-        try:
-            number = kind(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-        if number <= 0:
-            raise argparse.ArgumentTypeError(f"must be more than 0, got {value!r}")
-        return number
+def _speed(value: str) -> float:
+    """A walking pace in the range that the planner page and saved tours accept."""
+    low, high = routing.MIN_SPEED_KMH, routing.MAX_SPEED_KMH
+    try:
+        speed = float(value)
+    except ValueError:
+        speed = math.nan
+    if not low <= speed <= high:  # also NaN and inf
+        raise argparse.ArgumentTypeError(
+            f"a walking pace from {low:g} to {high:g} km/h, got {value[:40]!r}")
+    return speed
 
-    return parse
+
+def _budget(value: str) -> int:
+    """Whole minutes within a day (a tour is planned for one day)."""
+    try:
+        minutes = int(value) if len(value) <= 6 else 0
+    except ValueError:
+        minutes = 0
+    if not 1 <= minutes <= store.BUDGET_MAX_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"whole minutes from 1 to {store.BUDGET_MAX_MINUTES} (a day), got {value[:40]!r}")
+    return minutes
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return store.check_date(dt.date.fromisoformat(value))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}, got {value[:40]!r} (YYYY-MM-DD)") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,18 +307,22 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=_validate)
 
     tour = sub.add_parser("tour", help="plan a walking tour and print or export it")
-    tour.add_argument("--stops", required=True, help="exhibit ids, comma-separated")
+    tour.add_argument("--stops", help="exhibit ids, comma-separated (duplicates: visited once)")
+    tour.add_argument("--tour", metavar="ID",
+                      help="plan the saved tour ID as it was saved (instead of --stops and the "
+                           "options that shape the tour)")
     tour.add_argument("--start", help="entrance or exhibit id (default: the first entrance)")
     tour.add_argument("--end", help="entrance or exhibit id (default: back to the start)")
     tour.add_argument("--optimize", action="store_true", help="find the shortest order")
     tour.add_argument("--step-free", action="store_true", help="only step-free paths")
-    tour.add_argument("--budget", type=_positive(int), metavar="MINUTES",
+    tour.add_argument("--budget", type=_budget, metavar="MINUTES",
                       help="time budget; the least important stops are dropped to fit")
     tour.add_argument("--start-time", type=_hhmm, default=dt.time(10, 0), metavar="HH:MM")
-    tour.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+    tour.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                       help="day of the tour (default: today)")
-    tour.add_argument("--speed", type=_positive(float), default=routing.DEFAULT_SPEED_KMH,
-                      metavar="KMH", help="walking speed (default 4; about 3 for groups)")
+    tour.add_argument("--speed", type=_speed, default=routing.DEFAULT_SPEED_KMH, metavar="KMH",
+                      help=f"walking speed, {routing.MIN_SPEED_KMH:g} to "
+                           f"{routing.MAX_SPEED_KMH:g} (default 4; about 3 for groups)")
     tour.add_argument("--format", choices=["json", "gpx", "geojson", "ics", "pdf"],
                       default="json")
     tour.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
@@ -193,11 +331,25 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--lang", choices=["de", "en"], default="de")
     tour.add_argument("--data-dir", help="data folder (default: LERNREISE_DATA_DIR)")
     tour.set_defaults(func=_tour)
+
+    db = sub.add_parser("db", help="the database of saved tours")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="create or migrate the schema now")
+    upgrade.add_argument("--url", help="database URL (default: LERNREISE_DATABASE_URL)")
+    upgrade.set_defaults(func=_db)
+    revision = db_sub.add_parser(
+        "revision", help="for developers: write a migration for changed models (autogenerate)")
+    revision.add_argument("-m", "--message", required=True, help="what the migration does")
+    revision.add_argument("--url", help="a scratch database to compare with (default: a "
+                                        "temporary SQLite file)")
+    revision.set_defaults(func=_db_revision)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # The commands print the store's errors themselves (password removed); no second copy.
+    logging.getLogger("dashboard.store").setLevel(logging.ERROR)
     try:
         return args.func(args)
     except BrokenPipeError:  # e.g. `... | head`: the reader left, nothing to report

@@ -30,6 +30,10 @@ from dashboard import geo
 from dashboard.catalog import Catalog, Localized, OpeningHours
 
 DEFAULT_SPEED_KMH = 4.0
+# The accepted walking pace, the one definition for the command line, the planner's slider and
+# saved tours: a slow group with wheelchairs to a brisk walk.
+MIN_SPEED_KMH = 1.0
+MAX_SPEED_KMH = 7.0
 GROUP_SPEED_KMH = 3.0
 DETOUR_FACTOR = 1.3  # straight line -> walking distance, when the data has no paths
 DAY_S = 24 * 3600

@@ -104,7 +104,7 @@ def test_tour_keeps_the_given_order_without_optimize():
           "--end", "eingang-wohlgelegen"], "not enough even to walk"),
         (["--stops", "skaio,holzpavillon", "--budget", "20"], "more than the budget"),
         (["--stops", "skaio", "--start-time", "25:00"], "expected HH:MM"),
-        (["--stops", "skaio", "--speed", "-3"], "must be more than 0"),
+        (["--stops", "skaio", "--speed", "-3"], "a walking pace from 1 to 7 km/h, got '-3'"),
         (["--stops", ","], "at least one exhibit id"),
     ],
 )
@@ -136,3 +136,25 @@ def test_tour_save_prints_id_and_link_and_stores_the_request(tmp_path):
     saved = store.open_store(url).load_tour(match.group(1))
     assert saved.title == "Bau-Tour"
     assert saved.spec["stops"] == ["skaio", "holzpavillon"]
+
+
+def test_tour_saved_by_the_command_line_opens_with_tour_id(tmp_path):
+    """--save then --tour ID: the same plan (the saved request is the one that was planned)."""
+    env = {"LERNREISE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    args = ["--start", "eingang-campuspark", "--speed", "3", "--date", "2019-06-01",
+            "--data-dir", str(DEFAULT_DATA)]
+    saved = run_cli("tour", "--stops", "skaio,holzpavillon,skaio", "--save", *args, env=env)
+    assert saved.returncode == 0, saved.stderr
+    tour_id = re.search(r"saved tour (\w+)", saved.stderr).group(1)
+    opened = run_cli("tour", "--tour", tour_id, "--data-dir", str(DEFAULT_DATA), env=env)
+    assert opened.returncode == 0, opened.stderr
+    assert json.loads(opened.stdout) == json.loads(saved.stdout)
+    assert json.loads(opened.stdout)["stops"] == ["skaio", "holzpavillon"]
+
+
+def test_db_upgrade_prints_the_revision_without_the_password(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh' / 'db.sqlite3'}"
+    result = run_cli("db", "upgrade", "--url", url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{url}: schema at revision 0002 (the newest)"
+    assert (tmp_path / "fresh" / "db.sqlite3").is_file()

@@ -1,0 +1,77 @@
+"""The database, through SQLAlchemy and Alembic, on SQLite (default) or PostgreSQL.
+
+Split by what it keeps, on one engine (`engine.Database`): `tours` (saved tours) now; notes,
+follow-ups and the workshop get a module of their own beside it, a model on the shared
+`base.Base` and an Alembic revision in `migrations/versions/`.
+
+Every error is a `StoreError` (a ValueError) whose message can be shown as it is: it names no
+password and no server path. `StoreUnavailable`: the database cannot be used (down, wrong URL,
+unwritable file, not a database). `TourTooLarge` / `InvalidTour`: a tour the store refuses.
+`CorruptTour`: a damaged row. `WrongExhibition`: a tour of another data folder
+(`check_exhibition`). `UnknownTourError`: an id the database does not have.
+"""
+
+from __future__ import annotations
+
+from dashboard import settings
+from dashboard.store.engine import Database
+from dashboard.store.errors import (
+    CorruptTour,
+    InvalidTour,
+    StoreError,
+    StoreUnavailable,
+    TourTooLarge,
+    UnknownTourError,
+    WrongExhibition,
+)
+from dashboard.store.tours import (
+    BUDGET_MAX_MINUTES,
+    EARLIEST_DATE,
+    EXHIBITION_ID_MAX,
+    LATEST_DATE,
+    MAX_STOPS,
+    SPEC_MAX_BYTES,
+    TITLE_MAX,
+    TOUR_ID_ALPHABET,
+    SavedTour,
+    TourStore,
+    check_date,
+    check_exhibition,
+    check_tour_spec,
+    is_valid_tour_id,
+    new_tour_id,
+    unique_stops,
+)
+
+__all__ = [
+    "BUDGET_MAX_MINUTES",
+    "EARLIEST_DATE",
+    "EXHIBITION_ID_MAX",
+    "LATEST_DATE",
+    "MAX_STOPS",
+    "SPEC_MAX_BYTES",
+    "TITLE_MAX",
+    "TOUR_ID_ALPHABET",
+    "CorruptTour",
+    "Database",
+    "InvalidTour",
+    "SavedTour",
+    "StoreError",
+    "StoreUnavailable",
+    "TourStore",
+    "TourTooLarge",
+    "UnknownTourError",
+    "WrongExhibition",
+    "check_date",
+    "check_exhibition",
+    "check_tour_spec",
+    "is_valid_tour_id",
+    "new_tour_id",
+    "open_store",
+    "unique_stops",
+]
+
+
+def open_store(url: str | None = None) -> TourStore:
+    """A store for `url`, or for the LERNREISE_DATABASE_URL setting when url is None."""
+    return TourStore(url if url is not None else settings.get("LERNREISE_DATABASE_URL"))
