@@ -31,6 +31,8 @@ from dashboard.catalog import Catalog, Localized, OpeningHours
 
 DEFAULT_SPEED_KMH = 4.0
 GROUP_SPEED_KMH = 3.0
+MIN_SPEED_KMH = 2.0  # the planner's pace range (a slow group to a brisk walk)
+MAX_SPEED_KMH = 6.0
 DETOUR_FACTOR = 1.3  # straight line -> walking distance, when the data has no paths
 DAY_S = 24 * 3600
 # Measured with `make bench` (benchmarks/README.md): parallel cheapest insertion gives guided

@@ -28,7 +28,7 @@ def test_map_page_on_the_bundled_data(monkeypatch):
     total = len(cat.load(DEFAULT_DATA).exhibits)
     assert f"{total} von {total} Exponaten" in texts(at)
     assert at.header[0].value.startswith("Bundesgartenschau")
-    assert at.selectbox(key="exhibit_pick").value is None
+    assert at.selectbox(key="map.pick").value is None
     assert at.info[0].value.startswith("Ein Exponat auf der Karte antippen")
 
 
@@ -46,7 +46,7 @@ def test_unknown_exhibit_in_url_shows_a_message(monkeypatch):
     at = start(monkeypatch, exhibit="nope")
     assert not at.exception
     assert any("„nope“" in w.value for w in at.warning)
-    assert at.selectbox(key="exhibit_pick").value is None
+    assert at.selectbox(key="map.pick").value is None
 
 
 def test_language_from_url_and_bad_language(monkeypatch):
@@ -67,21 +67,21 @@ def test_language_from_url_translates_content(monkeypatch):
 
 def test_filters_change_the_count_and_empty_state(monkeypatch):
     at = start(monkeypatch, lang="en")
-    at.multiselect(key="f_category").set_value(["water"]).run()
+    at.multiselect(key="map.f_category").set_value(["water"]).run()
     assert "2 of 3 exhibits" in texts(at)
-    at.toggle(key="f_step_free").set_value(True).run()
+    at.toggle(key="map.f_step_free").set_value(True).run()
     assert "1 of 3 exhibits" in texts(at)
-    at.text_input(key="f_query").set_value("nothing like this").run()
+    at.text_input(key="map.f_query").set_value("nothing like this").run()
     assert "0 of 3 exhibits" in texts(at)
     assert any("No exhibit matches" in i.value for i in at.info)
-    at.button(key="empty_reset").click().run()
+    at.button(key="map.empty_reset").click().run()
     assert "3 of 3 exhibits" in texts(at)
     assert not at.exception
 
 
 def test_choosing_from_the_list_selects_and_links(monkeypatch):
     at = start(monkeypatch, lang="en")
-    at.selectbox(key="exhibit_pick").set_value("rain-garden").run()
+    at.selectbox(key="map.pick").set_value("rain-garden").run()
     assert at.subheader[0].value == "Rain garden"
     assert "rain-garden" in str(at.query_params["exhibit"])
 
@@ -124,7 +124,7 @@ def test_a_second_city_brings_a_city_choice_and_its_notes(monkeypatch, mini_dir)
     at = start(monkeypatch, mini_dir, exhibit="solar-roof", lang="en")
     shown = texts(at).replace("\\", "")  # markdown escapes are not part of the text
     assert "Check for school roofs." in shown  # the default city's note
-    at.selectbox(key="city").set_value("ulm").run()
+    at.selectbox(key="w.city").set_value("ulm").run()
     shown = texts(at).replace("\\", "")
     assert "Check for Ulm." in shown and "Check for school roofs." not in shown
     assert "Notes for Ulm" in shown

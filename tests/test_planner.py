@@ -11,7 +11,7 @@ from conftest import DEFAULT_DATA, MINI, ROOT
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
-from dashboard import export, planner, routing, store
+from dashboard import export, links, planner, routing, store
 
 DAY = dt.date(2019, 6, 1)
 
@@ -69,7 +69,7 @@ def test_not_on_tour(mini):
 
 
 def test_share_url():
-    url = planner.share_url("https://x.example/", "abc234", "en")
+    url = links.share_url("https://x.example/", "abc234", "en")
     parsed = urlparse(url)
     assert parsed.path == "/planner"
     assert parse_qs(parsed.query) == {"tour": ["abc234"], "lang": ["en"]}
@@ -97,26 +97,26 @@ def test_planner_empty_state(monkeypatch, tmp_path):
 def test_planner_add_stops_optimise_and_save(monkeypatch, tmp_path):
     at = start(monkeypatch, tmp_path, lang="en")
     for exhibit_id in ("karlssee-wassershow", "buga-log", "holzpavillon"):
-        at.selectbox(key="stop_adder").set_value(exhibit_id).run()
-    assert at.session_state["tour_stops"] == ["karlssee-wassershow", "buga-log", "holzpavillon"]
-    at.button(key="up-holzpavillon").click().run()
-    assert at.session_state["tour_stops"][1] == "holzpavillon"
-    at.button(key="optimize").click().run()
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    assert at.session_state["planner.stops"] == ["karlssee-wassershow", "buga-log", "holzpavillon"]
+    at.button(key="planner-up-holzpavillon").click().run()
+    assert at.session_state["planner.stops"][1] == "holzpavillon"
+    at.button(key="planner.optimize").click().run()
     assert not at.exception
-    assert any("Order optimised" in s.value for s in at.success)
+    assert any("Order optimised" in s.value for s in at.toast)
     catalog = cat.load(DEFAULT_DATA)
     best = routing.plan_tour(catalog, routing.TourRequest(
         stops=("karlssee-wassershow", "buga-log", "holzpavillon"), optimize=True))
-    chosen = at.session_state["tour_stops"]
+    chosen = at.session_state["planner.stops"]
     assert sorted(chosen) == sorted(best.stop_ids)
     # A round trip has two equally short directions: compare the length, not the order.
     shown = routing.plan_tour(catalog, routing.TourRequest(stops=tuple(chosen), optimize=False))
     assert shown.distance_m == pytest.approx(best.distance_m, abs=2)
     assert [m.label for m in at.metric][:2] == ["Walking", "Walking time"]
     assert at.metric[0].value == f"{shown.distance_m / 1000:.2f} km"
-    at.text_input(key="p_title").set_value("Test <b>tour</b>").run()
-    at.button(key="save").click().run()
-    tour_id = at.session_state["_saved_tour_id"]
+    at.text_input(key="planner.title").set_value("Test <b>tour</b>").run()
+    at.button(key="planner.save").click().run()
+    tour_id = at.session_state["planner.saved_id"]
     saved = store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}").load_tour(tour_id)
     assert saved.title == "Test <b>tour</b>"
     assert saved.spec["stops"] == chosen
@@ -129,9 +129,9 @@ def test_planner_opens_a_saved_tour_and_reports_missing_exhibits(monkeypatch, tm
     tour_id = tours.save_tour(request.to_dict(), "Alte Tour")
     at = start(monkeypatch, tmp_path, tour=tour_id, lang="de")
     assert not at.exception
-    assert any("Alte Tour" in s.value for s in at.success)
-    assert at.session_state["p_speed"] == 3.0
-    assert any("removed-exhibit" in w.value for w in at.warning)
+    assert any("Alte Tour" in s.value for s in at.toast)
+    assert at.session_state["planner.speed"] == 3.0
+    assert any("removed-exhibit" in w.value.replace("\\", "") for w in at.warning)
     assert at.metric[3].label == "Ende"
 
 
