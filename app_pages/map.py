@@ -21,12 +21,12 @@ common.text(t("count", lang, shown=len(shown), total=len(catalog.exhibits)), bol
 page.empty_state(shown, lang)
 page.warn_unknown_exhibit(lang)
 
-map_col, detail_col = st.columns([5, 3], gap="medium")
+map_col, detail_col = st.container(key="maprow").columns([5, 3], gap="medium")
 with map_col:
     page.exhibit_map(catalog, shown, lang, common.basemap())
     if common.basemap_picker(lang) == maps.OSM:
         common.caption(t("basemap.osm_note", lang))
-with detail_col:
+with detail_col, st.container(key="detail"):
     common.city_picker(catalog, lang)
     page.detail(catalog, shown, lang, city, state)
 

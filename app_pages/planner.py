@@ -17,7 +17,7 @@ common.heading(t("planner.title", lang), 1)
 common.show_bad_params(lang)
 page.show_messages()
 
-list_col, map_col = st.columns([1, 1], gap="medium")
+list_col, map_col = st.container(key="maprow").columns([1, 1], gap="medium")
 with list_col:
     page.settings_box(catalog, state, lang)
     page.suggestion_box(catalog, network, city, lang)

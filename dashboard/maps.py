@@ -400,38 +400,54 @@ class _TouchSupport(MacroElement):
                     window.frameElement.setAttribute('title', {{ this.title|tojson }});
                 }
             } catch (e) {}
+            if (box.clientWidth < 600) {  // a narrow map: the legend starts folded
+                setTimeout(function() {
+                    var d = box.querySelector('.lr-legend details');
+                    if (d) { d.removeAttribute('open'); }
+                }, 0);
+            }
             var R = {{ this.touch }};
             function spread() {
+                // Push apart every pair of markers closer than a finger (a few relaxation
+                // rounds over a grid of R-sized cells), then shift each icon by its offset.
                 var ms = [];
                 map.eachLayer(function(l) {
                     if (l instanceof L.Marker && l.getElement && l.getElement() &&
                         l.getElement().querySelector('.lr-marker')) { ms.push(l); }
                 });
-                var groups = [];
-                ms.forEach(function(m) {
-                    var p = map.latLngToLayerPoint(m.getLatLng());
-                    var g = null;
-                    for (var i = 0; i < groups.length && !g; i++) {
-                        for (var j = 0; j < groups[i].pts.length; j++) {
-                            if (groups[i].pts[j].distanceTo(p) < R) { g = groups[i]; break; }
-                        }
-                    }
-                    if (g) { g.ms.push(m); g.pts.push(p); }
-                    else { groups.push({ms: [m], pts: [p]}); }
-                });
-                groups.forEach(function(g) {
-                    var n = g.ms.length, cx = 0, cy = 0;
-                    g.pts.forEach(function(p) { cx += p.x / n; cy += p.y / n; });
-                    var r = n < 2 ? 0 : (n === 2 ? R / 2 : R / (2 * Math.sin(Math.PI / n)));
-                    g.ms.forEach(function(m, i) {
-                        var a = 2 * Math.PI * i / n - Math.PI / 2;
-                        var dx = n < 2 ? 0 : Math.round(cx + r * Math.cos(a) - g.pts[i].x);
-                        var dy = n < 2 ? 0 : Math.round(cy + r * Math.sin(a) - g.pts[i].y);
-                        var el = m.getElement();
-                        el.style.marginLeft = (dx - R / 2) + 'px';
-                        el.style.marginTop = (dy - R / 2) + 'px';
-                        if (m.getTooltip()) { m.getTooltip().options.offset = [dx, dy - 20]; }
+                var home = ms.map(function(m) { return map.latLngToLayerPoint(m.getLatLng()); });
+                var pos = home.map(function(p) { return [p.x, p.y]; });
+                for (var round = 0; round < 40; round++) {
+                    var grid = {}, moved = false;
+                    pos.forEach(function(p, i) {
+                        var k = Math.floor(p[0] / R) + ',' + Math.floor(p[1] / R);
+                        (grid[k] = grid[k] || []).push(i);
                     });
+                    pos.forEach(function(p, i) {
+                        var gx = Math.floor(p[0] / R), gy = Math.floor(p[1] / R);
+                        for (var dx = -1; dx <= 1; dx++) for (var dy = -1; dy <= 1; dy++) {
+                            (grid[(gx + dx) + ',' + (gy + dy)] || []).forEach(function(j) {
+                                if (j <= i) { return; }
+                                var q = pos[j], vx = q[0] - p[0], vy = q[1] - p[1];
+                                var d = Math.sqrt(vx * vx + vy * vy);
+                                if (d >= R + 0.5) { return; }
+                                if (d < 0.01) { vx = Math.cos(i + j); vy = Math.sin(i + j); d = 1; }
+                                var push = (R + 1 - d) / 2 / d;
+                                p[0] -= vx * push; p[1] -= vy * push;
+                                q[0] += vx * push; q[1] += vy * push;
+                                moved = true;
+                            });
+                        }
+                    });
+                    if (!moved) { break; }
+                }
+                ms.forEach(function(m, i) {
+                    var ox = Math.round(pos[i][0] - home[i].x);
+                    var oy = Math.round(pos[i][1] - home[i].y);
+                    var el = m.getElement();
+                    el.style.marginLeft = (ox - R / 2) + 'px';
+                    el.style.marginTop = (oy - R / 2) + 'px';
+                    if (m.getTooltip()) { m.getTooltip().options.offset = [ox, oy - 20]; }
                 });
             }
             var timer = null;

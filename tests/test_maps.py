@@ -122,7 +122,6 @@ def test_user_text_is_escaped_in_tooltip_popup_and_legend(mini_dir):
     assert "<img" not in props["html"]
     assert props["label"].startswith(XSS)
     assert "${" not in props["tip"] and "`" not in props["tip"]
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
     # The legend goes through JSON into innerHTML: escaped before it is encoded.
     assert "<img" not in json.loads(json.dumps(maps.legend_html(catalog, "en")))
 

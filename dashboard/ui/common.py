@@ -301,6 +301,12 @@ h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 [class*="st-key-planner-rm-"] button [data-testid="stMarkdownContainer"] {
   position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; }
+/* Tablet portrait and phones: map and detail stacked, each the full width. */
+@media (max-width: 900px) {
+  .st-key-maprow [data-testid="stHorizontalBlock"] { flex-direction: column; }
+  .st-key-maprow [data-testid="stColumn"] { width: 100% !important; flex: 1 1 100% !important;
+    min-width: 100% !important; }
+}
 @media (max-width: 640px) {
   .block-container { padding-left: .75rem; padding-right: .75rem; }
 }
@@ -394,3 +400,14 @@ def show_exhibit_card(card: ExhibitCard, lang: str) -> None:
         text(card.notes) if card.notes else text(card.no_notes, italic=True)
     text(t("detail.sources", lang), bold=True)
     st.markdown("\n".join(f"- {link_markdown(u)}" for u in card.sources))
+
+
+def scroll_to(key: str) -> None:
+    """On a narrow screen, bring the container with this key into view (after a map tap the
+    detail is below the map). Our own fixed script; nothing from data goes into it."""
+    st.html(
+        "<script>(function(){var d=window.parent&&window.parent.document||document;"
+        "if((window.parent||window).innerWidth>900)return;"
+        f"var el=d.querySelector('.st-key-{key}');"
+        "if(el){el.scrollIntoView({behavior:'instant',block:'start'});}})();</script>",
+        unsafe_allow_javascript=True)

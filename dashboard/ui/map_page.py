@@ -23,6 +23,7 @@ STEP_FREE = "map.f_step_free"
 FILTER_KEYS = (CATEGORY, ZONE, DEPARTMENT, STEP_FREE, QUERY)
 _BAD_EXHIBIT = "map.bad_exhibit"
 _LAST_CLICK = "map.last_click"
+_TAPPED = "map.tapped"  # a marker tap just selected: bring the card into view on a phone
 MAP_HEIGHT = 460  # px: shorter than a phone or a landscape tablet screen
 
 
@@ -158,6 +159,7 @@ def exhibit_map(catalog: cat.Catalog, shown: list[cat.Exhibit], lang: str,
     ex = newly_clicked_exhibit(catalog, result, _LAST_CLICK)
     if ex is not None and ex.id != st.session_state.get(PICK):
         st.session_state[PICK] = ex.id
+        st.session_state[_TAPPED] = True
         st.rerun()
 
 
@@ -178,6 +180,8 @@ def detail(catalog: cat.Catalog, shown: list[cat.Exhibit], lang: str,
         else catalog.text(catalog.exhibits[i].name, lang),
     )
     state.publish()
+    if st.session_state.pop(_TAPPED, False):
+        common.scroll_to("detail")
     if state.pick:
         common.show_exhibit_card(common.exhibit_card(catalog, catalog.exhibit(state.pick),
                                                      lang, city), lang)
