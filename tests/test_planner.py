@@ -140,3 +140,122 @@ def test_planner_unknown_or_bad_tour_id_shows_a_message(monkeypatch, tmp_path, b
     at = start(monkeypatch, tmp_path, tour=bad, lang="en")
     assert not at.exception
     assert any("There is no tour" in w.value for w in at.warning)
+
+
+# --------------------------------------------------------------------------- issue 6 defects
+
+
+def test_use_suggestion_sets_the_budget_without_an_error(monkeypatch, tmp_path):
+    """Defect 1: 'Use suggestion' set the budget after its widget existed (traceback)."""
+    at = start(monkeypatch, tmp_path, lang="en")
+    at.number_input(key="planner.sg_budget").set_value(60).run()
+    at.button(key="planner.sg_go").click().run()
+    assert not at.exception
+    assert at.session_state["planner.budget"] == 60
+    assert at.number_input(key="planner.budget").value == 60
+    assert at.session_state["planner.stops"]
+
+
+def test_remove_and_optimise_can_be_undone(monkeypatch, tmp_path):
+    """Defect 4: removing is an explicit button, and remove/optimise are undoable."""
+    catalog = cat.load(DEFAULT_DATA)
+    ids = list(catalog.exhibits)[:3]
+    at = start(monkeypatch, tmp_path, lang="en")
+    for exhibit_id in ids:
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    at.button(key=f"planner-rm-{ids[1]}").click().run()
+    assert at.session_state["planner.stops"] == [ids[0], ids[2]]
+    at.button(key="planner.undo").click().run()
+    assert at.session_state["planner.stops"] == ids
+    at.button(key="planner.optimize").click().run()
+    optimised = list(at.session_state["planner.stops"])
+    at.button(key="planner.undo").click().run()
+    assert at.session_state["planner.stops"] == ids
+    assert sorted(optimised) == sorted(ids)
+
+
+def test_stop_buttons_name_their_stop(monkeypatch, tmp_path):
+    """Defect 12: stop buttons are read with the stop's name, not 'arrow_upward icon'."""
+    catalog = cat.load(DEFAULT_DATA)
+    first = next(iter(catalog.exhibits))
+    at = start(monkeypatch, tmp_path, lang="en")
+    at.selectbox(key="planner.adder").set_value(first).run()
+    name = catalog.text(catalog.exhibits[first].name, "en")
+    assert at.button(key=f"planner-rm-{first}").label == f"Remove {name} from the tour"
+
+
+def test_edited_saved_tour_says_which_version_the_link_shows(monkeypatch, tmp_path):
+    """Defect 9: after editing, the link is the saved version, and a new version gets a link."""
+    catalog = cat.load(DEFAULT_DATA)
+    ids = list(catalog.exhibits)[:3]
+    at = start(monkeypatch, tmp_path, lang="en")
+    for exhibit_id in ids[:2]:
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    at.button(key="planner.save").click().run()
+    first_id = at.session_state["planner.saved_id"]
+    assert not any("changed after saving" in w.value for w in at.warning)
+    at.selectbox(key="planner.adder").set_value(ids[2]).run()
+    assert any("changed after saving" in w.value for w in at.warning)
+    assert at.button(key="planner.save").label == "Save as new version"
+    at.button(key="planner.save").click().run()
+    second_id = at.session_state["planner.saved_id"]
+    assert second_id != first_id
+    assert at.query_params["tour"] in (second_id, [second_id])
+    assert not any("changed after saving" in w.value for w in at.warning)
+
+
+def test_default_date_is_inside_the_exhibition_and_outside_gets_a_notice(monkeypatch, tmp_path):
+    """Defect 10 / issue 8: the date defaults into the exhibition; outside it, a warning."""
+    catalog = cat.load(DEFAULT_DATA)
+    first, last = catalog.exhibition.start_date, catalog.exhibition.end_date
+    assert planner.default_date(catalog, first - dt.timedelta(days=400)) == first
+    assert planner.default_date(catalog, last + dt.timedelta(days=400)) == first
+    assert planner.default_date(catalog, first + dt.timedelta(days=3)) == \
+        first + dt.timedelta(days=3)
+    at = start(monkeypatch, tmp_path, lang="en")
+    assert first <= at.session_state["planner.date"] <= last
+    at.selectbox(key="planner.adder").set_value(next(iter(catalog.exhibits))).run()
+    at.date_input(key="planner.date").set_value(last + dt.timedelta(days=30)).run()
+    assert any("outside the exhibition" in w.value for w in at.warning)
+
+
+def test_database_down_keeps_the_tour_and_says_so(monkeypatch, tmp_path):
+    """Store errors: 'tours cannot be saved right now', the planned tour stays."""
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(DEFAULT_DATA))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")  # the database would have to live inside a file
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", f"sqlite:///{blocker / 'x.sqlite3'}")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.switch_page("app_pages/planner.py")
+    at.query_params.update({"lang": "en"})
+    at.run()
+    first = next(iter(cat.load(DEFAULT_DATA).exhibits))
+    at.selectbox(key="planner.adder").set_value(first).run()
+    at.button(key="planner.save").click().run()
+    assert not at.exception
+    assert any("cannot be saved or opened right now" in e.value for e in at.error)
+    assert at.session_state["planner.stops"] == [first]
+
+
+def test_german_screen_uses_a_decimal_comma(monkeypatch, tmp_path):
+    catalog = cat.load(DEFAULT_DATA)
+    at = start(monkeypatch, tmp_path, lang="de")
+    for exhibit_id in list(catalog.exhibits)[:2]:
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    assert at.metric[0].value.endswith(" km") and "," in at.metric[0].value
+
+
+def test_planner_state_round_trips_a_request(mini):
+    from dashboard.ui.planner_page import PlannerState
+
+    request = routing.TourRequest(stops=("fountain", "solar-roof"), start="gate",
+                                  start_time=dt.time(9, 30),
+                                  speed_kmh=3.5, date=DAY, budget_minutes=45, title="T")
+    state = PlannerState.from_request(mini, request, "T")
+    assert state.to_request(optimize=True) == dataclasses_replace(request, optimize=True)
+
+
+def dataclasses_replace(obj, **changes):
+    import dataclasses
+
+    return dataclasses.replace(obj, **changes)
