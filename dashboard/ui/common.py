@@ -292,6 +292,7 @@ h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 [data-testid="stSlider"] [role="slider"] { width: 28px; height: 28px; }
 [data-testid="stSlider"] [data-baseweb="slider"] { padding: 8px 0; }
 [data-testid="stExpander"] summary { min-height: 44px; }
+[data-testid="stBaseButton-elementToolbar"] { min-width: 44px; min-height: 44px; }
 [data-testid="stCaptionContainer"] { color: #4a4f57; opacity: 1; }
 [data-testid="stTopNavLink"], [data-testid="stSidebarNavLink"] { min-height: 44px; }
 /* Icon buttons of the stop list: the label names the stop for screen readers, the eye

@@ -88,13 +88,16 @@ class PlannerState:
             saved_id=s.get(P + "saved_id"), saved_spec=s.get(P + "saved_spec"),
             selected=s.get(P + "selected"), history=list(s.get(P + "history", [])))
 
-    def save(self) -> None:
+    def save(self, widgets: bool = True) -> None:
+        """Write the state back. widgets=False once the page's widgets exist: their values may
+        then only change through callbacks (Streamlit raises otherwise)."""
         s = st.session_state
         s[P + "stops"] = list(self.stops)
         s[P + "saved_id"], s[P + "saved_spec"] = self.saved_id, self.saved_spec
         s[P + "selected"], s[P + "history"] = self.selected, self.history[-UNDO_DEPTH:]
-        for name, key in WIDGETS.items():
-            s[key] = getattr(self, name)
+        if widgets:
+            for name, key in WIDGETS.items():
+                s[key] = getattr(self, name)
 
     @staticmethod
     def exists() -> bool:
@@ -370,7 +373,7 @@ def tour_map(catalog: cat.Catalog, plan: routing.TourPlan | None, state: Planner
     ex = newly_clicked_exhibit(catalog, result, _LAST_CLICK)
     if ex is not None and ex.id != state.selected:
         state.selected = ex.id
-        state.save()
+        state.save(widgets=False)
         st.rerun()
 
 
