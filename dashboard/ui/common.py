@@ -210,7 +210,10 @@ def app_bar() -> str:
     st.radio("Sprache · Language", options=list(LANGUAGES), format_func=LANGUAGES.__getitem__,
              key="w.lang", horizontal=True, on_change=_switch_language,
              label_visibility="collapsed")
-    return st.session_state[LANG]
+    lang = st.session_state[LANG]  # one of LANGUAGES: safe inside our script
+    st.html(f"<script>(window.parent || window).document.documentElement.lang = '{lang}';"
+            "</script>", unsafe_allow_javascript=True)
+    return lang
 
 
 def show_bad_params(lang: str) -> None:
