@@ -99,7 +99,7 @@ def filter_widgets(catalog: cat.Catalog, lang: str, city: cat.City | None
     query = search.text_input(t("filter.search", lang), key=QUERY,
                               placeholder=search_hint(catalog, lang))
     with more.popover(t("filters", lang), icon=":material/filter_list:",
-                      use_container_width=True):
+                      width="stretch"):
         cats = st.multiselect(
             t("filter.category", lang), list(catalog.categories), key=CATEGORY,
             format_func=lambda c: fmt.category_label(catalog, c, lang),
@@ -114,7 +114,7 @@ def filter_widgets(catalog: cat.Catalog, lang: str, city: cat.City | None
             placeholder=t("filter.all", lang))
         step_free = st.toggle(t("filter.step_free", lang), key=STEP_FREE)
     reset.button(t("filter.reset", lang), on_click=reset_filters, key="map.f_reset",
-                 icon=":material/filter_alt_off:", use_container_width=True)
+                 icon=":material/filter_alt_off:", width="stretch")
     return cat.ExhibitFilter(tuple(cats), tuple(zones), tuple(deps), step_free, query)
 
 

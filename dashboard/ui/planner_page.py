@@ -299,9 +299,9 @@ def actions(catalog: cat.Catalog, network: routing.WalkingNetwork, state: Planne
     optimise.button(t("planner.optimize", lang), type="primary", icon=":material/route:",
                     on_click=_optimize, args=(catalog, network, lang), key=P + "optimize",
                     disabled=len(state.stops) < 2 and not state.budget,
-                    use_container_width=True)
+                    width="stretch")
     undo.button(t("planner.undo", lang), icon=":material/undo:", on_click=_undo,
-                key=P + "undo", disabled=not state.history, use_container_width=True)
+                key=P + "undo", disabled=not state.history, width="stretch")
 
 
 def _suggest(catalog: cat.Catalog, network: routing.WalkingNetwork, lang: str) -> None:
@@ -416,7 +416,7 @@ def summary(plan: routing.TourPlan, catalog: cat.Catalog, state: PlannerState,
 def schedule(plan: routing.TourPlan, catalog: cat.Catalog, lang: str) -> None:
     common.heading(t("planner.schedule", lang), 2)
     rows = planner.schedule_table(export.schedule_rows(plan, catalog, lang), lang)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True,
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config=planner.schedule_column_config(lang))
     rows = planner.timeline_rows(plan, catalog, lang)
     if not rows:
@@ -435,7 +435,7 @@ def schedule(plan: routing.TourPlan, catalog: cat.Catalog, lang: str) -> None:
         tooltip=["stop", "kind", alt.Tooltip("start:T", format="%H:%M"),
                  alt.Tooltip("end:T", format="%H:%M")],
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def _save(catalog: cat.Catalog, tours: store.TourStore | None, lang: str,
@@ -495,7 +495,7 @@ def handouts(plan: routing.TourPlan, catalog: cat.Catalog, lang: str,
     for col, (label, ext, mime, make) in zip(cols, files, strict=True):
         col.download_button(label, data=make, file_name=f"{name}.{ext}", mime=mime,
                             key=f"{P}dl-{ext}", icon=":material/download:",
-                            use_container_width=True, on_click="ignore")
+                            width="stretch", on_click="ignore")
     link = export.google_maps_url(plan)
     st.link_button(t("planner.gmaps", lang), link.url, icon=":material/directions_walk:")
     if link.omitted:
