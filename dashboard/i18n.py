@@ -52,6 +52,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Ohne Internet bleibt der Hintergrund leer; dann „Offline“ wählen.",
         "en": "Without internet the background stays empty; choose “Offline” then.",
     },
+    "basemap.tiles_failed": {
+        "de": "Die OpenStreetMap-Kacheln laden nicht (kein Internet?). Unter der Karte "
+        "„Offline (Geländeplan)“ wählen.",
+        "en": "OpenStreetMap tiles do not load (no internet?). Choose “Offline (site plan)” "
+        "below the map.",
+    },
     "map.title": {"de": "Karte der Exponate", "en": "Map of the exhibits"},
     "map.legend": {"de": "Kategorien", "en": "Categories"},
     "map.layer.site": {"de": "Gelände", "en": "Site"},

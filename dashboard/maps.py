@@ -118,9 +118,11 @@ def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE,
     fmap.add_child(_LeafletImagePath())  # first: before any marker is created
     fmap.add_child(_TouchSupport(lang, t("map.title", lang)))
     if basemap == OSM:
-        folium.TileLayer(
+        tiles = folium.TileLayer(
             "OpenStreetMap", name="OpenStreetMap", max_zoom=20, max_native_zoom=19
-        ).add_to(fmap)
+        )
+        tiles.add_to(fmap)
+        fmap.add_child(_TileFailureNotice(tiles, t("basemap.tiles_failed", lang)))
     _style_background(fmap, GROUND if basemap == OFFLINE else "#dddddd")
     _add_geometry_layers(fmap, catalog, lang, offline=basemap == OFFLINE)
     fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(10, 10))
@@ -465,6 +467,40 @@ class _TouchSupport(MacroElement):
         self.lang = lang
         self.title = title
         self.touch = TOUCH
+
+
+class _TileFailureNotice(MacroElement):
+    """Without internet the OpenStreetMap background stays grey: after a few failed tiles the
+    map says so and points to the offline map (the text is ours, set as textContent)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var tiles = {{ this.tiles.get_name() }}, failed = 0, shown = false;
+            tiles.on('tileerror', function() {
+                failed += 1;
+                if (shown || failed < 3) { return; }
+                shown = true;
+                var note = L.control({position: 'topright'});
+                note.onAdd = function() {
+                    var div = L.DomUtil.create('div', 'lr-legend lr-tile-note');
+                    div.setAttribute('role', 'status');
+                    div.textContent = {{ this.text|tojson }};
+                    return div;
+                };
+                note.addTo(tiles._map);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: folium.TileLayer, text: str):
+        super().__init__()
+        self._name = "TileFailureNotice"
+        self.tiles = tiles
+        self.text = text
 
 
 class _LeafletImagePath(MacroElement):

@@ -214,3 +214,13 @@ def test_planner_screenshot(app, browser, device):
     map_frame(page)
     page.screenshot(path=str(ARTIFACTS / f"planner-{device}.png"), full_page=True)
     context.close()
+
+
+def test_osm_without_internet_says_so_and_offers_the_offline_map(app, browser):
+    """Defect 13: tiles fail (no request leaves the machine here): the map says so."""
+    context, page = open_page(browser, "tablet")
+    page.goto(app.url + "/?lang=de&map=osm")
+    frame = map_frame(page)
+    frame.locator(".lr-tile-note").wait_for(timeout=30_000)
+    assert "Offline" in frame.locator(".lr-tile-note").inner_text()
+    context.close()

@@ -151,3 +151,9 @@ def test_overview_deck_extrudes_buildings_and_shows_names_as_text(mini_dir):
 @pytest.mark.parametrize(("setting", "index"), [("offline", 0), ("osm", 1), ("tiles", 0)])
 def test_basemap_setting(setting, index):
     assert maps.basemap_index(setting) == index
+
+
+def test_osm_map_notices_failed_tiles_and_points_to_the_offline_map(mini):
+    html = render(maps.base_map(mini, "de", maps.OSM))
+    assert "tileerror" in html and "Offline (Gel" in html
+    assert "tileerror" not in render(maps.base_map(mini, "de", maps.OFFLINE))
