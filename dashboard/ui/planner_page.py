@@ -402,7 +402,8 @@ def selected_place(catalog: cat.Catalog, state: PlannerState, lang: str) -> None
 
 def summary(plan: routing.TourPlan, catalog: cat.Catalog, state: PlannerState,
             lang: str) -> None:
-    a, b, c, d = st.columns(4)
+    a, b = st.columns(2)  # 2 x 2: the figures fit half a tablet screen without "…"
+    c, d = st.columns(2)
     a.metric(t("planner.distance", lang), fmt.km(plan.distance_m, lang))
     b.metric(t("planner.walking_time", lang), fmt.minutes(plan.walking_minutes, lang))
     c.metric(t("planner.duration", lang), fmt.minutes(plan.total_minutes, lang))
