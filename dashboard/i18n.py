@@ -211,6 +211,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "planner.saved": {"de": "Gespeichert als {id}.", "en": "Saved as {id}."},
     "planner.share_link": {"de": "Link zum Teilen", "en": "Share link"},
     "planner.qr_caption": {"de": "QR-Code zur Tour {id}", "en": "QR code of the tour {id}"},
+    "planner.qr_alt": {"de": "QR-Code, der diese Tour öffnet: {url}",
+                       "en": "QR code that opens this tour: {url}"},
     "planner.exports": {"de": "Mitnehmen", "en": "Hand-outs"},
     "planner.gmaps": {"de": "In Google Maps öffnen", "en": "Open in Google Maps"},
     "planner.gmaps_omitted": {

@@ -201,6 +201,8 @@ def test_edited_saved_tour_says_which_version_the_link_shows(monkeypatch, tmp_pa
     second_id = at.session_state["planner.saved_id"]
     assert second_id != first_id
     assert at.query_params["tour"] in (second_id, [second_id])
+    qr = at.get("image")[0].proto.imgs[0]
+    assert second_id in qr.alt  # defect 12: the QR image says what it is
     assert not any("changed after saving" in w.value for w in at.warning)
 
 

@@ -476,7 +476,7 @@ def save_and_share(plan: routing.TourPlan, catalog: cat.Catalog,
     common.text(t("planner.share_link", lang), bold=True)
     st.code(url, language=None)
     st.image(export.qr_png(url), caption=t("planner.qr_caption", lang, id=state.saved_id),
-             width=180)
+             width=180, alt=t("planner.qr_alt", lang, url=url))
     return None if state.edited else url
 
 
