@@ -1,16 +1,24 @@
-"""Entrypoint: page navigation and the language switch shared by every page."""
+"""Entrypoint: page navigation, the page style and the language switch shared by every page."""
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import links
 from dashboard.i18n import t
+from dashboard.ui import common
 
-st.set_page_config(page_title="Lernreise", page_icon="static/favicon.png", layout="wide")
-lang = ui.language_switcher()
+# The sidebar starts collapsed (it holds nothing a visitor needs): on a tablet or phone the map
+# gets the whole width; navigation is at the top.
+st.set_page_config(page_title="Lernreise", page_icon="static/favicon.png", layout="wide",
+                   initial_sidebar_state="collapsed")
+common.page_style()
+lang = common.app_bar()
 pages = [
-    # The default page is served at "/"; the others at their url_path.
-    st.Page("app_pages/map.py", title=t("page.map", lang), icon=":material/map:", default=True),
-    st.Page("app_pages/planner.py", title=t("page.planner", lang), icon=":material/route:",
-            url_path="planner"),
+    # The default page is served at "/"; the others at their url_path (links.PAGES).
+    st.Page(links.PAGE_FILES["map"], title=t("page.map", lang), icon=":material/map:",
+            default=True),
+    st.Page(links.PAGE_FILES["planner"], title=t("page.planner", lang), icon=":material/route:",
+            url_path=links.PAGES["planner"]),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages, position="top")
+common.keep_url_state()
+page.run()

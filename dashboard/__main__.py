@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import catalog as cat
-from dashboard import routing, settings, store
+from dashboard import links, routing, settings, store
 from dashboard.errors import DataError, visible
 
 
@@ -178,8 +178,8 @@ def _saved_request(tour_id: str, catalog: cat.Catalog) -> routing.TourRequest | 
     return routing.TourRequest.from_dict({**saved.spec, "title": saved.title})
 
 
-def _share_url(tour_id: str) -> str:
-    return f"{settings.get('LERNREISE_BASE_URL').rstrip('/')}/planner?tour={tour_id}"
+def _share_url(tour_id: str, lang: str) -> str:
+    return links.share_url(links.base_url(), tour_id, lang)
 
 
 def _tour(args: argparse.Namespace) -> int:
@@ -201,7 +201,7 @@ def _tour(args: argparse.Namespace) -> int:
         plan = routing.plan_tour(catalog, request, strict=not args.tour)
     except routing.TourError as exc:
         return _fail(str(exc))
-    share_url = _share_url(args.tour) if args.tour else None
+    share_url = _share_url(args.tour, args.lang) if args.tour else None
     if args.save:
         try:
             tours = store.open_store()
@@ -209,7 +209,7 @@ def _tour(args: argparse.Namespace) -> int:
                                       catalog.exhibition.id)
         except store.StoreError as exc:
             return _store_failed("the tour was not saved", exc)
-        share_url = _share_url(tour_id)
+        share_url = _share_url(tour_id, args.lang)
         print(f"saved tour {tour_id}: {share_url}", file=sys.stderr)
     lang = args.lang
     if args.format != "json":

@@ -32,8 +32,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter.step_free": {"de": "Nur stufenlos erreichbar", "en": "Step-free only"},
     "filter.search": {"de": "Suche", "en": "Search"},
     "filter.search_hint": {
-        "de": "Name oder Beschreibung, z. B. Holz",
-        "en": "Name or description, e.g. timber",
+        "de": "Name oder Beschreibung, z. B. {example}",
+        "en": "Name or description, e.g. {example}",
     },
     "filter.all": {"de": "alle", "en": "all"},
     "filter.reset": {"de": "Filter zurücksetzen", "en": "Reset filters"},
@@ -51,6 +51,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "basemap.osm_note": {
         "de": "Ohne Internet bleibt der Hintergrund leer; dann „Offline“ wählen.",
         "en": "Without internet the background stays empty; choose “Offline” then.",
+    },
+    "basemap.tiles_failed": {
+        "de": "Die OpenStreetMap-Kacheln laden nicht (kein Internet?). Unter der Karte "
+        "„Offline (Geländeplan)“ wählen.",
+        "en": "OpenStreetMap tiles do not load (no internet?). Choose “Offline (site plan)” "
+        "below the map.",
     },
     "map.title": {"de": "Karte der Exponate", "en": "Map of the exhibits"},
     "map.legend": {"de": "Kategorien", "en": "Categories"},
@@ -110,9 +116,42 @@ STRINGS: dict[str, dict[str, str]] = {
         "oder einen Vorschlag übernehmen.",
         "en": "No stops yet. Choose exhibits above, tap them on the map or take a suggestion.",
     },
-    "planner.up": {"de": "Nach oben", "en": "Move up"},
-    "planner.down": {"de": "Nach unten", "en": "Move down"},
-    "planner.remove": {"de": "Entfernen", "en": "Remove"},
+    "planner.up_named": {"de": "{name} nach oben", "en": "Move {name} up"},
+    "planner.down_named": {"de": "{name} nach unten", "en": "Move {name} down"},
+    "planner.remove_named": {"de": "{name} aus der Tour nehmen",
+                             "en": "Remove {name} from the tour"},
+    "planner.add_named": {"de": "{name} zur Tour hinzufügen", "en": "Add {name} to the tour"},
+    "planner.add_hint": {"de": "Exponat suchen, z. B. {example}",
+                         "en": "Search an exhibit, e.g. {example}"},
+    "planner.tap_hint": {
+        "de": "Einen Punkt auf der Karte antippen, um zu sehen, was es ist.",
+        "en": "Tap a marker on the map to see what it is.",
+    },
+    "planner.undo": {"de": "Rückgängig", "en": "Undo"},
+    "planner.suggested": {"de": "Vorschlag mit {n} Stationen übernommen.",
+                          "en": "Took a suggestion with {n} stops."},
+    "planner.settings_summary": {"de": "{date}, {time} Uhr, {speed}",
+                                 "en": "{date}, {time}, {speed}"},
+    "planner.store_down": {
+        "de": "Touren können gerade nicht gespeichert oder geöffnet werden. Die geplante Tour "
+        "bleibt in diesem Fenster erhalten; bitte später noch einmal versuchen.",
+        "en": "Tours cannot be saved or opened right now. The tour planned here stays in this "
+        "window; please try again later.",
+    },
+    "planner.save_new_version": {"de": "Als neue Fassung speichern", "en": "Save as new version"},
+    "planner.link_is_old": {
+        "de": "Die Tour wurde nach dem Speichern geändert. Link und QR-Code zeigen die "
+        "gespeicherte Fassung {id} ohne diese Änderungen; „Als neue Fassung speichern“ "
+        "erzeugt einen neuen Link.",
+        "en": "The tour was changed after saving. The link and QR code show the saved version "
+        "{id} without these changes; “Save as new version” makes a new link.",
+    },
+    "planner.date_outside": {
+        "de": "Der {date} liegt außerhalb der Ausstellung ({dates}).",
+        "en": "{date} is outside the exhibition ({dates}).",
+    },
+    "planner.exhibition_dates": {"de": "geöffnet {first} bis {last}",
+                                 "en": "open {first} to {last}"},
     "planner.optimize": {"de": "Reihenfolge optimieren", "en": "Optimise order"},
     "planner.optimizing": {"de": "Suche die kürzeste Reihenfolge …",
                            "en": "Looking for the shortest order …"},
@@ -171,12 +210,28 @@ STRINGS: dict[str, dict[str, str]] = {
     "planner.save_button": {"de": "Tour speichern", "en": "Save tour"},
     "planner.saved": {"de": "Gespeichert als {id}.", "en": "Saved as {id}."},
     "planner.share_link": {"de": "Link zum Teilen", "en": "Share link"},
-    "planner.qr_caption": {"de": "QR-Code zur Tour", "en": "QR code of the tour"},
+    "planner.qr_caption": {"de": "QR-Code zur Tour {id}", "en": "QR code of the tour {id}"},
+    "planner.qr_alt": {"de": "QR-Code, der diese Tour öffnet: {url}",
+                       "en": "QR code that opens this tour: {url}"},
     "planner.exports": {"de": "Mitnehmen", "en": "Hand-outs"},
     "planner.gmaps": {"de": "In Google Maps öffnen", "en": "Open in Google Maps"},
     "planner.gmaps_omitted": {
         "de": "Google Maps nimmt höchstens 9 Zwischenstopps: {n} fehlen im Link.",
         "en": "Google Maps takes at most 9 waypoints: {n} are left out of the link.",
+    },
+    "planner.wrong_exhibition": {
+        "de": "Die Tour „{id}“ gehört zur Ausstellung „{exhibition}“, nicht zu der, die diese "
+        "App zeigt. Hier kann eine neue geplant werden.",
+        "en": "The tour “{id}” belongs to the exhibition “{exhibition}”, not to the one this "
+        "app shows. Plan a new one here.",
+    },
+    "planner.corrupt_tour": {
+        "de": "Die gespeicherte Tour „{id}“ ist beschädigt und kann nicht geöffnet werden.",
+        "en": "The saved tour “{id}” is damaged and cannot be opened.",
+    },
+    "planner.invalid_tour": {
+        "de": "Die Tour kann so nicht gespeichert werden: {error}",
+        "en": "The tour cannot be saved like this: {error}",
     },
     "planner.bad_tour": {
         "de": "Eine Tour „{id}“ gibt es nicht (mehr). Hier kann eine neue geplant werden.",

@@ -18,8 +18,10 @@ from typing import ClassVar
 import folium
 import pydeck as pdk
 from branca.element import MacroElement, Template
+from folium.utilities import JsCode
 from shapely.ops import polylabel
 
+from dashboard import presentation as fmt
 from dashboard.catalog import Catalog, Exhibit
 from dashboard.i18n import t
 
@@ -37,18 +39,19 @@ def basemap_index(configured: str) -> int:
     """Position of the configured base map in BASEMAPS; offline when the setting is unknown."""
     return BASEMAPS.index(configured) if configured in BASEMAPS else 0
 
-# Offline plan colours: calm, printable, and high contrast for markers on top.
-GROUND = "#eef1e6"
-SITE_FILL = "#dfe8cf"
-WATER_FILL = "#9cc7e4"
-WATER_LINE = "#5f9fcb"
-PATH_LINE = "#ffffff"
-PATH_EDGE = "#b9b3a3"
-STAIRS_LINE = "#8a6d3b"
-BUILDING_FILL = "#c9c2b6"
-BUILDING_LINE = "#8f877a"
-ZONE_LINE = "#6b7f4f"
-SELECTED_RING = "#1a1a1a"
+# Offline plan colours: one palette for the map, the planner and the PDF.
+GROUND = fmt.GROUND
+SITE_FILL = fmt.SITE_FILL
+WATER_FILL = fmt.WATER_FILL
+WATER_LINE = fmt.WATER_LINE
+PATH_LINE = fmt.PATH_LINE
+PATH_EDGE = fmt.PATH_EDGE
+STAIRS_LINE = fmt.STAIRS_LINE
+BUILDING_FILL = fmt.BUILDING_FILL
+BUILDING_LINE = fmt.BUILDING_LINE
+ZONE_LINE = fmt.ZONE_LINE
+SELECTED_RING = fmt.SELECTED_RING
+TOUCH = 44  # px: the smallest target a finger hits reliably (WCAG 2.5.5, Apple HIG)
 
 
 def escape_js_html(text: str) -> str:
@@ -113,10 +116,13 @@ def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE,
         zoom_delta=0.5,
     )
     fmap.add_child(_LeafletImagePath())  # first: before any marker is created
+    fmap.add_child(_TouchSupport(lang, t("map.title", lang)))
     if basemap == OSM:
-        folium.TileLayer(
+        tiles = folium.TileLayer(
             "OpenStreetMap", name="OpenStreetMap", max_zoom=20, max_native_zoom=19
-        ).add_to(fmap)
+        )
+        tiles.add_to(fmap)
+        fmap.add_child(_TileFailureNotice(tiles, t("basemap.tiles_failed", lang)))
     _style_background(fmap, GROUND if basemap == OFFLINE else "#dddddd")
     _add_geometry_layers(fmap, catalog, lang, offline=basemap == OFFLINE)
     fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(10, 10))
@@ -203,30 +209,46 @@ def _add_zone_labels(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
             ),
             interactive=False,
         ).add_to(fmap)
-    css = (
-        "<style>.lr-zone-label{font:600 10px/1.2 system-ui,sans-serif;color:#4d5e38;opacity:.8;"
-        "text-align:center;text-transform:uppercase;letter-spacing:.06em;"
-        "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;}"
-        ".lr-marker{display:flex;align-items:center;justify-content:center;border-radius:50%;"
-        "border:2px solid #fff;box-shadow:0 1px 4px rgba(0,0,0,.45);font-size:15px;"
-        "line-height:1;box-sizing:border-box;cursor:pointer;}"
-        ".lr-marker.lr-selected{border:3px solid " + SELECTED_RING + ";transform:scale(1.25);}"
-        ".lr-legend{background:rgba(255,255,255,.92);padding:5px 8px;border-radius:6px;"
-        "font:12px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
-        ".lr-legend summary{cursor:pointer}.lr-legend summary b{display:inline}"
-        ".lr-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;"
-        "margin-right:6px;vertical-align:-1px;border:1px solid #fff}</style>"
-    )
-    fmap.get_root().header.add_child(folium.Element(css))
+    fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
+
+
+MAP_CSS = (
+    # Zone labels: 12 px in a dark green on the site fill (7.9:1, WCAG AA).
+    ".lr-zone-label{font:600 12px/1.2 system-ui,sans-serif;color:" + fmt.ZONE_LABEL + ";"
+    "text-align:center;text-transform:uppercase;letter-spacing:.05em;"
+    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none;}"
+    # A 44 px touch target around a smaller disc: a ring in the category colour around a white
+    # centre, so the category symbol sits on white (contrast) and the ring shows the colour.
+    ".lr-divicon{background:none;border:none;}"
+    ".lr-hit{width:44px;height:44px;display:flex;align-items:center;justify-content:center;"
+    "cursor:pointer;}"
+    ".lr-marker{display:flex;align-items:center;justify-content:center;border-radius:50%;"
+    "box-shadow:0 0 0 2px #fff,0 1px 4px rgba(0,0,0,.5);font-size:16px;line-height:1;"
+    "box-sizing:border-box;width:32px;height:32px;background:#fff;border:6px solid;}"
+    ".lr-marker.lr-selected{box-shadow:0 0 0 3px " + fmt.SELECTED_RING + ",0 1px 6px "
+    "rgba(0,0,0,.6);transform:scale(1.25);}"
+    ".lr-stop{border:none;color:#fff;font:700 15px/1 system-ui,sans-serif;}"
+    ".lr-candidate{width:22px;height:22px;border-width:5px;}"
+    ".leaflet-marker-icon:focus-visible{outline:3px solid #1a73e8;outline-offset:2px;"
+    "border-radius:50%;}"
+    ".lr-tip{font:600 14px/1.3 system-ui,sans-serif;color:#1a1a1a;}"
+    ".lr-legend{background:rgba(255,255,255,.95);padding:4px 8px;border-radius:6px;"
+    "font:13px/1.5 system-ui,sans-serif;color:#1a1a1a;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
+    ".lr-legend summary{cursor:pointer;min-height:44px;display:flex;align-items:center;}"
+    ".lr-legend summary b{display:inline}"
+    ".lr-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;"
+    "margin-right:6px;vertical-align:-1px;border:1px solid #fff}"
+    ".leaflet-touch .leaflet-bar a{width:44px;height:44px;line-height:44px;}"
+)
 
 
 def marker_html(catalog: Catalog, ex: Exhibit, selected: bool = False) -> str:
+    """The visible disc inside the 44 px target: ring in the category colour, symbol on white."""
     category = catalog.categories[ex.category]
     cls = "lr-marker lr-selected" if selected else "lr-marker"
     return (
-        f'<div class="{cls}" data-exhibit="{escape_js_html(ex.id)}" '
-        f'style="width:30px;height:30px;background:{category.color}">'
-        f"{escape_js_html(category.icon)}</div>"
+        f'<div class="lr-hit"><div class="{cls}" data-exhibit="{escape_js_html(ex.id)}" '
+        f'style="border-color:{category.color}">{escape_js_html(category.icon)}</div></div>'
     )
 
 
@@ -242,23 +264,71 @@ def popup_html(catalog: Catalog, ex: Exhibit, lang: str) -> str:
     )
 
 
+# Per feature: a keyboard-focusable marker named for screen readers, Enter/Space acts as a tap,
+# a tap opens the name on the map (touch has no hover), the selected one keeps its name shown.
+# Texts arrive as JSON properties: `tip` is escaped HTML, `label` plain text set as attributes.
+_ON_EACH_MARKER = JsCode("""
+function(feature, layer) {
+  var p = feature.properties;
+  layer.options.keyboard = true;
+  layer.options.title = p.label;
+  layer.options.zIndexOffset = p.selected ? 1000 : 0;
+  layer.setIcon(L.divIcon({html: p.html, className: 'lr-divicon', iconSize: [44, 44],
+                           iconAnchor: [22, 22]}));
+  layer.bindTooltip(p.tip, {permanent: !!p.selected, direction: 'top', offset: [0, -20],
+                            className: 'lr-tip', opacity: 1});
+  layer.on('add', function() {
+    var el = layer.getElement();
+    el.setAttribute('role', 'button');
+    el.setAttribute('aria-label', p.label);
+    if (p.selected) { el.setAttribute('aria-pressed', 'true'); }
+    el.addEventListener('keydown', function(e) {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        layer.fire('click', {latlng: layer.getLatLng(), originalEvent: e});
+      }
+    });
+  });
+  layer.on('click', function() { layer.openTooltip(); });
+}
+""")
+
+
+def _marker_feature(lat: float, lon: float, html_: str, label: str, tip: str,
+                    selected: bool) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"html": html_, "label": label, "tip": tip, "selected": selected}}
+
+
+def _marker_geojson(features: list[dict], name: str) -> folium.GeoJson:
+    """All markers of a layer as ONE GeoJson layer (one JS object per marker, no per-marker
+    script): the map page stays cheap with thousands of exhibits."""
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        marker=folium.Marker(icon=folium.DivIcon(icon_size=(TOUCH, TOUCH),
+                                                 icon_anchor=(TOUCH // 2, TOUCH // 2),
+                                                 class_name="lr-divicon")),
+        on_each_feature=_ON_EACH_MARKER,
+    )
+
+
 def exhibit_layer(
     catalog: Catalog, exhibits: Iterable[Exhibit], lang: str, selected_id: str | None = None
 ) -> folium.FeatureGroup:
-    """One marker per exhibit, coloured by category, with escaped tooltip and popup."""
+    """The exhibits as one GeoJson layer of 44 px markers coloured by category; names are
+    escaped for the tooltip and set as plain-text attributes for screen readers."""
     group = folium.FeatureGroup(name=t("map.layer.exhibits", lang))
+    features = []
     for ex in exhibits:
+        name = catalog.text(ex.name, lang)
         selected = ex.id == selected_id
-        folium.Marker(
-            [ex.location.lat, ex.location.lon],
-            icon=folium.DivIcon(
-                html=marker_html(catalog, ex, selected), icon_size=(30, 30),
-                icon_anchor=(15, 15), class_name="lr-divicon",
-            ),
-            tooltip=folium.Tooltip(escape_js_html(catalog.text(ex.name, lang))),
-            popup=folium.Popup(popup_html(catalog, ex, lang), max_width=280),
-            z_index_offset=1000 if selected else 0,
-        ).add_to(group)
+        features.append(_marker_feature(
+            ex.location.lat, ex.location.lon, marker_html(catalog, ex, selected),
+            f"{name} ({catalog.text(catalog.categories[ex.category].name, lang)})",
+            escape_js_html(name), selected))
+    if features:
+        _marker_geojson(features, t("map.layer.exhibits", lang)).add_to(group)
     return group
 
 
@@ -301,6 +371,138 @@ def add_legend(fmap: folium.Map, catalog: Catalog, lang: str, open_: bool = True
     fmap.add_child(_Legend(legend_html(catalog, lang, open_)))
 
 
+class _TouchSupport(MacroElement):
+    """What a tablet needs from the map frame:
+
+    - focus without scrolling: Leaflet focuses the map (and a marker) on the first touch; the
+      browser then scrolls the partly visible frame into view before the finger lifts and the
+      tap lands on empty map (the "lost first tap"). Every focus() in the frame is made
+      preventScroll.
+    - markers closer than a finger (44 px) at the current zoom are spread around their centre
+      after every zoom, so each one can be tapped.
+    - the frame declares the page language and a name (screen readers read "Karte der
+      Exponate", not the component's technical title).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            document.documentElement.lang = {{ this.lang|tojson }};
+            var focus = HTMLElement.prototype.focus;
+            HTMLElement.prototype.focus = function(opts) {
+                focus.call(this, Object.assign({preventScroll: true}, opts || {}));
+            };
+            var box = map.getContainer();
+            box.setAttribute('aria-label', {{ this.title|tojson }});
+            box.setAttribute('role', 'region');
+            try {
+                if (window.frameElement) {
+                    window.frameElement.setAttribute('title', {{ this.title|tojson }});
+                }
+            } catch (e) {}
+            if (box.clientWidth < 600) {  // a narrow map: the legend starts folded
+                setTimeout(function() {
+                    var d = box.querySelector('.lr-legend details');
+                    if (d) { d.removeAttribute('open'); }
+                }, 0);
+            }
+            var R = {{ this.touch }};
+            function spread() {
+                // Push apart every pair of markers closer than a finger (a few relaxation
+                // rounds over a grid of R-sized cells), then shift each icon by its offset.
+                var ms = [];
+                map.eachLayer(function(l) {
+                    if (l instanceof L.Marker && l.getElement && l.getElement() &&
+                        l.getElement().querySelector('.lr-marker')) { ms.push(l); }
+                });
+                var home = ms.map(function(m) { return map.latLngToLayerPoint(m.getLatLng()); });
+                var pos = home.map(function(p) { return [p.x, p.y]; });
+                for (var round = 0; round < 40; round++) {
+                    var grid = {}, moved = false;
+                    pos.forEach(function(p, i) {
+                        var k = Math.floor(p[0] / R) + ',' + Math.floor(p[1] / R);
+                        (grid[k] = grid[k] || []).push(i);
+                    });
+                    pos.forEach(function(p, i) {
+                        var gx = Math.floor(p[0] / R), gy = Math.floor(p[1] / R);
+                        for (var dx = -1; dx <= 1; dx++) for (var dy = -1; dy <= 1; dy++) {
+                            (grid[(gx + dx) + ',' + (gy + dy)] || []).forEach(function(j) {
+                                if (j <= i) { return; }
+                                var q = pos[j], vx = q[0] - p[0], vy = q[1] - p[1];
+                                var d = Math.sqrt(vx * vx + vy * vy);
+                                if (d >= R + 0.5) { return; }
+                                if (d < 0.01) { vx = Math.cos(i + j); vy = Math.sin(i + j); d = 1; }
+                                var push = (R + 1 - d) / 2 / d;
+                                p[0] -= vx * push; p[1] -= vy * push;
+                                q[0] += vx * push; q[1] += vy * push;
+                                moved = true;
+                            });
+                        }
+                    });
+                    if (!moved) { break; }
+                }
+                ms.forEach(function(m, i) {
+                    var ox = Math.round(pos[i][0] - home[i].x);
+                    var oy = Math.round(pos[i][1] - home[i].y);
+                    var el = m.getElement();
+                    el.style.marginLeft = (ox - R / 2) + 'px';
+                    el.style.marginTop = (oy - R / 2) + 'px';
+                    if (m.getTooltip()) { m.getTooltip().options.offset = [ox, oy - 20]; }
+                });
+            }
+            var timer = null;
+            function later() { clearTimeout(timer); timer = setTimeout(spread, 30); }
+            map.on('zoomend layeradd', later);
+            later();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str, title: str):
+        super().__init__()
+        self._name = "TouchSupport"
+        self.lang = lang
+        self.title = title
+        self.touch = TOUCH
+
+
+class _TileFailureNotice(MacroElement):
+    """Without internet the OpenStreetMap background stays grey: after a few failed tiles the
+    map says so and points to the offline map (the text is ours, set as textContent)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var tiles = {{ this.tiles.get_name() }}, failed = 0, shown = false;
+            tiles.on('tileerror', function() {
+                failed += 1;
+                if (shown || failed < 3) { return; }
+                shown = true;
+                var note = L.control({position: 'topright'});
+                note.onAdd = function() {
+                    var div = L.DomUtil.create('div', 'lr-legend lr-tile-note');
+                    div.setAttribute('role', 'status');
+                    div.textContent = {{ this.text|tojson }};
+                    return div;
+                };
+                note.addTo(tiles._map);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: folium.TileLayer, text: str):
+        super().__init__()
+        self._name = "TileFailureNotice"
+        self.tiles = tiles
+        self.text = text
+
+
 class _LeafletImagePath(MacroElement):
     """Point Leaflet's default marker images at the bundled copies: folium creates markers
     with the default icon before swapping in ours, and Leaflet would guess a wrong URL."""
@@ -334,12 +536,13 @@ def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> p
     """A 3D overview: buildings extruded by height, exhibits as category-coloured columns.
 
     No base map style is set, so it needs no tile or style server; the site outline and water
-    are drawn as flat layers instead. Tooltip fields are escaped: deck.gl puts them in HTML.
+    are drawn as flat layers instead. Tooltips are plain text (deck.gl sets innerText), so
+    names are not HTML-escaped here: "Energy & water" must not show as "&amp;".
     """
     site = catalog.site
     ground = [{"polygon": ring} for g in site.layer("site").geometry for ring in _polygon_rings(g)]
     water = [
-        {"polygon": ring, "name": escape_js_html(str(n))}
+        {"polygon": ring, "name": str(n)}
         for g, n in zip(site.layer("water").geometry,
                         site.layer("water").get("name", [""] * len(site.layer("water"))),
                         strict=False)
@@ -352,14 +555,14 @@ def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> p
     for geom, height, name in zip(frame.geometry, frame.get("height_m", []), names, strict=False):
         for ring in _polygon_rings(geom):
             buildings.append({"polygon": ring, "height": float(height),
-                              "name": escape_js_html(str(name or "")),
+                              "name": str(name or ""),
                               "category": f"{float(height):.0f} m"})
     columns = [
         {
             "position": [ex.location.lon, ex.location.lat],
             "color": _rgb(catalog.categories[ex.category].color),
-            "name": escape_js_html(catalog.text(ex.name, lang)),
-            "category": escape_js_html(catalog.text(catalog.categories[ex.category].name, lang)),
+            "name": catalog.text(ex.name, lang),
+            "category": catalog.text(catalog.categories[ex.category].name, lang),
         }
         for ex in exhibits
     ]
@@ -387,10 +590,10 @@ def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> p
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=15.6, pitch=50,
                                          bearing=-20),
+        # No base map: map_provider=None and the default map_style left alone. (map_style=None
+        # would make Streamlit fetch its own Carto style from the internet.)
         map_provider=None,
-        map_style=None,
-        tooltip={"html": "<b>{name}</b><br/>{category}",
-                 "style": {"fontSize": "13px"}},
+        tooltip={"text": "{name}\n{category}", "style": {"fontSize": "14px"}},
     )
 
 
@@ -399,49 +602,43 @@ def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> p
 ROUTE_COLOUR = "#c0392b"
 
 
-def _numbered_icon(label: str, colour: str, exhibit_id: str, size: int = 28) -> folium.DivIcon:
-    return folium.DivIcon(
-        html=(f'<div class="lr-marker lr-stop" data-exhibit="{escape_js_html(exhibit_id)}" '
-              f'style="width:{size}px;height:{size}px;background:{colour};color:#fff;'
-              f'font:700 13px/1 system-ui,sans-serif">{escape_js_html(label)}</div>'),
-        icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name="lr-divicon",
-    )
-
-
-def route_layer(catalog: Catalog, plan, lang: str, candidates: Iterable[Exhibit] = ()
-                ) -> folium.FeatureGroup:
-    """The planned walk along the paths, numbered stops, and the other exhibits as small
-    markers to tap and add. `plan` is a routing.TourPlan or None (nothing planned yet)."""
+def route_layer(catalog: Catalog, plan, lang: str, candidates: Iterable[Exhibit] = (),
+                selected_id: str | None = None) -> folium.FeatureGroup:
+    """The planned walk along the paths, the stops labelled as in the table and the PDF
+    (S, 1, 2, ..., Z), and the other exhibits as small markers to tap. `plan` is a
+    routing.TourPlan or None (nothing planned yet). Tapping shows a place; it changes nothing."""
     group = folium.FeatureGroup(name=t("planner.route", lang))
+    features = []
     for ex in candidates:
+        name = catalog.text(ex.name, lang)
         colour = catalog.categories[ex.category].color
-        folium.Marker(
-            [ex.location.lat, ex.location.lon],
-            icon=folium.DivIcon(
-                html=(f'<div class="lr-marker lr-candidate" data-exhibit="{escape_js_html(ex.id)}"'
-                      f' style="width:18px;height:18px;background:{colour};opacity:.75"></div>'),
-                icon_size=(18, 18), icon_anchor=(9, 9), class_name="lr-divicon"),
-            tooltip=folium.Tooltip(escape_js_html(catalog.text(ex.name, lang))),
-        ).add_to(group)
-    if plan is None:
-        return group
-    coords = plan.route_coords()
-    if len(coords) > 1:
-        folium.PolyLine(coords, color="#ffffff", weight=9, opacity=0.9).add_to(group)
-        folium.PolyLine(coords, color=ROUTE_COLOUR, weight=5, opacity=0.95).add_to(group)
-    last = len(plan.visits) - 1
-    for visit in plan.visits:
-        place = visit.place
-        if visit.number in (0, last):
+        html_ = (f'<div class="lr-hit"><div class="lr-marker lr-candidate'
+                 f'{" lr-selected" if ex.id == selected_id else ""}" '
+                 f'data-exhibit="{escape_js_html(ex.id)}" style="border-color:{colour}"></div>'
+                 "</div>")
+        features.append(_marker_feature(ex.location.lat, ex.location.lon, html_, name,
+                                        escape_js_html(name), ex.id == selected_id))
+    if plan is not None:
+        coords = plan.route_coords()
+        if len(coords) > 1:
+            folium.PolyLine(coords, color="#ffffff", weight=9, opacity=0.9).add_to(group)
+            folium.PolyLine(coords, color=fmt.ROUTE, weight=5, opacity=0.95).add_to(group)
+        last = len(plan.visits) - 1
+        for visit in plan.visits:
+            place = visit.place
             if visit.number == last and place.id == plan.visits[0].place.id and last > 0:
                 continue  # a round trip ends where it started: one marker
-            label, colour = ("S" if visit.number == 0 else "Z" if lang == "de" else "E"), "#1a1a1a"
-        else:
-            label, colour = str(visit.number), ROUTE_COLOUR
-        name = catalog.text(place.name, lang)
-        tip = f"{visit.number}. {name} · {visit.begin:%H:%M}–{visit.departure:%H:%M}"
-        folium.Marker(
-            [place.lat, place.lon], icon=_numbered_icon(label, colour, place.id),
-            tooltip=folium.Tooltip(escape_js_html(tip)), z_index_offset=2000,
-        ).add_to(group)
+            role = fmt.stop_role(plan, visit)
+            colour = fmt.ROUTE if role == "stop" else fmt.ENDPOINT
+            label = fmt.stop_marker(plan, visit, lang)
+            title = fmt.stop_label(plan, catalog, visit, lang)
+            tip = f"{title} · {fmt.clock(visit.begin)}–{fmt.clock(visit.departure)}"
+            html_ = (f'<div class="lr-hit"><div class="lr-marker lr-stop'
+                     f'{" lr-selected" if place.id == selected_id else ""}" '
+                     f'data-exhibit="{escape_js_html(place.id)}" '
+                     f'style="background:{colour}">{escape_js_html(label)}</div></div>')
+            features.append(_marker_feature(place.lat, place.lon, html_, title,
+                                            escape_js_html(tip), place.id == selected_id))
+    if features:
+        _marker_geojson(features, t("planner.route", lang)).add_to(group)
     return group

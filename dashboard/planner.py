@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
+from dashboard import presentation as fmt
 from dashboard import routing
 from dashboard.catalog import Catalog
 from dashboard.i18n import t
@@ -62,7 +62,7 @@ def timeline_rows(plan: routing.TourPlan, catalog: Catalog, lang: str) -> list[d
     """Segments for a Gantt-style chart: walking, waiting and visiting, in clock time."""
     rows = []
     for visit in plan.visits:
-        name = f"{visit.number}. {place_name(catalog, visit.place.id, lang)}"
+        name = fmt.stop_label(plan, catalog, visit, lang)  # as on the map and in the table
         if visit.leg is not None:
             walk_start = visit.arrival - dt.timedelta(minutes=visit.leg.walk_minutes)
             rows.append({"stop": name, "kind": t("planner.walk", lang),
@@ -76,10 +76,6 @@ def timeline_rows(plan: routing.TourPlan, catalog: Catalog, lang: str) -> list[d
     return rows
 
 
-def share_url(base_url: str, tour_id: str, lang: str, page: str = "planner") -> str:
-    return f"{base_url.rstrip('/')}/{page}?{urlencode({'tour': tour_id, 'lang': lang})}"
-
-
 SCHEDULE_COLUMNS = {"marker": "col.number", "name": "col.name", "arrival": "col.arrival",
                     "begin": "col.begin", "departure": "col.departure",
                     "wait_minutes": "col.wait", "visit_minutes": "col.visit",
@@ -90,3 +86,47 @@ def schedule_table(rows: list[dict], lang: str) -> list[dict]:
     """The schedule rows with the columns a guide reads, headed in the UI language."""
     return [{t(label, lang): row[key] for key, label in SCHEDULE_COLUMNS.items()}
             for row in rows]
+
+
+def schedule_column_config(lang: str) -> dict:
+    """Narrow number columns so the table fits a tablet without a horizontal scroll."""
+    import streamlit as st  # the page's column setup; the rest of the module needs no Streamlit
+
+    small = {key: st.column_config.Column(width="small")
+             for key in ("col.number", "col.arrival", "col.begin", "col.departure", "col.wait",
+                         "col.visit", "col.walk", "col.walk_m")}
+    return {t(key, lang): value for key, value in small.items()}
+
+
+def default_date(catalog: Catalog, today: dt.date) -> dt.date:
+    """Today while the exhibition is open; else its first day (its last day once it is over
+    would suggest planning in the past)."""
+    first, last = catalog.exhibition.start_date, catalog.exhibition.end_date
+    if first and today < first:
+        return first
+    if last and today > last:
+        return first or last
+    return today
+
+
+def date_notice(catalog: Catalog, day: dt.date | None, lang: str) -> str | None:
+    """A warning when the tour's day lies outside the exhibition's dates, else None."""
+    first, last = catalog.exhibition.start_date, catalog.exhibition.end_date
+    if day is None or ((first is None or day >= first) and (last is None or day <= last)):
+        return None
+    return t("planner.date_outside", lang, date=fmt.short_date(day, lang),
+             dates=exhibition_dates_text(catalog, lang))
+
+
+def exhibition_dates_text(catalog: Catalog, lang: str) -> str:
+    first, last = catalog.exhibition.start_date, catalog.exhibition.end_date
+    return t("planner.exhibition_dates", lang,
+             first=fmt.short_date(first, lang) if first else "…",
+             last=fmt.short_date(last, lang) if last else "…")
+
+
+def add_hint(catalog: Catalog, lang: str) -> str:
+    """The placeholder of the 'add a stop' box, with an example name from the loaded data."""
+    first = next(iter(catalog.exhibits.values()), None)
+    example = catalog.text(first.name, lang) if first else ""
+    return t("planner.add_hint", lang, example=example)

@@ -28,7 +28,7 @@ def test_map_page_on_the_bundled_data(monkeypatch):
     total = len(cat.load(DEFAULT_DATA).exhibits)
     assert f"{total} von {total} Exponaten" in texts(at)
     assert at.header[0].value.startswith("Bundesgartenschau")
-    assert at.selectbox(key="exhibit_pick").value is None
+    assert at.selectbox(key="map.pick").value is None
     assert at.info[0].value.startswith("Ein Exponat auf der Karte antippen")
 
 
@@ -46,7 +46,7 @@ def test_unknown_exhibit_in_url_shows_a_message(monkeypatch):
     at = start(monkeypatch, exhibit="nope")
     assert not at.exception
     assert any("„nope“" in w.value for w in at.warning)
-    assert at.selectbox(key="exhibit_pick").value is None
+    assert at.selectbox(key="map.pick").value is None
 
 
 def test_language_from_url_and_bad_language(monkeypatch):
@@ -67,21 +67,21 @@ def test_language_from_url_translates_content(monkeypatch):
 
 def test_filters_change_the_count_and_empty_state(monkeypatch):
     at = start(monkeypatch, lang="en")
-    at.multiselect(key="f_category").set_value(["water"]).run()
+    at.multiselect(key="map.f_category").set_value(["water"]).run()
     assert "2 of 3 exhibits" in texts(at)
-    at.toggle(key="f_step_free").set_value(True).run()
+    at.toggle(key="map.f_step_free").set_value(True).run()
     assert "1 of 3 exhibits" in texts(at)
-    at.text_input(key="f_query").set_value("nothing like this").run()
+    at.text_input(key="map.f_query").set_value("nothing like this").run()
     assert "0 of 3 exhibits" in texts(at)
     assert any("No exhibit matches" in i.value for i in at.info)
-    at.button(key="empty_reset").click().run()
+    at.button(key="map.empty_reset").click().run()
     assert "3 of 3 exhibits" in texts(at)
     assert not at.exception
 
 
 def test_choosing_from_the_list_selects_and_links(monkeypatch):
     at = start(monkeypatch, lang="en")
-    at.selectbox(key="exhibit_pick").set_value("rain-garden").run()
+    at.selectbox(key="map.pick").set_value("rain-garden").run()
     assert at.subheader[0].value == "Rain garden"
     assert "rain-garden" in str(at.query_params["exhibit"])
 
@@ -124,7 +124,76 @@ def test_a_second_city_brings_a_city_choice_and_its_notes(monkeypatch, mini_dir)
     at = start(monkeypatch, mini_dir, exhibit="solar-roof", lang="en")
     shown = texts(at).replace("\\", "")  # markdown escapes are not part of the text
     assert "Check for school roofs." in shown  # the default city's note
-    at.selectbox(key="city").set_value("ulm").run()
+    at.selectbox(key="w.city").set_value("ulm").run()
     shown = texts(at).replace("\\", "")
     assert "Check for Ulm." in shown and "Check for school roofs." not in shown
     assert "Notes for Ulm" in shown
+
+
+# --------------------------------------------------------------------------- issue 6 defects
+
+
+def test_reset_filters_clears_the_search_for_good(monkeypatch):
+    """Defect 5: the search box is emptied too, and the next interaction keeps all shown."""
+    at = start(monkeypatch, DEFAULT_DATA, lang="en")
+    total = len(cat.load(DEFAULT_DATA).exhibits)
+    at.text_input(key="map.f_query").set_value("wasser").run()
+    assert f"{total} of {total} exhibits" not in texts(at)
+    at.button(key="map.f_reset").click().run()
+    assert at.text_input(key="map.f_query").value == ""
+    assert f"{total} of {total} exhibits" in texts(at)
+    at.toggle(key="map.f_step_free").set_value(False).run()  # any later interaction
+    assert f"{total} of {total} exhibits" in texts(at)
+
+
+def test_language_city_and_base_map_are_url_state_across_pages(monkeypatch):
+    at = start(monkeypatch, lang="en", map="osm")
+    assert at.query_params["lang"] in ("en", ["en"])
+    assert at.query_params["map"] in ("osm", ["osm"])
+    assert at.radio(key="w.basemap").value == "osm"
+    at.switch_page("app_pages/planner.py").run()
+    assert not at.exception
+    assert at.header[0].value == "Plan a tour"  # still English on the next page
+    assert at.query_params["lang"] in ("en", ["en"])
+    assert at.query_params["map"] in ("osm", ["osm"])
+
+
+def test_bad_city_and_base_map_in_the_url_are_reported(monkeypatch):
+    at = start(monkeypatch, city="atlantis", map="satellite", lang="en")
+    assert not at.exception
+    shown = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "'atlantis'" in shown and "'satellite'" in shown
+
+
+def test_search_hint_comes_from_the_loaded_data(monkeypatch, mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml",
+              lambda d: exhibit(d, "fountain")["name"].update(en="Zeppelinhangar"))
+    catalog = cat.load(mini_dir)
+    words = " ".join(catalog.text(e.name, "en") for e in catalog.exhibits.values())
+    at = start(monkeypatch, mini_dir, lang="en")
+    hint = at.text_input(key="map.f_query").placeholder
+    example = hint.split("e.g. ")[1]
+    assert example in words
+
+
+def test_card_departments_are_the_visiting_citys(monkeypatch, mini_dir):
+    """Issue 8: with a second city, the card lists only that city's departments."""
+    catalog = cat.load(mini_dir)
+    ex = next(e for e in catalog.exhibits.values() if len(e.departments) >= 1)
+    keep = ex.departments[0]
+
+    def add_city(d):
+        d["cities"].append({"id": "ulm", "name": {"de": "Ulm", "en": "Ulm"},
+                            "delegation": {"de": "Team", "en": "Team"},
+                            "departments": [keep]})
+
+    edit_yaml(mini_dir / "cities.yaml", add_city)
+    catalog = cat.load(mini_dir)
+    names = {d: catalog.text(catalog.departments[d].name, "en") for d in ex.departments}
+    at = start(monkeypatch, mini_dir, exhibit=ex.id, lang="en", city="ulm")
+    shown = texts(at).replace("\\", "")
+    assert names[keep] in shown
+    for dep, name in names.items():
+        if dep != keep and name not in names[keep]:
+            assert f"Relevant for: {name}" not in shown
+    assert at.query_params["city"] in ("ulm", ["ulm"])

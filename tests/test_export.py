@@ -23,6 +23,7 @@ from shapely.geometry import shape
 
 from dashboard import catalog as cat
 from dashboard import export, geo, routing
+from dashboard.export import pdf as export_pdf
 from tests.conftest import DEFAULT_DATA, MINI, edit_yaml, exhibit
 
 DAY = dt.date(2019, 6, 1)
@@ -491,10 +492,10 @@ def test_pdf_side_column_height_is_measured_exactly(mini: cat.Catalog,
                                                     share_url: str | None):
     """The map is sized from the measured height of the column beside it; the measure must
     match what is drawn, or a short table would spill onto a second page."""
-    pdf = export._Handout("x", "de")
+    pdf = export_pdf._Handout("x", "de")
     pdf.add_page()
     for side_w in (45.0, 62.0, 80.0):
         side_x = export.PAGE_W - export.MARGIN - side_w
-        drawn = export._draw_side(pdf, mini_plan, "de", side_x, 20.0, share_url) - 20.0
-        measured = export._side_height(pdf, mini_plan, "de", side_w, share_url)
+        drawn = export_pdf._draw_side(pdf, mini_plan, "de", side_x, 20.0, share_url) - 20.0
+        measured = export_pdf._side_height(pdf, mini_plan, "de", side_w, share_url)
         assert drawn == pytest.approx(measured, abs=0.01)

@@ -24,3 +24,27 @@ def test_t_formats_and_falls_back_to_german():
                           ("", None), (None, None), (["de"], None)])
 def test_normalize_language(value, expected):
     assert normalize_language(value) == expected
+
+
+def test_presentation_formats_numbers_and_dates_per_language():
+    import datetime as dt
+
+    from dashboard import presentation as fmt
+
+    assert fmt.km(1840, "de") == "1,84 km" and fmt.km(1840, "en") == "1.84 km"
+    assert fmt.minutes(65, "de") == "1 Std. 5 Min." and fmt.minutes(45, "en") == "45 min"
+    assert fmt.short_date(dt.date(2019, 6, 1), "de") == "01.06.2019"
+    assert fmt.long_date(dt.date(2019, 6, 1), "de") == "Samstag, 1. Juni 2019"
+    assert fmt.contrast_ratio(fmt.ZONE_LABEL, fmt.SITE_FILL) >= 4.5
+
+
+def test_links_take_the_host_from_the_request_unless_configured(monkeypatch):
+    from dashboard import links
+
+    monkeypatch.delenv("LERNREISE_BASE_URL", raising=False)
+    assert links.base_url("http://tablet.local:8621/planner") == "http://tablet.local:8621"
+    assert links.base_url("https://x.example/lernreise/") == "https://x.example/lernreise"
+    assert links.share_url(links.base_url("http://h:8621/"), "abc", "en") == \
+        "http://h:8621/planner?tour=abc&lang=en"
+    monkeypatch.setenv("LERNREISE_BASE_URL", "https://trip.example")
+    assert links.base_url("http://tablet.local:8621/planner") == "https://trip.example"

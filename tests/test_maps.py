@@ -52,24 +52,47 @@ def test_osm_base_map_adds_the_tile_layer(mini):
     assert "West part" in html
 
 
-def test_one_marker_per_exhibit_with_category_colour(mini):
+def marker_features(layer) -> list[dict]:
+    """The features of the one GeoJson marker layer inside a FeatureGroup."""
+    (geojson,) = [c for c in layer._children.values() if c._name == "GeoJson"]
+    return geojson.data["features"]
+
+
+def test_one_marker_per_exhibit_with_category_colour_in_one_layer(mini):
     exhibits = list(mini.exhibits.values())
     layer = maps.exhibit_layer(mini, exhibits, "en")
-    markers = [c for c in layer._children.values() if c._name == "Marker"]
-    assert len(markers) == 3
-    assert sorted(tuple(m.location) for m in markers) == sorted(
-        (e.location.lat, e.location.lon) for e in exhibits)
+    assert [c._name for c in layer._children.values()] == ["GeoJson"]  # no Marker per exhibit
+    features = marker_features(layer)
+    assert sorted(tuple(f["geometry"]["coordinates"]) for f in features) == sorted(
+        (e.location.lon, e.location.lat) for e in exhibits)
     html = render(maps.base_map(mini, "en").add_child(layer))
-    # DivIcon html is JSON-encoded into the script, hence the escaped quotes.
     assert html.count('class=\\"lr-marker') == 3
     assert mini.categories["water"].color in html and mini.categories["energy"].color in html
+    # 44 px touch targets, keyboard focusable, named for screen readers.
+    assert "iconSize: [44, 44]" in html and "layer.options.keyboard = true" in html
+    assert "setAttribute('aria-label', p.label)" in html
 
 
-def test_selected_marker_is_highlighted(mini):
+def test_selected_marker_is_highlighted_and_keeps_its_name_shown(mini):
     layer = maps.exhibit_layer(mini, mini.exhibits.values(), "en", selected_id="fountain")
+    (chosen,) = [f for f in marker_features(layer) if f["properties"]["selected"]]
+    assert 'lr-marker lr-selected" data-exhibit="fountain' in chosen["properties"]["html"]
+    assert chosen["properties"]["tip"] == "Fountain"
     html = render(maps.base_map(mini, "en").add_child(layer))
-    assert html.count("lr-selected") == 2  # once in the CSS, once on the marker
-    assert 'lr-marker lr-selected\\" data-exhibit=\\"fountain' in html
+    assert "permanent: !!p.selected" in html  # the tapped marker shows its name (touch)
+
+
+def test_route_layer_names_stops_like_the_table(mini):
+    from dashboard import export, routing
+
+    plan = routing.plan_tour(mini, routing.TourRequest(stops=("solar-roof", "fountain"),
+                                                       optimize=False))
+    layer = maps.route_layer(mini, plan, "de", [mini.exhibits["rain-garden"]], "fountain")
+    labels = [f["properties"]["label"] for f in marker_features(layer)]
+    table = [r["marker"] for r in export.schedule_rows(plan, mini, "de")]
+    assert table[0] == "S" and table[-1] == "Z"
+    for marker, row in zip(table[:-1], export.schedule_rows(plan, mini, "de")[:-1], strict=True):
+        assert f"{marker} · {row['name']}" in labels  # a round trip: one start marker
 
 
 def test_legend_lists_every_category(mini):
@@ -86,17 +109,24 @@ def test_user_text_is_escaped_in_tooltip_popup_and_legend(mini_dir):
 
     edit_yaml(mini_dir / "exhibits.yaml", inject)
     catalog = cat.load(mini_dir)
+    layer = maps.exhibit_layer(catalog, catalog.exhibits.values(), "en")
     fmap = maps.base_map(catalog, "en")
-    fmap.add_child(maps.exhibit_layer(catalog, catalog.exhibits.values(), "en"))
+    fmap.add_child(layer)
     html = render(fmap)
     assert "<img src=x" not in html
-    assert "${alert(2)}" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    # Text that becomes HTML (tooltip, marker) is escaped; the plain label only ever becomes an
+    # attribute value through setAttribute / the title property, inside a JSON string.
+    (feature,) = [f for f in marker_features(layer) if "fountain" in f["properties"]["html"]]
+    props = feature["properties"]
+    assert props["tip"] == maps.escape_js_html(XSS)
+    assert "<img" not in props["html"]
+    assert props["label"].startswith(XSS)
+    assert "${" not in props["tip"] and "`" not in props["tip"]
     # The legend goes through JSON into innerHTML: escaped before it is encoded.
     assert "<img" not in json.loads(json.dumps(maps.legend_html(catalog, "en")))
 
 
-def test_overview_deck_extrudes_buildings_and_escapes_tooltips(mini_dir):
+def test_overview_deck_extrudes_buildings_and_shows_names_as_text(mini_dir):
     edit_yaml(mini_dir / "exhibits.yaml",
               lambda d: exhibit(d, "fountain")["name"].update(en=XSS))
     catalog = cat.load(mini_dir)
@@ -109,10 +139,21 @@ def test_overview_deck_extrudes_buildings_and_escapes_tooltips(mini_dir):
     assert len(columns) == 3
     fountain = next(c for c in columns if c["position"] == [9.003, 49.001])
     assert fountain["color"] == [0x24, 0x71, 0xA3, 255]
-    assert "<img" not in fountain["name"] and "&lt;img" in fountain["name"]
-    assert spec.get("mapStyle") in (None, "")  # no style server needed
+    # deck.gl shows "text" tooltips with innerText: the name stays as written (escaping it
+    # would show "&amp;"), and it is never parsed as HTML.
+    assert fountain["name"] == XSS
+    assert "text" in deck._tooltip and "html" not in deck._tooltip
+    # No style server: pydeck's "no style" sentinel, which Streamlit leaves alone (a None or
+    # missing style would make Streamlit load a Carto style from the internet).
+    assert spec.get("mapStyle") == "__MAP_STYLE__" and spec.get("mapProvider") is None
 
 
 @pytest.mark.parametrize(("setting", "index"), [("offline", 0), ("osm", 1), ("tiles", 0)])
 def test_basemap_setting(setting, index):
     assert maps.basemap_index(setting) == index
+
+
+def test_osm_map_notices_failed_tiles_and_points_to_the_offline_map(mini):
+    html = render(maps.base_map(mini, "de", maps.OSM))
+    assert "tileerror" in html and "Offline (Gel" in html
+    assert "tileerror" not in render(maps.base_map(mini, "de", maps.OFFLINE))

@@ -7,11 +7,12 @@ import itertools
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import sqlalchemy
 from conftest import DEFAULT_DATA, MINI, ROOT
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
-from dashboard import export, planner, routing, store
+from dashboard import export, links, planner, routing, store
 
 DAY = dt.date(2019, 6, 1)
 
@@ -69,7 +70,7 @@ def test_not_on_tour(mini):
 
 
 def test_share_url():
-    url = planner.share_url("https://x.example/", "abc234", "en")
+    url = links.share_url("https://x.example/", "abc234", "en")
     parsed = urlparse(url)
     assert parsed.path == "/planner"
     assert parse_qs(parsed.query) == {"tour": ["abc234"], "lang": ["en"]}
@@ -97,26 +98,26 @@ def test_planner_empty_state(monkeypatch, tmp_path):
 def test_planner_add_stops_optimise_and_save(monkeypatch, tmp_path):
     at = start(monkeypatch, tmp_path, lang="en")
     for exhibit_id in ("karlssee-wassershow", "buga-log", "holzpavillon"):
-        at.selectbox(key="stop_adder").set_value(exhibit_id).run()
-    assert at.session_state["tour_stops"] == ["karlssee-wassershow", "buga-log", "holzpavillon"]
-    at.button(key="up-holzpavillon").click().run()
-    assert at.session_state["tour_stops"][1] == "holzpavillon"
-    at.button(key="optimize").click().run()
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    assert at.session_state["planner.stops"] == ["karlssee-wassershow", "buga-log", "holzpavillon"]
+    at.button(key="planner-up-holzpavillon").click().run()
+    assert at.session_state["planner.stops"][1] == "holzpavillon"
+    at.button(key="planner.optimize").click().run()
     assert not at.exception
-    assert any("Order optimised" in s.value for s in at.success)
+    assert any("Order optimised" in s.value for s in at.toast)
     catalog = cat.load(DEFAULT_DATA)
     best = routing.plan_tour(catalog, routing.TourRequest(
         stops=("karlssee-wassershow", "buga-log", "holzpavillon"), optimize=True))
-    chosen = at.session_state["tour_stops"]
+    chosen = at.session_state["planner.stops"]
     assert sorted(chosen) == sorted(best.stop_ids)
     # A round trip has two equally short directions: compare the length, not the order.
     shown = routing.plan_tour(catalog, routing.TourRequest(stops=tuple(chosen), optimize=False))
     assert shown.distance_m == pytest.approx(best.distance_m, abs=2)
     assert [m.label for m in at.metric][:2] == ["Walking", "Walking time"]
     assert at.metric[0].value == f"{shown.distance_m / 1000:.2f} km"
-    at.text_input(key="p_title").set_value("Test <b>tour</b>").run()
-    at.button(key="save").click().run()
-    tour_id = at.session_state["_saved_tour_id"]
+    at.text_input(key="planner.title").set_value("Test <b>tour</b>").run()
+    at.button(key="planner.save").click().run()
+    tour_id = at.session_state["planner.saved_id"]
     saved = store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}").load_tour(tour_id)
     assert saved.title == "Test <b>tour</b>"
     assert saved.spec["stops"] == chosen
@@ -129,9 +130,9 @@ def test_planner_opens_a_saved_tour_and_reports_missing_exhibits(monkeypatch, tm
     tour_id = tours.save_tour(request.to_dict(), "Alte Tour")
     at = start(monkeypatch, tmp_path, tour=tour_id, lang="de")
     assert not at.exception
-    assert any("Alte Tour" in s.value for s in at.success)
-    assert at.session_state["p_speed"] == 3.0
-    assert any("removed-exhibit" in w.value for w in at.warning)
+    assert any("Alte Tour" in s.value for s in at.toast)
+    assert at.session_state["planner.speed"] == 3.0
+    assert any("removed-exhibit" in w.value.replace("\\", "") for w in at.warning)
     assert at.metric[3].label == "Ende"
 
 
@@ -140,3 +141,164 @@ def test_planner_unknown_or_bad_tour_id_shows_a_message(monkeypatch, tmp_path, b
     at = start(monkeypatch, tmp_path, tour=bad, lang="en")
     assert not at.exception
     assert any("There is no tour" in w.value for w in at.warning)
+
+
+def test_planner_refuses_a_tour_of_another_exhibition_with_one_message(monkeypatch, tmp_path):
+    """A saved tour remembers its exhibition: opened with another data folder it says so
+    instead of listing every stop as unknown (issue 8)."""
+    tours = store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    tour_id = tours.save_tour(routing.TourRequest(stops=("ziel-a", "ziel-b")).to_dict(),
+                              "Tour elsewhere", "another-show")
+    at = start(monkeypatch, tmp_path, tour=tour_id, lang="en")
+    assert not at.exception
+    assert [w.value for w in at.warning if "another" in w.value.replace("\\", "")]
+    assert not any("ziel" in w.value for w in at.warning if "another" not in w.value)
+    assert at.session_state["planner.stops"] == []
+    assert "tour" not in at.query_params
+
+
+def test_planner_says_a_damaged_saved_tour_cannot_be_opened(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    tours = store.open_store(url)
+    tour_id = tours.save_tour(routing.TourRequest(stops=("skaio",)).to_dict(), "Kaputt")
+    with sqlalchemy.create_engine(url).begin() as conn:
+        conn.execute(sqlalchemy.text("UPDATE tours SET spec = '{\"stops\": 5}'"))
+    at = start(monkeypatch, tmp_path, tour=tour_id, lang="en")
+    assert not at.exception
+    assert any("damaged" in e.value for e in at.error)
+
+
+def test_planner_names_the_limit_when_a_tour_cannot_be_saved(monkeypatch, tmp_path):
+    # The page's own widgets keep within the limits (the title has max_chars); a limit of the
+    # store that a page cannot foresee (e.g. the spec's size) still gets its message.
+    def refuse(*_args, **_kwargs):
+        raise store.TourTooLarge("the tour is larger than 32 KB")
+
+    monkeypatch.setattr(store.TourStore, "save_tour", refuse)
+    at = start(monkeypatch, tmp_path, lang="en")
+    at.selectbox(key="planner.adder").set_value("skaio").run()
+    at.button(key="planner.save").click().run()
+    assert not at.exception
+    assert any("cannot be saved like this" in e.value and "32 KB" in e.value for e in at.error)
+    assert at.session_state["planner.stops"] == ["skaio"]
+
+
+# --------------------------------------------------------------------------- issue 6 defects
+
+
+def test_use_suggestion_sets_the_budget_without_an_error(monkeypatch, tmp_path):
+    """Defect 1: 'Use suggestion' set the budget after its widget existed (traceback)."""
+    at = start(monkeypatch, tmp_path, lang="en")
+    at.number_input(key="planner.sg_budget").set_value(60).run()
+    at.button(key="planner.sg_go").click().run()
+    assert not at.exception
+    assert at.session_state["planner.budget"] == 60
+    assert at.number_input(key="planner.budget").value == 60
+    assert at.session_state["planner.stops"]
+
+
+def test_remove_and_optimise_can_be_undone(monkeypatch, tmp_path):
+    """Defect 4: removing is an explicit button, and remove/optimise are undoable."""
+    catalog = cat.load(DEFAULT_DATA)
+    ids = list(catalog.exhibits)[:3]
+    at = start(monkeypatch, tmp_path, lang="en")
+    for exhibit_id in ids:
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    at.button(key=f"planner-rm-{ids[1]}").click().run()
+    assert at.session_state["planner.stops"] == [ids[0], ids[2]]
+    at.button(key="planner.undo").click().run()
+    assert at.session_state["planner.stops"] == ids
+    at.button(key="planner.optimize").click().run()
+    optimised = list(at.session_state["planner.stops"])
+    at.button(key="planner.undo").click().run()
+    assert at.session_state["planner.stops"] == ids
+    assert sorted(optimised) == sorted(ids)
+
+
+def test_stop_buttons_name_their_stop(monkeypatch, tmp_path):
+    """Defect 12: stop buttons are read with the stop's name, not 'arrow_upward icon'."""
+    catalog = cat.load(DEFAULT_DATA)
+    first = next(iter(catalog.exhibits))
+    at = start(monkeypatch, tmp_path, lang="en")
+    at.selectbox(key="planner.adder").set_value(first).run()
+    name = catalog.text(catalog.exhibits[first].name, "en")
+    assert at.button(key=f"planner-rm-{first}").label == f"Remove {name} from the tour"
+
+
+def test_edited_saved_tour_says_which_version_the_link_shows(monkeypatch, tmp_path):
+    """Defect 9: after editing, the link is the saved version, and a new version gets a link."""
+    catalog = cat.load(DEFAULT_DATA)
+    ids = list(catalog.exhibits)[:3]
+    at = start(monkeypatch, tmp_path, lang="en")
+    for exhibit_id in ids[:2]:
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    at.button(key="planner.save").click().run()
+    first_id = at.session_state["planner.saved_id"]
+    assert not any("changed after saving" in w.value for w in at.warning)
+    at.selectbox(key="planner.adder").set_value(ids[2]).run()
+    assert any("changed after saving" in w.value for w in at.warning)
+    assert at.button(key="planner.save").label == "Save as new version"
+    at.button(key="planner.save").click().run()
+    second_id = at.session_state["planner.saved_id"]
+    assert second_id != first_id
+    assert at.query_params["tour"] in (second_id, [second_id])
+    qr = at.get("image")[0].proto.imgs[0]
+    assert second_id in qr.alt  # defect 12: the QR image says what it is
+    assert not any("changed after saving" in w.value for w in at.warning)
+
+
+def test_default_date_is_inside_the_exhibition_and_outside_gets_a_notice(monkeypatch, tmp_path):
+    """Defect 10 / issue 8: the date defaults into the exhibition; outside it, a warning."""
+    catalog = cat.load(DEFAULT_DATA)
+    first, last = catalog.exhibition.start_date, catalog.exhibition.end_date
+    assert planner.default_date(catalog, first - dt.timedelta(days=400)) == first
+    assert planner.default_date(catalog, last + dt.timedelta(days=400)) == first
+    assert planner.default_date(catalog, first + dt.timedelta(days=3)) == \
+        first + dt.timedelta(days=3)
+    at = start(monkeypatch, tmp_path, lang="en")
+    assert first <= at.session_state["planner.date"] <= last
+    at.selectbox(key="planner.adder").set_value(next(iter(catalog.exhibits))).run()
+    at.date_input(key="planner.date").set_value(last + dt.timedelta(days=30)).run()
+    assert any("outside the exhibition" in w.value for w in at.warning)
+
+
+def test_database_down_keeps_the_tour_and_says_so(monkeypatch, tmp_path):
+    """Store errors: 'tours cannot be saved right now', the planned tour stays."""
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(DEFAULT_DATA))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")  # the database would have to live inside a file
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", f"sqlite:///{blocker / 'x.sqlite3'}")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.switch_page("app_pages/planner.py")
+    at.query_params.update({"lang": "en"})
+    at.run()
+    first = next(iter(cat.load(DEFAULT_DATA).exhibits))
+    at.selectbox(key="planner.adder").set_value(first).run()
+    at.button(key="planner.save").click().run()
+    assert not at.exception
+    assert any("cannot be saved or opened right now" in e.value for e in at.error)
+    assert at.session_state["planner.stops"] == [first]
+
+
+def test_german_screen_uses_a_decimal_comma(monkeypatch, tmp_path):
+    catalog = cat.load(DEFAULT_DATA)
+    at = start(monkeypatch, tmp_path, lang="de")
+    for exhibit_id in list(catalog.exhibits)[:2]:
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    assert at.metric[0].value.endswith(" km") and "," in at.metric[0].value
+
+
+def test_planner_state_round_trips_a_request(mini):
+    from dashboard.ui.planner_page import PlannerState
+
+    request = routing.TourRequest(stops=("fountain", "solar-roof"), start="gate",
+                                  start_time=dt.time(9, 30),
+                                  speed_kmh=3.5, date=DAY, budget_minutes=45, title="T")
+    state = PlannerState.from_request(mini, request, "T")
+    assert state.to_request(optimize=True) == dataclasses_replace(request, optimize=True)
+
+
+def dataclasses_replace(obj, **changes):
+    import dataclasses
+
+    return dataclasses.replace(obj, **changes)

@@ -1,24 +1,11 @@
-"""Hand-outs of a planned tour: GPX, GeoJSON, iCalendar, a Google Maps link, QR codes, a PDF.
+"""The printable A4 hand-out: header, route map, totals, QR code and the timed stop list.
 
-Every function is pure (a TourPlan plus the catalogue in, str or bytes out; no Streamlit, no
-network), so the pages, the command line and the tests share one implementation. Rules that
-shape the module:
-
-- Times come from plan.visits, which are aware datetimes in the exhibition's time zone. They stay
-  aware in every format: GPX in UTC (what the GPX schema asks for), iCalendar with a VTIMEZONE,
-  GeoJSON as ISO 8601 with offset. A naive time would silently move by the reader's UTC offset.
-- The plan speaks (lat, lon); GeoJSON (RFC 7946) wants [lon, lat]. The swap happens in one place.
-- Names and texts come from an editable data folder, so they only ever pass through real
-  serialisers (gpxpy, icalendar, json); nothing is glued into markup by hand.
-- The PDF map is drawn from the site's own geometry: it prints without tiles or internet, like
-  the app's offline base map, and uses the same calm colours.
-"""
+The map is drawn from the site's own geometry: it prints without tiles or internet, like the
+app's offline base map, and uses the same colours (dashboard.presentation)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import json
 import math
 import re
 import unicodedata
@@ -27,11 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
-import gpxpy.gpx
-import icalendar
-import segno
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from shapely.geometry import LineString, Point
@@ -39,439 +22,43 @@ from shapely.geometry.base import BaseGeometry
 
 from dashboard import geo
 from dashboard.catalog import Catalog
-from dashboard.routing import TourPlan, Visit
-
-FONT_DIR = Path(__file__).parent / "fonts"
-FONT = "DejaVu"
-APP_NAME = "Lernreise"
-PRODID = "-//Lernreise//Tour export//DE"
-
-# Google Maps directions URLs accept at most nine waypoints between origin and destination
-# (https://developers.google.com/maps/documentation/urls/get-started#directions-action).
-MAX_WAYPOINTS = 9
-
-# Offline plan colours, as in dashboard.maps, so the printed map looks like the app's.
-GROUND = "#eef1e6"
-SITE_FILL = "#dfe8cf"
-SITE_LINE = "#b5c49a"
-WATER_FILL = "#9cc7e4"
-WATER_LINE = "#5f9fcb"
-PATH_LINE = "#ffffff"
-PATH_EDGE = "#b9b3a3"
-STAIRS_EDGE = "#8a6d3b"
-BUILDING_FILL = "#c9c2b6"
-BUILDING_LINE = "#8f877a"
-ROUTE = "#c0392b"  # strong red: stands out against the green and blue of the plan
-ENDPOINT = "#1f2a36"  # start / end markers
-INK = "#1f2a36"
-MUTED = "#5d6670"
-RULE = "#d9dcd3"
-ZEBRA = "#f5f6f1"
-HEADER_FILL = "#e9ece2"
-
-LABELS: dict[str, dict[str, str]] = {
-    "de": {
-        "tour": "Rundgang",
-        "start": "Start",
-        "end": "Ziel",
-        "start_mark": "S",
-        "end_mark": "Z",
-        "distance": "Strecke",
-        "walking": "Gehzeit",
-        "duration": "Gesamtdauer",
-        "stops": "Stationen",
-        "starts_at": "Beginn {time} Uhr",
-        "clock": "{start}–{end} Uhr",
-        "from": "ab {place}",
-        "minutes": "{n} Min.",
-        "hours": "{h} Std.",
-        "hours_minutes": "{h} Std. {m} Min.",
-        "col_time": "Zeit",
-        "col_place": "Station",
-        "col_visit": "Dauer",
-        "col_walk": "Weg",
-        "schedule": "Ablauf",
-        "begins": "Beginn {time}",
-        "legend_route": "Fußweg",
-        "legend_stop": "Station",
-        "legend_ends": "Start / Ziel",
-        "scan": "Rundgang auf dem Handy öffnen",
-        "page": "Seite {page} von {pages}",
-        "estimated": "Entfernungen geschätzt: keine Wegedaten vorhanden.",
-        "walk_info": "Fußweg ab {place}: {metres} m, {minutes}",
-        "wait_info": "Ankunft {arrival}, Beginn {begin}.",
-        "weekdays": "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag",
-        "months": "Januar Februar März April Mai Juni Juli August September Oktober "
-                  "November Dezember",
-    },
-    "en": {
-        "tour": "Tour",
-        "start": "Start",
-        "end": "End",
-        "start_mark": "S",
-        "end_mark": "E",
-        "distance": "Distance",
-        "walking": "Walking",
-        "duration": "Total time",
-        "stops": "Stops",
-        "starts_at": "Starts {time}",
-        "clock": "{start}–{end}",
-        "from": "from {place}",
-        "minutes": "{n} min",
-        "hours": "{h} h",
-        "hours_minutes": "{h} h {m} min",
-        "col_time": "Time",
-        "col_place": "Stop",
-        "col_visit": "Visit",
-        "col_walk": "Walk",
-        "schedule": "Schedule",
-        "begins": "starts {time}",
-        "legend_route": "Walking route",
-        "legend_stop": "Stop",
-        "legend_ends": "Start / end",
-        "scan": "Open this tour on a phone",
-        "page": "Page {page} of {pages}",
-        "estimated": "Distances are estimates: the site has no path data.",
-        "walk_info": "Walk from {place}: {metres} m, {minutes}",
-        "wait_info": "Arrive {arrival}, starts {begin}.",
-        "weekdays": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
-        "months": "January February March April May June July August September October "
-                  "November December",
-    },
-}
-
-
-def _label(lang: str, key: str, **values: object) -> str:
-    text = LABELS.get(lang, LABELS["de"])[key]
-    return text.format(**values) if values else text
-
-
-# --------------------------------------------------------------------------- shared texts
-
-
-def _role(plan: TourPlan, visit: Visit) -> str:
-    if visit.number == 0:
-        return "start"
-    return "end" if visit.number == len(plan.visits) - 1 else "stop"
-
-
-def _name(catalog: Catalog, visit: Visit, lang: str) -> str:
-    return catalog.text(visit.place.name, lang)
-
-
-def _summary(catalog: Catalog, visit: Visit, lang: str) -> str:
-    exhibit = catalog.exhibits.get(visit.place.id)
-    return catalog.text(exhibit.summary, lang) if exhibit and visit.place.kind == "exhibit" else ""
-
-
-def _zone(catalog: Catalog, visit: Visit, lang: str) -> str:
-    exhibit = catalog.exhibits.get(visit.place.id)
-    if exhibit is None or visit.place.kind != "exhibit" or exhibit.zone not in catalog.zones:
-        return ""
-    return catalog.text(catalog.zones[exhibit.zone].name, lang)
-
-
-def _marker(plan: TourPlan, visit: Visit, lang: str) -> str:
-    """What the map circle and the table show: S, 1, 2, ..., Z (E in English)."""
-    role = _role(plan, visit)
-    if role == "stop":
-        return str(visit.number)
-    return _label(lang, "start_mark" if role == "start" else "end_mark")
-
-
-def visit_title(plan: TourPlan, catalog: Catalog, visit: Visit, lang: str) -> str:
-    """'Start: Gate', '1. Fountain', ..., 'End: Gate': one naming for GPX, ICS and PDF."""
-    name = _name(catalog, visit, lang)
-    role = _role(plan, visit)
-    if role == "stop":
-        return f"{visit.number}. {name}"
-    return f"{_label(lang, role)}: {name}"
-
-
-def tour_title(plan: TourPlan, catalog: Catalog, lang: str) -> str:
-    """The guide's title for the tour, else the exhibition's name."""
-    return plan.request.title.strip() or catalog.text(catalog.exhibition.name, lang)
-
-
-def _hhmm(moment: dt.datetime) -> str:
-    return moment.strftime("%H:%M")
-
-
-def _minutes(value: float, lang: str) -> str:
-    total = round(value)
-    hours, minutes = divmod(total, 60)
-    if hours == 0:
-        return _label(lang, "minutes", n=minutes)
-    if minutes == 0:
-        return _label(lang, "hours", h=hours)
-    return _label(lang, "hours_minutes", h=hours, m=minutes)
-
-
-def _km(metres: float, lang: str) -> str:
-    text = f"{metres / 1000:.1f}"
-    return (text.replace(".", ",") if lang == "de" else text) + " km"
-
-
-def _long_date(day: dt.date, lang: str) -> str:
-    weekday = _label(lang, "weekdays").split()[day.weekday()]
-    month = _label(lang, "months").split()[day.month - 1]
-    if lang == "de":
-        return f"{weekday}, {day.day}. {month} {day.year}"
-    return f"{weekday}, {day.day} {month} {day.year}"
-
-
-def _tour_day(plan: TourPlan) -> dt.date:
-    return plan.visits[0].arrival.date()
-
-
-def _visit_description(plan: TourPlan, catalog: Catalog, visit: Visit, lang: str) -> str:
-    """Summary plus how one gets there: the text of a calendar event or GPX waypoint."""
-    parts = [_summary(catalog, visit, lang)]
-    if visit.leg is not None and visit.number > 0:
-        previous = plan.visits[visit.number - 1]
-        parts.append(_label(lang, "walk_info", place=_name(catalog, previous, lang),
-                            metres=round(visit.leg.distance_m),
-                            minutes=_minutes(visit.leg.walk_minutes, lang)))
-    if visit.begin > visit.arrival:
-        parts.append(_label(lang, "wait_info", arrival=_hhmm(visit.arrival),
-                            begin=_hhmm(visit.begin)))
-    return "\n".join(p for p in parts if p)
-
-
-# --------------------------------------------------------------------------- schedule
-
-
-def schedule_rows(plan: TourPlan, catalog: Catalog, lang: str) -> list[dict[str, Any]]:
-    """One row per visit (start, stops, end) for the planner's table and the PDF.
-
-    Minutes are rounded to whole minutes, clock times are "HH:MM" in the exhibition's zone;
-    "visit_minutes" is the time actually spent (0 when a round trip returns to its start).
-    """
-    rows: list[dict[str, Any]] = []
-    for visit in plan.visits:
-        leg = visit.leg
-        rows.append({
-            "number": visit.number,
-            "marker": _marker(plan, visit, lang),
-            "role": _role(plan, visit),
-            "id": visit.place.id,
-            "kind": visit.place.kind,
-            "name": _name(catalog, visit, lang),
-            "zone": _zone(catalog, visit, lang),
-            "summary": _summary(catalog, visit, lang),
-            "arrival": _hhmm(visit.arrival),
-            "begin": _hhmm(visit.begin),
-            "departure": _hhmm(visit.departure),
-            "wait_minutes": round(visit.wait_minutes),
-            "visit_minutes": round((visit.departure - visit.begin).total_seconds() / 60),
-            "walk_minutes": round(leg.walk_minutes) if leg else 0,
-            "walk_m": round(leg.distance_m) if leg else 0,
-        })
-    return rows
-
-
-# --------------------------------------------------------------------------- GPX & GeoJSON
-
-
-def to_gpx(plan: TourPlan, catalog: Catalog, lang: str) -> str:
-    """GPX 1.1: the walk as one track along the paths, and a timed waypoint per visit.
-
-    Waypoint times are arrivals in UTC (the GPX schema's dateTime is UTC by convention; many
-    apps ignore offsets).
-    """
-    title = tour_title(plan, catalog, lang)
-    overview = _overview_text(plan, catalog, lang)
-    doc = gpxpy.gpx.GPX()
-    doc.creator = APP_NAME
-    doc.name = title
-    doc.description = overview
-    track = gpxpy.gpx.GPXTrack(name=title, description=overview)
-    segment = gpxpy.gpx.GPXTrackSegment(
-        [gpxpy.gpx.GPXTrackPoint(lat, lon) for lat, lon in plan.route_coords()]
-    )
-    track.segments.append(segment)
-    doc.tracks.append(track)
-    for visit in plan.visits:
-        doc.waypoints.append(gpxpy.gpx.GPXWaypoint(
-            latitude=visit.place.lat,
-            longitude=visit.place.lon,
-            time=visit.arrival.astimezone(dt.UTC),
-            name=visit_title(plan, catalog, visit, lang),
-            description=_visit_description(plan, catalog, visit, lang) or None,
-            type=_role(plan, visit),
-        ))
-    return doc.to_xml(version="1.1")
-
-
-def _overview_text(plan: TourPlan, catalog: Catalog, lang: str) -> str:
-    first, last = plan.visits[0], plan.visits[-1]
-    return " · ".join([
-        catalog.text(catalog.exhibition.name, lang),
-        _long_date(_tour_day(plan), lang),
-        _label(lang, "clock", start=_hhmm(first.arrival), end=_hhmm(last.departure)),
-        f"{_label(lang, 'distance')} {_km(plan.distance_m, lang)}",
-        f"{len(plan.stops)} {_label(lang, 'stops')}",
-    ])
-
-
-def to_geojson(plan: TourPlan, catalog: Catalog, lang: str) -> str:
-    """An RFC 7946 FeatureCollection: the route as a LineString, then one Point per visit."""
-    route = {
-        "type": "Feature",
-        "geometry": {
-            "type": "LineString",
-            "coordinates": [[lon, lat] for lat, lon in plan.route_coords()],
-        },
-        "properties": {
-            "role": "route",
-            "name": tour_title(plan, catalog, lang),
-            "distance_m": round(plan.distance_m, 1),
-            "walking_minutes": round(plan.walking_minutes, 1),
-            "total_minutes": round(plan.total_minutes, 1),
-            "estimated": plan.estimated,
-        },
-    }
-    points = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [visit.place.lon, visit.place.lat]},
-            "properties": {
-                "role": _role(plan, visit),
-                "order": visit.number,
-                "id": visit.place.id,
-                "name": _name(catalog, visit, lang),
-                "kind": visit.place.kind,
-                "arrival": visit.arrival.isoformat(),
-                "begin": visit.begin.isoformat(),
-                "departure": visit.departure.isoformat(),
-                "visit_minutes": round((visit.departure - visit.begin).total_seconds() / 60),
-            },
-        }
-        for visit in plan.visits
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": [route, *points]},
-                      ensure_ascii=False)
-
-
-# --------------------------------------------------------------------------- iCalendar
-
-
-_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def slugify(text: str) -> str:
-    """ASCII slug for identifiers: 'Führung für Bau & IT' -> 'fuehrung-fuer-bau-it'."""
-    german = text.lower().translate(_GERMAN)
-    folded = unicodedata.normalize("NFKD", german).encode("ascii", "ignore")
-    return re.sub(r"[^a-z0-9]+", "-", folded.decode().lower()).strip("-")
-
-
-def calendar_events(plan: TourPlan) -> list[Visit]:
-    """The visits that become calendar events: every exhibit where time is spent.
-
-    Entrances are only passed through; a round trip's return to an exhibit it started at has no
-    second visit, so it gets no second event.
-    """
-    return [v for v in plan.visits if v.place.kind == "exhibit" and v.departure > v.begin]
-
-
-def event_uid(plan: TourPlan, visit: Visit) -> str:
-    """Stable per (tour, stop): exporting the same tour again updates the calendar entries
-    instead of duplicating them, also after the order changed (the id, not the number)."""
-    tour = slugify(plan.request.title) or "tour"
-    return f"{tour}-{_tour_day(plan).isoformat()}-{visit.place.id}@lernreise"
-
-
-def to_ics(plan: TourPlan, catalog: Catalog, lang: str,
-           stamp: dt.datetime | None = None) -> bytes:
-    """An iCalendar file with one event per stop, in the exhibition's time zone.
-
-    stamp is the DTSTAMP (when the file was made; now in UTC by default).
-    """
-    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", tour_title(plan, catalog, lang))
-    cal.add("x-wr-timezone", catalog.exhibition.timezone)
-    for visit in calendar_events(plan):
-        event = icalendar.Event()
-        event.add("uid", event_uid(plan, visit))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", visit.begin)
-        event.add("dtend", visit.departure)
-        event.add("summary", visit_title(plan, catalog, visit, lang))
-        zone = _zone(catalog, visit, lang)
-        name = _name(catalog, visit, lang)
-        event.add("location", f"{name}, {zone}" if zone else name)
-        event.add("geo", (visit.place.lat, visit.place.lon))
-        event.add("description", _visit_description(plan, catalog, visit, lang))
-        cal.add_component(event)
-    day = _tour_day(plan)
-    # Only the rules around the tour's day: the full 1970-2038 table would be most of the file.
-    cal.add_missing_timezones(first_date=dt.date(day.year, 1, 1),
-                              last_date=dt.date(day.year + 1, 1, 1))
-    return cal.to_ical()
-
-
-# --------------------------------------------------------------------------- links & QR
-
-
-@dataclass(frozen=True)
-class MapsLink:
-    """A Google Maps walking-directions link; omitted > 0 when stops did not fit."""
-
-    url: str
-    omitted: int
-
-
-def _latlon(lat: float, lon: float) -> str:
-    return f"{lat:.6f},{lon:.6f}"
-
-
-def google_maps_url(plan: TourPlan) -> MapsLink:
-    """Directions from the start through the stops (in visiting order) to the end.
-
-    Google takes at most MAX_WAYPOINTS stops in between; the rest are left out and counted, so
-    the page can say so instead of silently dropping them.
-    """
-    first, last = plan.visits[0].place, plan.visits[-1].place
-    stops = [v.place for v in plan.stops]
-    kept = stops[:MAX_WAYPOINTS]
-    params = {
-        "api": "1",
-        "origin": _latlon(first.lat, first.lon),
-        "destination": _latlon(last.lat, last.lon),
-        "travelmode": "walking",
-    }
-    if kept:
-        params["waypoints"] = "|".join(_latlon(p.lat, p.lon) for p in kept)
-    url = "https://www.google.com/maps/dir/?" + urlencode(params, safe=",")
-    return MapsLink(url, len(stops) - len(kept))
-
-
-def _qr(url: str) -> segno.QRCode:
-    # micro=False: short URLs would otherwise become Micro QR codes that phones cannot read.
-    return segno.make(url, error="m", micro=False)
-
-
-def qr_png(url: str, scale: int = 6) -> bytes:
-    """A QR code as PNG bytes (quiet zone included)."""
-    buf = io.BytesIO()
-    _qr(url).save(buf, kind="png", scale=scale, border=4)
-    return buf.getvalue()
-
-
-def qr_svg(url: str) -> str:
-    """A QR code as a standalone SVG document (no XML declaration, so it can be inlined)."""
-    buf = io.BytesIO()
-    _qr(url).save(buf, kind="svg", scale=4, border=4, xmldecl=False, svgns=True)
-    return buf.getvalue().decode("utf-8")
-
-
-# --------------------------------------------------------------------------- PDF
+from dashboard.export._common import (
+    APP_NAME,
+    FONT,
+    FONT_DIR,
+    _hhmm,
+    _km,
+    _label,
+    _long_date,
+    _marker,
+    _minutes,
+    _name,
+    _tour_day,
+    schedule_rows,
+    tour_title,
+)
+from dashboard.export.qr import qr_png
+from dashboard.presentation import (
+    BUILDING_FILL,
+    BUILDING_LINE,
+    ENDPOINT,
+    GROUND,
+    HEADER_FILL,
+    INK,
+    MUTED,
+    PATH_EDGE,
+    PATH_LINE,
+    ROUTE,
+    RULE,
+    SITE_FILL,
+    WATER_FILL,
+    WATER_LINE,
+    ZEBRA,
+)
+from dashboard.presentation import STAIRS_LINE as STAIRS_EDGE
+from dashboard.routing import TourPlan
+
+SITE_LINE = "#b5c49a"  # a lighter site edge on paper than on screen
 
 PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 15.0
@@ -1042,3 +629,4 @@ def _draw_row(pdf: _Handout, row: dict[str, Any], lang: str, y: float, height: f
         pdf.set_xy(x_walk, top + 4.4)
         pdf.font(7.5, color=MUTED)
         pdf.cell(COLS[4], 3.9, _label(lang, "minutes", n=row["walk_minutes"]), align="R")
+

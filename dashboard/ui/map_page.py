@@ -1,0 +1,189 @@
+"""The map page's state and widget groups: filters, the exhibit map, the detail panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import catalog as cat
+from dashboard import maps
+from dashboard import presentation as fmt
+from dashboard.i18n import t
+from dashboard.ui import common
+
+PREFIX = "map."
+PICK = "map.pick"  # widget key of the exhibit list, also written by a marker tap
+QUERY = "map.f_query"
+CATEGORY = "map.f_category"
+ZONE = "map.f_zone"
+DEPARTMENT = "map.f_department"
+STEP_FREE = "map.f_step_free"
+FILTER_KEYS = (CATEGORY, ZONE, DEPARTMENT, STEP_FREE, QUERY)
+_BAD_EXHIBIT = "map.bad_exhibit"
+_LAST_CLICK = "map.last_click"
+_TAPPED = "map.tapped"  # a marker tap just selected: bring the card into view on a phone
+MAP_HEIGHT = 460  # px: shorter than a phone or a landscape tablet screen
+
+
+@dataclass
+class MapState:
+    """What the map page remembers in a session: the selected exhibit (also ?exhibit=)."""
+
+    pick: str | None
+
+    @classmethod
+    def load(cls, catalog: cat.Catalog) -> MapState:
+        """On a session's first run the selection comes from ?exhibit=<id>."""
+        s = st.session_state
+        if PICK not in s:
+            raw = st.query_params.get("exhibit")
+            s[PICK] = raw if raw in catalog.exhibits else None
+            if raw is not None and raw not in catalog.exhibits:
+                s[_BAD_EXHIBIT] = raw
+        return cls(pick=s[PICK])
+
+    def publish(self) -> None:
+        """Write the selection to the URL (?exhibit=<id>) so the page can be linked."""
+        self.pick = st.session_state.get(PICK)
+        if self.pick:
+            st.session_state.pop(_BAD_EXHIBIT, None)
+            st.query_params["exhibit"] = self.pick
+        elif "exhibit" in st.query_params and st.session_state.get(_BAD_EXHIBIT) is None:
+            del st.query_params["exhibit"]
+
+
+def warn_unknown_exhibit(lang: str) -> None:
+    bad = st.session_state.get(_BAD_EXHIBIT)
+    if bad is not None and st.session_state.get(PICK) is None:
+        common.notice("warning", t("unknown_exhibit", lang, id=str(bad)[:80]),
+                      icon=":material/search_off:")
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def reset_filters() -> None:
+    """Back to every exhibit: a callback, so the widgets (search box included) are created
+    afresh with their defaults on the next run and nothing applies the old filter again."""
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state[QUERY] = ""
+    st.session_state[STEP_FREE] = False
+    for key in (CATEGORY, ZONE, DEPARTMENT):
+        st.session_state[key] = []
+
+
+def search_hint(catalog: cat.Catalog, lang: str) -> str:
+    """'Name or description, e.g. <a word of this exhibition>': the example comes from the
+    loaded data, not from the bundled show."""
+    word = cat_example_word(catalog, lang)
+    return t("filter.search_hint", lang, example=word)
+
+
+def cat_example_word(catalog: cat.Catalog, lang: str) -> str:
+    for ex in catalog.exhibits.values():
+        words = [w.strip(".,:;()\"'“”„") for w in catalog.text(ex.name, lang).split()]
+        words = [w for w in words if len(w) >= 4 and w.isalpha()]
+        if words:
+            return max(words, key=len)
+    return catalog.text(next(iter(catalog.exhibits.values())).name, lang)
+
+
+def filter_widgets(catalog: cat.Catalog, lang: str, city: cat.City | None
+                   ) -> cat.ExhibitFilter:
+    """Search, a popover with the other filters, and reset: in the page, not the sidebar
+    (the sidebar is collapsed on tablets and phones)."""
+    search, more, reset = st.columns([4, 2, 2], vertical_alignment="bottom")
+    query = search.text_input(t("filter.search", lang), key=QUERY,
+                              placeholder=search_hint(catalog, lang))
+    with more.popover(t("filters", lang), icon=":material/filter_list:",
+                      width="stretch"):
+        cats = st.multiselect(
+            t("filter.category", lang), list(catalog.categories), key=CATEGORY,
+            format_func=lambda c: fmt.category_label(catalog, c, lang),
+            placeholder=t("filter.all", lang))
+        zones = st.multiselect(
+            t("filter.zone", lang), list(catalog.zones), key=ZONE,
+            format_func=lambda z: catalog.text(catalog.zones[z].name, lang),
+            placeholder=t("filter.all", lang))
+        deps = st.multiselect(
+            t("filter.department", lang), common.city_departments(catalog, city),
+            key=DEPARTMENT, format_func=lambda d: catalog.text(catalog.departments[d].name, lang),
+            placeholder=t("filter.all", lang))
+        step_free = st.toggle(t("filter.step_free", lang), key=STEP_FREE)
+    reset.button(t("filter.reset", lang), on_click=reset_filters, key="map.f_reset",
+                 icon=":material/filter_alt_off:", width="stretch")
+    return cat.ExhibitFilter(tuple(cats), tuple(zones), tuple(deps), step_free, query)
+
+
+def empty_state(shown: list[cat.Exhibit], lang: str) -> None:
+    if not shown:
+        st.info(t("empty", lang), icon=":material/filter_alt_off:")
+        st.button(t("filter.reset", lang), on_click=reset_filters, key="map.empty_reset")
+
+
+# --------------------------------------------------------------------------- map & detail
+
+
+def newly_clicked_exhibit(catalog: cat.Catalog, result: dict | None,
+                          memory_key: str) -> cat.Exhibit | None:
+    """The exhibit of a new marker tap on an st_folium map, else None.
+
+    st_folium returns the last click on every rerun; the click counter tells a new tap (also
+    a second tap on the same marker) from the old one repeated.
+    """
+    result = result or {}
+    clicked = result.get("last_object_clicked")
+    stamp = (clicked and (clicked.get("lat"), clicked.get("lng")),
+             result.get("last_object_clicked_count"))
+    if not clicked or stamp == st.session_state.get(memory_key):
+        return None
+    st.session_state[memory_key] = stamp
+    return cat.exhibit_at(catalog, clicked["lat"], clicked["lng"])
+
+
+def exhibit_map(catalog: cat.Catalog, shown: list[cat.Exhibit], lang: str,
+                basemap: str) -> None:
+    """The map; a tap on a marker selects the exhibit and reruns so the card follows."""
+    result = st_folium(
+        maps.base_map(catalog, lang, basemap),
+        key=f"exhibit-map-{basemap}-{lang}",
+        feature_group_to_add=maps.exhibit_layer(catalog, shown, lang,
+                                                st.session_state.get(PICK)),
+        returned_objects=["last_object_clicked", "last_object_clicked_count"],
+        height=MAP_HEIGHT,
+        use_container_width=True,
+    )
+    ex = newly_clicked_exhibit(catalog, result, _LAST_CLICK)
+    if ex is not None and ex.id != st.session_state.get(PICK):
+        st.session_state[PICK] = ex.id
+        st.session_state[_TAPPED] = True
+        st.rerun()
+
+
+def pick_options(shown: list[cat.Exhibit]) -> list[str | None]:
+    """Choices of the exhibit list: none, the shown exhibits, and the selection if hidden."""
+    options: list[str | None] = [None, *(ex.id for ex in shown)]
+    pick = st.session_state.get(PICK)
+    if pick and pick not in options:
+        options.append(pick)
+    return options
+
+
+def detail(catalog: cat.Catalog, shown: list[cat.Exhibit], lang: str,
+           city: cat.City | None, state: MapState) -> None:
+    st.selectbox(
+        t("pick", lang), pick_options(shown), key=PICK, placeholder=t("pick.none", lang),
+        format_func=lambda i: t("pick.none", lang) if i is None
+        else catalog.text(catalog.exhibits[i].name, lang),
+    )
+    state.publish()
+    if st.session_state.pop(_TAPPED, False):
+        common.scroll_to("detail")
+    if state.pick:
+        common.show_exhibit_card(common.exhibit_card(catalog, catalog.exhibit(state.pick),
+                                                     lang, city), lang)
+    else:
+        st.info(t("pick.hint", lang), icon=":material/touch_app:")
