@@ -13,7 +13,7 @@ import os
 import stat
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +150,11 @@ class SiteGeo:
         paths_m = to_metres(shapely.union_all(list(self.layers["paths"].geometry)), self.crs)
         return float(to_metres(point, self.crs).distance(paths_m))
 
+    @cached_property
+    def noded_paths(self) -> list[tuple[int, LineString]]:
+        """noded_segments of the path layer, made once (validation needs it twice)."""
+        return noded_segments(list(self.layers["paths"].geometry))
+
     def building_exhibits(self) -> list[tuple[int, str]]:
         buildings = self.layers["buildings"]
         if buildings.empty or "exhibit" not in buildings:
@@ -205,7 +210,8 @@ def _read_features(
     if not isinstance(features, list):
         problems.append(Problem(label, "'features' must be a list"))
         return []
-    rows = []
+    # In feature order: a problem, or (item, properties, geometry) still to be checked.
+    found: list[Problem | tuple[str, dict[str, Any], BaseGeometry]] = []
     for index, feature in enumerate(features):
         props = feature.get("properties") if isinstance(feature, dict) else None
         props = props if isinstance(props, dict) else {}
@@ -213,8 +219,8 @@ def _read_features(
         item = (f"feature {shown(ident)}" if isinstance(ident, str) and len(ident) <= 64
                 else f"feature #{index + 1}")
         if isinstance(feature, dict) and "crs" in feature:
-            problems.append(Problem(label, "has a 'crs' member: GeoJSON coordinates are always "
-                                    "WGS84 longitude/latitude (RFC 7946)", item, "crs"))
+            found.append(Problem(label, "has a 'crs' member: GeoJSON coordinates are always "
+                                 "WGS84 longitude/latitude (RFC 7946)", item, "crs"))
             continue
         try:
             with warnings.catch_warnings():  # NaN coordinates warn; they are reported below
@@ -222,21 +228,48 @@ def _read_features(
                 geom = shape(feature["geometry"])
         except (KeyError, TypeError, ValueError, AttributeError, IndexError,
                 RecursionError, shapely.errors.GEOSException) as e:
-            problems.append(Problem(label, f"geometry cannot be read ({str(e)[:200]})", item,
-                                    "geometry"))
+            found.append(Problem(label, f"geometry cannot be read ({str(e)[:200]})", item,
+                                 "geometry"))
             continue
         if geom.geom_type not in allowed:
-            problems.append(Problem(label, f"must be {' or '.join(allowed)}, got {geom.geom_type}",
-                                    item, "geometry"))
+            found.append(Problem(label, f"must be {' or '.join(allowed)}, got {geom.geom_type}",
+                                 item, "geometry"))
             continue
-        if why := _bad_coordinates(geom):
+        found.append((item, props, geom))
+    return _checked_rows(found, label, problems)
+
+
+def _checked_rows(found: list[Problem | tuple[str, dict[str, Any], BaseGeometry]], label: str,
+                  problems: list[Problem]) -> list[dict[str, Any]]:
+    """The rows of the features whose coordinates are WGS84 and whose geometry is valid and not
+    empty; every problem appended in feature order.
+
+    Checked for all geometries at once (shapely's array functions); only a rejected one is
+    looked at on its own, for its message.
+    """
+    read = [entry for entry in found if isinstance(entry, tuple)]
+    geoms = np.array([geom for _, _, geom in read], dtype=object)
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    coords_ok = np.isfinite(xy).all(axis=1) & (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90)
+    bad_coords = np.zeros(len(read), dtype=bool)
+    bad_coords[owner[~coords_ok]] = True
+    with warnings.catch_warnings():  # NaN coordinates warn; they are reported above
+        warnings.simplefilter("ignore", RuntimeWarning)
+        good = ~bad_coords & ~shapely.is_empty(geoms) & shapely.is_valid(geoms)
+    rows = []
+    checked = iter(zip(good, bad_coords, strict=True))
+    for entry in found:
+        if isinstance(entry, Problem):
+            problems.append(entry)
+            continue
+        (item, props, geom), (ok, bad) = entry, next(checked)
+        if ok:
+            rows.append({**props, "geometry": geom, "_item": item})
+        elif bad and (why := _bad_coordinates(geom)):
             problems.append(Problem(label, why, item, "geometry"))
-            continue
-        if geom.is_empty or not geom.is_valid:
+        else:
             why = "is empty" if geom.is_empty else f"is invalid: {explain_validity(geom)}"
             problems.append(Problem(label, f"geometry {why}", item, "geometry"))
-            continue
-        rows.append({**props, "geometry": geom, "_item": item})
     return rows
 
 
@@ -378,10 +411,14 @@ def noded_segments(lines: list[BaseGeometry]) -> list[tuple[int, LineString]]:
     return [(int(src), seg) for src, seg in zip(source, noded, strict=True)]
 
 
-def path_components(lines: list[BaseGeometry]) -> list[set[int]]:
-    """Groups of source-line indices that are connected to each other on foot."""
+def path_components(lines: list[BaseGeometry],
+                    noded: list[tuple[int, LineString]] | None = None) -> list[set[int]]:
+    """Groups of source-line indices that are connected to each other on foot.
+
+    noded: noded_segments(lines) when the caller has it already.
+    """
     graph = nx.Graph()
-    for source, seg in noded_segments(lines):
+    for source, seg in noded_segments(lines) if noded is None else noded:
         a, b = _key(seg.coords[0]), _key(seg.coords[-1])
         graph.add_edge(a, b)
         graph.nodes[a].setdefault("lines", set()).add(source)

@@ -264,7 +264,7 @@ def _paths_connected(site: geo.SiteGeo, problems: list[Problem]) -> None:
     if not site.has_paths:
         return
     paths = site.layer("paths")
-    parts = geo.path_components(list(paths.geometry))
+    parts = geo.path_components(list(paths.geometry), site.noded_paths)
     if len(parts) > 1:
         ids = list(paths["id"])
         loose = sorted(parts, key=len)[0]
@@ -303,7 +303,7 @@ def _step_free_reachable(p: Parts, site: geo.SiteGeo) -> list[Problem]:
                         "exhibits marked step_free: true can be reached without steps",
                         "entrances", "step_free")]
     paths = site.layer("paths")
-    pieces = geo.noded_segments(list(paths.geometry))
+    pieces = site.noded_paths
     path_step_free = paths["step_free"].to_numpy(dtype=bool)
     path_ids = list(paths["id"])
     source = np.array([src for src, _ in pieces])
