@@ -246,7 +246,8 @@ def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int =
         "categories": [{"id": c[0], "name": {"de": c[1], "en": c[2]}, "color": c[3],
                         "icon": c[4]} for c in CATEGORIES],
         "zones": [{"id": z[0], "name": {"de": z[1], "en": z[2]}} for z in ZONES],
-        "entrances": [{"id": "eingang-sued", "name": {"de": "Eingang Süd", "en": "South gate"},
+        "entrances": [{"id": "eingang-campuspark",
+                       "name": {"de": "Eingang Süd", "en": "South gate"},
                        "location": {"lat": gate_lat, "lon": gate_lon}, "step_free": True}],
         "exhibits": exhibit_items,
     }

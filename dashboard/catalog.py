@@ -113,6 +113,9 @@ class Exhibit(_Model):
     category: Slug
     zone: Slug
     location: Location
+    # True when no source places the exhibit: the point is a plausible spot in its zone, and
+    # the exhibit card can say so.
+    location_approximate: bool = False
     visit_minutes: int = Field(ge=1, le=240)
     step_free: bool
     priority: int = Field(default=3, ge=1, le=5)
@@ -122,6 +125,8 @@ class Exhibit(_Model):
     departments: list[Slug] = Field(default_factory=list)
     city_notes: dict[str, Localized] = Field(default_factory=dict)
     sources: list[str] = Field(min_length=1)
+    # For editors only (remarks about sources, open questions); never shown to visitors.
+    note: str | None = None
 
     _urls = field_validator("sources")(_check_urls)
 

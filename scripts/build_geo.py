@@ -17,15 +17,19 @@ What is real and what is drawn:
 * The site outline is a 25 m simplification of OpenStreetMap way 52984591
   "Bundesgartenschau 2019" (© OpenStreetMap contributors, ODbL 1.0), the 7 points in
   SITE_OUTLINE_LATLON below.
-* The five zones are fixed lon/lat boxes intersected with that outline.
+* The five zones are drawn in metres (ZONE_* below) and intersected with that outline: the
+  Neue Ufer as a band along the Alt-Neckar, the Forscherinsel at the Innenstadt gate, the rest
+  split by straight lines. Only their order on the ground is sourced (data/geo/README.md).
 * The exhibit and entrance locations are read from data/exhibits.yaml (POINTS); the drawing
   is fitted around them (each next to a step-free path, none inside a lake or building). If
   an exhibit moves, run the script again: the checks will say whether the drawing still fits.
 * Everything else (rivers, lakes, buildings, pavilions, the footpath network) is drawn by hand in
-  a local metre grid from published descriptions: where the Alt-Neckar and the Neckar canal run,
-  that the Karlssee and the Floßhafen lie north and south of the Sommerinsel, that the
-  Stadtausstellung stands east of the Floßhafen, the size of the pavilions and of Skaio. It is
-  a plausible schematic, not a survey: do not measure anything real from it.
+  a local metre grid from published descriptions: the Alt-Neckar bounds the Neckarbogen in the
+  east and the Hafenstraße (with the rail tracks, and the Neckar canal beyond) in the west, the
+  Karlssee and the Floßhafen lie north and south of the Sommerinsel, the Inzwischenland lies
+  south of the Floßhafen, the Stadtausstellung stands east of the Floßhafen, the size of the
+  pavilions and of Skaio. It is a plausible schematic, not a survey: do not measure anything
+  real from it.
 
 Coordinates: the drawing is done in metres of EPSG:25832 (ETRS89 / UTM 32N) relative to a local
 origin at 49.1469 N, 9.2073 E (x = east, y = north), then transformed to WGS84 and rounded to
@@ -71,19 +75,29 @@ SITE_OUTLINE_LATLON = [
     (49.15165, 9.20628), (49.14386, 9.20420), (49.14204, 9.20299),
 ]
 
-# zone id -> (German name, (min lon, min lat, max lon, max lat)); each zone = box ∩ site.
+# zone id -> German name. The shapes are cut in local metres by build_zone_cutters():
+# - neue-ufer: the Neckar bank park, a band ZONE_BANK_M wide along the Alt-Neckar (east edge);
+# - forscherinsel: the south-east tip at the Innenstadt gate (east of x = ZONE_FORSCHER_X);
+# - inzwischenland: south of the Floßhafen (south of y = ZONE_SOUTH_Y);
+# - sommerinsel: west of x = ZONE_WEST_X (the lakes, the island between them, the west bank);
+# - stadt-im-werden: the Stadtausstellung, between the Sommerinsel and the Neue Ufer.
 ZONES = {
-    "forscherinsel": ("Forscherinsel", (9.200, 49.141, 9.2060, 49.1450)),
-    "neue-ufer": ("Neue Ufer", (9.200, 49.1450, 9.2060, 49.153)),
-    "sommerinsel": ("Sommerinsel", (9.2060, 49.1456, 9.2075, 49.153)),
-    "stadt-im-werden": ("Stadt im Werden", (9.2075, 49.1456, 9.215, 49.153)),
-    "inzwischenland": ("Inzwischenland", (9.2060, 49.141, 9.215, 49.1456)),
+    "forscherinsel": "Forscherinsel",
+    "neue-ufer": "Neue Ufer",
+    "sommerinsel": "Sommerinsel",
+    "stadt-im-werden": "Stadt im Werden",
+    "inzwischenland": "Inzwischenland",
 }
+ZONE_BANK_M = 35.0
+ZONE_FORSCHER_X, ZONE_FORSCHER_TOP_Y = 240.0, 60.0
+ZONE_SOUTH_Y = -145.0
+ZONE_WEST_X = 15.0
 
 # Exhibit and entrance locations the data must serve, read from data/exhibits.yaml:
 # label -> (zone, lat, lon). The entrances' zone is where the script expects them.
-ENTRANCE_ZONES = {"eingang-sued": "forscherinsel", "eingang-nord": "sommerinsel",
-                  "eingang-ost": "stadt-im-werden"}
+ENTRANCE_ZONES = {"eingang-campuspark": "neue-ufer", "eingang-wohlgelegen": "sommerinsel",
+                  "eingang-innenstadt": "forscherinsel"}
+ENTRANCES = tuple(ENTRANCE_ZONES)
 
 
 def _points() -> dict[str, tuple[str, float, float]]:
@@ -166,8 +180,55 @@ def _with_vertices(poly: Polygon, points: set[tuple[float, float]]) -> Polygon:
     return orient(Polygon([c for _, c in placed]), sign=1.0)
 
 
+def _east_chain() -> list[tuple[float, float]]:
+    """The site's east edge B -> C -> D -> E in local metres: the Alt-Neckar side."""
+    return [_r(ll2m(lat, lon)) for lat, lon in SITE_OUTLINE_LATLON[1:5]]
+
+
+def build_zone_cutters() -> dict[str, Polygon]:
+    """Zone shapes in lon/lat that partition the plane around the site (before clipping).
+
+    Cut in local metres from one band and three straight lines, so that neighbours share
+    their boundary vertices exactly.
+    """
+    b, cc, d, e = _east_chain()
+    chain = LineString([_extend(cc, b, 150.0), b, cc, d, e, _extend(d, e, 150.0)])
+    band = chain.buffer(ZONE_BANK_M, cap_style="flat", join_style="mitre")
+    big = box(-2000.0, -2000.0, 2000.0, 2000.0)
+    forscher = box(ZONE_FORSCHER_X, -2000.0, 2000.0, ZONE_FORSCHER_TOP_Y)
+    bank = band.difference(forscher)
+    rest = big.difference(band).difference(forscher)
+    cut = {
+        "forscherinsel": forscher,
+        "neue-ufer": bank,
+        "inzwischenland": rest.intersection(box(-2000.0, -2000.0, 2000.0, ZONE_SOUTH_Y)),
+        "sommerinsel": rest.intersection(box(-2000.0, ZONE_SOUTH_Y, ZONE_WEST_X, 2000.0)),
+        "stadt-im-werden": rest.intersection(box(ZONE_WEST_X, ZONE_SOUTH_Y, 2000.0, 2000.0)),
+    }
+    # A vertex of one cutter that lies on another's edge becomes a vertex of both, so that the
+    # shared boundaries stay identical after the (vertex-wise) transform to lon/lat.
+    corners = {tuple(c) for g in cut.values() for c in shapely.get_coordinates(g)}
+    return {zid: to_lonlat(_share(cut[zid], corners)) for zid in ZONES}
+
+
+def _share(geom: BaseGeometry, points: set[tuple[float, float]]) -> BaseGeometry:
+    """`geom` (Polygon/MultiPolygon) with those `points` that lie on its rings added as vertices."""
+    if geom.geom_type == "MultiPolygon":
+        return shapely.MultiPolygon([_share(g, points) for g in geom.geoms])
+
+    def ring(coords) -> list:
+        line = LineString(coords)
+        extra = {p for p in points if line.distance(Point(p)) < 1e-6} - set(coords)
+        placed = sorted((line.project(Point(c)), tuple(c)) for c in [*coords[:-1], *extra])
+        out = [c for _, c in placed]
+        return [*out, out[0]]
+
+    return Polygon(ring(list(geom.exterior.coords)),
+                   [ring(list(r.coords)) for r in geom.interiors])
+
+
 def build_zones(site_ll: Polygon) -> tuple[Polygon, list[tuple[str, str, BaseGeometry]]]:
-    """Each zone = its box ∩ the site, and the site with the zone corners added as vertices.
+    """Each zone = its cutter ∩ the site, and the site with the zone corners added as vertices.
 
     Rounding the box/outline intersections to 6 decimals moves them a few centimetres off the
     outline. Adding those rounded points to the outline (each within 0.1 m of the OSM edge it
@@ -177,9 +238,10 @@ def build_zones(site_ll: Polygon) -> tuple[Polygon, list[tuple[str, str, BaseGeo
     vertex would otherwise differ by millimetres).
     """
     site = site_ll
+    cutters = build_zone_cutters()
     for _ in range(5):
-        zones = [(zid, name, round_lonlat(box(*bounds).intersection(site)))
-                 for zid, (name, bounds) in ZONES.items()]
+        zones = [(zid, name, round_lonlat(cutters[zid].intersection(site)))
+                 for zid, name in ZONES.items()]
         corners = {tuple(c) for _, _, g in zones for c in shapely.get_coordinates(g)}
         noded = _with_vertices(site, corners)
         if noded.equals_exact(site, 0.0):
@@ -237,14 +299,18 @@ LAKE_RADIUS = 10.0
 LAKE_LOOP_OFFSET = {"flosshafen": 9.0, "karlssee": 8.0}  # loop path distance from the shore
 
 
+# The Hafenstraße and the rail tracks lie between the site's west edge and the Neckar canal.
+CANAL_GAP_M = 45.0
+
+
 def build_water(site_m: Polygon) -> dict[str, tuple[str, str, Polygon]]:
     # The OSM outline's corners (A..G in the order of SITE_OUTLINE_LATLON) in local metres.
     _a, b, cc, d, e, f, g = (_r(ll2m(lat, lon)) for lat, lon in SITE_OUTLINE_LATLON)
-    west = [g, f, e]  # south tip -> north end, along the Alt-Neckar (left = west)
-    east = [b, cc, d]  # east tip -> north-east, along the Neckar canal (right = east)
+    east = [b, cc, d, e]  # east tip -> north end, along the Alt-Neckar (right = east)
+    west = [g, f, e]  # south tip -> north end, beyond the Hafenstraße (left = west)
     return {
-        "alt-neckar": ("Alt-Neckar", "river", _river_band(west, +1, site_m)),
-        "neckarkanal": ("Neckarkanal", "canal", _river_band(east, -1, site_m)),
+        "alt-neckar": ("Alt-Neckar", "river", _river_band(east, -1, site_m)),
+        "neckarkanal": ("Neckarkanal", "canal", _river_band(west, +1, site_m, gap=CANAL_GAP_M)),
         "flosshafen": ("Floßhafen", "lake", _lake(FLOSSHAFEN_CORE, LAKE_RADIUS)),
         "karlssee": ("Karlssee", "lake", _lake(KARLSSEE_CORE, LAKE_RADIUS)),
     }
@@ -255,21 +321,21 @@ def build_water(site_m: Polygon) -> dict[str, tuple[str, str, Polygon]]:
 # --------------------------------------------------------------------------------------------
 
 # Stadtausstellung blocks between the streets (x from, y from, x to, y to), each >= 8 m from
-# the street centre lines drawn in build_paths(). Streets: x = 28, 115, 175 (255.5 in the
-# south-east), y = -130, -99.3 (east of x = 175), -45, 27, 88, 150.
+# the street centre lines drawn in build_paths() and outside the Neue Ufer band. Streets:
+# x = 28, 115, 175, y = -130, -99 (east of x = 175), -45, 27, 88, 150, 205.
 STADT_FOOTPRINTS = [
     (37, -121, 62, -97), (74, -121, 102, -98), (37, -80, 60, -54), (70, -82, 98, -56),
     (128, -121, 156, -106),
     (190, -134, 216, -109),
-    (185, -88, 211, -60), (221, -88, 246, -60),
+    (185, -88, 206, -60), (215, -88, 236, -60),
     (64, -36, 90, -12), (37, -4, 60, 18), (72, -2, 100, 18),
     (124, -36, 150, -10), (136, -2, 164, 18),
-    (214, -36, 240, -12), (184, -4, 210, 20),
+    (186, -36, 212, -12), (184, -4, 204, 20),
     (37, 36, 62, 62), (72, 36, 100, 62),
     (124, 40, 152, 70),
-    (184, 36, 206, 58),
+    (37, 160, 62, 188),
     (37, 97, 62, 120), (74, 98, 102, 124),
-    (124, 97, 150, 122),
+    (68, 160, 92, 186),
 ]
 SKAIO_FOOTPRINT = (128, -98, 150, -68)  # 22 m x 30 m, just east of its exhibit point
 HOLZPAVILLON_CENTRE, HOLZPAVILLON_RADIUS = (-10.0, 150.0), 16.2  # 32.4 m diameter
@@ -329,6 +395,23 @@ def _loop(lake: Polygon, offset: float) -> LineString:
     return LineString(lake.buffer(offset, quad_segs=8).exterior.simplify(0.5).coords)
 
 
+def _line_with(line: LineString, extra: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The open line's coordinates with the junction points `extra` inserted in order.
+
+    Line vertices within 1 m of a junction are dropped so that no sliver segments appear.
+    """
+    items = [(line.project(Point(c)), _r(c), False) for c in line.coords]
+    items += [(line.project(Point(e)), e, True) for e in extra]
+    items = [it for it in items
+             if it[2] or min(math.dist(it[1], e) for e in extra) > 1.0]
+    items.sort(key=lambda t: t[0])
+    return [c for _, c, _ in items]
+
+
+PROMENADE_INSET_M = 12.0  # the Alt-Neckar promenade runs this far inside the east edge
+STEPS_INSET_M = 2.0  # foot of the steps down to the river, inside the east edge
+
+
 def build_paths(site_m: Polygon, water: dict) -> list[dict]:
     """The footpath network as polylines with explicit shared junction vertices."""
     _a, _b, _c, _d, e, f, _g = (ll2m(lat, lon) for lat, lon in SITE_OUTLINE_LATLON)
@@ -336,17 +419,29 @@ def build_paths(site_m: Polygon, water: dict) -> list[dict]:
     def x_west(y: float) -> float:  # the site's west edge (F -> E) at northing y
         return f[0] + (y - f[1]) * (e[0] - f[0]) / (e[1] - f[1])
 
-    def prom(y: float) -> tuple[float, float]:  # the Alt-Neckar promenade, 12 m inside
+    def west(y: float) -> tuple[float, float]:  # the Hafenstraße-side path, 12 m inside
         return _r((x_west(y) + 12.0, y))
 
-    def steps(y: float) -> tuple[float, float]:  # foot of the steps, 2 m inside the edge
-        return _r((x_west(y) + 2.0, y))
+    campus = _r(ll2m(*POINTS["eingang-campuspark"][1:]))
+    nord = _r(ll2m(*POINTS["eingang-wohlgelegen"][1:]))
+    city = _r(ll2m(*POINTS["eingang-innenstadt"][1:]))
 
-    sued = _r(ll2m(*POINTS["eingang-sued"][1:]))
-    nord = _r(ll2m(*POINTS["eingang-nord"][1:]))
-    ost = _r(ll2m(*POINTS["eingang-ost"][1:]))
+    # The Alt-Neckar promenade: the east edge moved PROMENADE_INSET_M inside, from just north of
+    # the Innenstadt gate to the latitude of the Wohlgelegen gate.
+    chain = LineString(_east_chain())
+    offset = chain.offset_curve(PROMENADE_INSET_M, join_style="mitre")
+    steps_line = chain.offset_curve(STEPS_INSET_M, join_style="mitre")
+    p_south = _ray_hit(offset, (city[0] - 30.0, city[1] + 30.0), (city[0] + 60.0, city[1] + 30.0))
+    p_north = _ray_hit(offset, (nord[0], nord[1]), (nord[0] + 300.0, nord[1]))
+    prom = LineString([p_south, *[c for c in offset.coords
+                                  if offset.project(Point(c)) > offset.project(Point(p_south))
+                                  and offset.project(Point(c)) < offset.project(Point(p_north))],
+                       p_north])
 
-    # Forscherinsel (south tail) and the inner Neue-Ufer path.
+    def east_hit(start: tuple[float, float]) -> tuple[float, float]:  # a street meets it
+        return _ray_hit(prom, start, (start[0] + 500.0, start[1]))
+
+    # The south-west tail and the inner path of the west bank.
     j0, p1 = (-248.0, -425.0), (-232.0, -385.0)
     fa, fb, fc = (-205.0, -375.0), (-190.0, -333.0), (-160.0, -298.0)
     inner = [fc, (-150.0, -210.0), (-145.0, -110.0), (-138.0, -45.0), (-128.0, 27.0),
@@ -355,58 +450,74 @@ def build_paths(site_m: Polygon, water: dict) -> list[dict]:
     # Inzwischenland.
     k1, k2, k3, k4 = (-80.0, -215.0), (-42.0, -197.0), (85.0, -200.0), (160.0, -168.0)
     # Stadtausstellung street grid: x of north-south streets, y of east-west streets.
-    xv0, xv1, xv2, xv3 = 28.0, 115.0, 175.0, ost[0]
-    yh0, yost, yh1, yh2, yh3, yh4 = -130.0, ost[1], -45.0, 27.0, 88.0, 150.0
+    xv0, xv1, xv2, xv3 = 28.0, 115.0, 175.0, 262.0
+    yh0, yost, yh1, yh2, yh3, yh4 = -130.0, -99.0, -45.0, 27.0, 88.0, 150.0
     xaxis = -42.0  # the Sommerinsel's north-south axis
     st_top, st_bottom = (-62.0, 205.0), (xaxis, 185.0)  # stair shortcut on the Sommerinsel
+
+    # Streets and paths that end on the promenade, and the steps down to the river.
+    e45, e27 = east_hit((xv2, yh1)), east_hit((xv2, yh2))
+    e88, e150, e205 = east_hit((xv2, yh3)), east_hit((xv1, yh4)), east_hit((xv0, 205.0))
+    e_karl = east_hit((xv0, 330.0))
+    step_ys = (-5.0, 240.0)
+    step_tops = [east_hit((0.0, y)) for y in step_ys]
+    step_feet = [_ray_hit(steps_line, (0.0, y), (500.0, y)) for y in step_ys]
+    prom_coords = [city, *_line_with(prom, [e45, e27, e88, e150, e205, e_karl, *step_tops]),
+                   nord]
 
     # Lake loops with their junctions.
     f_ring = _loop(water["flosshafen"][2], LAKE_LOOP_OFFSET["flosshafen"])
     k_ring = _loop(water["karlssee"][2], LAKE_LOOP_OFFSET["karlssee"])
-    fw = _ray_hit(f_ring, in1, (0.0, in1[1]))            # from the Neue Ufer
+    fw = _ray_hit(f_ring, in1, (0.0, in1[1]))            # from the west bank
     fn = _ray_hit(f_ring, (xaxis, yh1), (xaxis, -300.0))  # the axis arrives from the north
     fs = _ray_hit(f_ring, k2, (xaxis, 0.0))               # from the Inzwischenland
     fe = _ray_hit(f_ring, (xv0, yh0), (-200.0, yh0))      # the city's southern street
     ks = _ray_hit(k_ring, (xaxis, 205.0), (xaxis, 500.0))
     ke = _ray_hit(k_ring, (xv0, 250.0), (0.0, 340.0))
-    kw = _ray_hit(k_ring, prom(365.0), (100.0, 365.0))
+    kw = _ray_hit(k_ring, west(365.0), (100.0, 365.0))
     kn = _ray_hit(k_ring, nord, (nord[0], 300.0))
+    kk = _ray_hit(k_ring, e_karl, (-200.0, e_karl[1]))   # east shore, towards the river
 
     def line(name, kind, coords, step_free=True, closed=False):
         return {"name": name, "kind": kind, "step_free": step_free, "closed": closed,
                 "coords": [_r(c) for c in coords]}
 
     return [
-        # Along the Alt-Neckar, south entrance to north entrance.
-        line("promenade", "promenade",
-             [sued, j0, p1, prom(-330.0), prom(-110.0), prom(yh1), prom(yh2), prom(124.0),
-              prom(205.0), prom(365.0), prom(nord[1]), nord]),
-        line("forscherinsel", "path", [j0, fa, fb, fc]),
-        line("neue-ufer", "path", inner),
+        # Along the Alt-Neckar, Innenstadt gate to Wohlgelegen gate.
+        line("promenade", "promenade", prom_coords),
+        # Along the west edge (Hafenstraße side), south-west tail to the Wohlgelegen gate.
+        line("hafenweg", "path",
+             [j0, p1, west(-330.0), west(-110.0), west(yh1), west(yh2), west(124.0),
+              west(205.0), west(365.0), west(nord[1]), nord]),
+        line("forscherweg", "path", [j0, fa, fb, fc]),
+        line("westufer", "path", inner),
         line("inzwischenland", "path", [fc, k1, k2, k3, k4, (xv2, yh0)]),
         line("inzwischenland-nord", "path", [k3, (xv1, yh0)]),
         line("flosshafen-loop", "path", _ring_with(f_ring, [fw, fn, fs, fe]), closed=True),
         line("flosshafen-steg", "bridge", [fs, fn]),
         line("flosshafen-sued", "path", [k2, fs]),
-        line("flosshafen-west", "path", [prom(-110.0), in1, fw]),
-        line("karlssee-loop", "path", _ring_with(k_ring, [ks, ke, kw, kn]), closed=True),
-        line("karlssee-west", "path", [prom(365.0), kw]),
+        line("flosshafen-west", "path", [west(-110.0), in1, fw]),
+        line("karlssee-loop", "path", _ring_with(k_ring, [ks, ke, kw, kn, kk]), closed=True),
+        line("karlssee-west", "path", [west(365.0), kw]),
         line("karlssee-nord", "path", [nord, kn]),
+        line("karlssee-ost", "path", [kk, e_karl]),
         # Sommerinsel axis, Floßhafen -> Karlssee.
         line("sommerinsel-achse", "path",
              [fn, (xaxis, yh1), (xaxis, yh2), (xaxis, yh3), (xaxis, 124.0), st_bottom,
               (xaxis, 205.0), ks]),
-        # East-west cross paths, continued as the streets of the Stadtausstellung.
+        # East-west cross paths, continued as the streets of the Stadtausstellung to the river.
         line("querweg-45", "path",
-             [prom(yh1), in2, (xaxis, yh1), (xv0, yh1), (xv1, yh1), (xv2, yh1), (xv3, yh1)]),
+             [west(yh1), in2, (xaxis, yh1), (xv0, yh1), (xv1, yh1), (xv2, yh1), e45]),
         line("querweg-27", "path",
-             [prom(yh2), in3, (xaxis, yh2), (xv0, yh2), (xv1, yh2), (xv2, yh2)]),
-        line("querweg-124", "path", [prom(124.0), in5, (xaxis, 124.0), (xv0, 124.0)]),
-        line("querweg-205", "path", [prom(205.0), in6, st_top, (xaxis, 205.0), (xv0, 205.0)]),
-        line("strasse-88", "path", [(xaxis, yh3), (xv0, yh3), (xv1, yh3), (xv2, yh3)]),
-        line("strasse-150", "path", [(xv0, yh4), (xv1, yh4)]),
+             [west(yh2), in3, (xaxis, yh2), (xv0, yh2), (xv1, yh2), (xv2, yh2), e27]),
+        line("querweg-124", "path", [west(124.0), in5, (xaxis, 124.0), (xv0, 124.0)]),
+        line("querweg-205", "path", [west(205.0), in6, st_top, (xaxis, 205.0), (xv0, 205.0),
+                                     e205]),
+        line("strasse-88", "path",
+             [(xaxis, yh3), (xv0, yh3), (xv1, yh3), (xv2, yh3), e88, campus]),
+        line("strasse-150", "path", [(xv0, yh4), (xv1, yh4), e150]),
         line("strasse-130", "path", [fe, (xv0, yh0), (xv1, yh0), (xv2, yh0)]),
-        line("strasse-ost", "path", [(xv2, yost), ost]),
+        line("strasse-ost", "path", [(xv2, yost), (xv3, yost), city]),
         line("strasse-x28", "path",
              [(xv0, yh0), (xv0, yh1), (xv0, yh2), (xv0, yh3), (xv0, 124.0), (xv0, yh4),
               (xv0, 205.0), (xv0, 250.0), ke]),
@@ -414,10 +525,9 @@ def build_paths(site_m: Polygon, water: dict) -> list[dict]:
              [(xv1, yh0), (xv1, yh1), (xv1, yh2), (xv1, yh3), (xv1, yh4)]),
         line("strasse-x175", "path",
              [(xv2, yh0), (xv2, yost), (xv2, yh1), (xv2, yh2), (xv2, yh3)]),
-        line("strasse-ost-nord", "path", [(xv3, yh1), ost]),
         # Steps: two down to the Alt-Neckar, one shortcut on the Sommerinsel.
-        line("stufen-neckar-45", "stairs", [prom(yh1), steps(yh1)], step_free=False),
-        line("stufen-neckar-124", "stairs", [prom(124.0), steps(124.0)], step_free=False),
+        *[line(f"stufen-altneckar-{i}", "stairs", [top, foot], step_free=False)
+          for i, (top, foot) in enumerate(zip(step_tops, step_feet, strict=True), start=1)],
         line("treppe-sommerinsel", "stairs", [st_top, st_bottom], step_free=False),
     ]
 
@@ -605,8 +715,15 @@ def check() -> bool:
     ok(zones_m["sommerinsel"].contains(lakes["flosshafen"]),
        "Floßhafen lies inside the Sommerinsel zone")
     dist_r = {wid: g.distance(site_m) for wid, g in rivers.items()}
-    ok(all(5.0 <= d <= 25.0 for d in dist_r.values()), "river and canal run outside the site",
+    ok(all(5.0 <= d <= CANAL_GAP_M + 5.0 for d in dist_r.values()),
+       "river and canal run outside the site",
        ", ".join(f"{k} {v:.1f} m away" for k, v in dist_r.items()))
+    b_, c_, d_, e_ = (Point(p) for p in _east_chain())
+    east_edge = LineString([b_, c_, d_, e_])
+    ok(rivers["alt-neckar"].distance(east_edge) < 15.0
+       and rivers["neckarkanal"].distance(LineString([b_, c_])) > 100.0,
+       "the Alt-Neckar runs along the east edge, the canal beyond the west edge",
+       f"Alt-Neckar {rivers['alt-neckar'].distance(east_edge):.1f} m from the east edge")
     in_lake = [lb for lb, p in pts.items() if any(g.contains(p) for g in lakes.values())]
     ok(not in_lake, "no point lies in a lake", ", ".join(in_lake))
     for wid, label in (("flosshafen", "flosshafen"),
@@ -645,7 +762,7 @@ def check() -> bool:
     paths_m = [(p, to_local(g)) for p, g in paths]
     kinds = Counter(p["kind"] for p, _ in paths)
     ok(set(kinds) <= PATH_KINDS, "path kinds", repr(dict(kinds)))
-    ok(40 <= len(paths) <= 120, "40–120 path segments", str(len(paths)))
+    ok(40 <= len(paths) <= 160, "40–160 path segments", str(len(paths)))
     stairs = [p for p, _ in paths if p["kind"] == "stairs"]
     ok(2 <= len(stairs) <= 4 and all(p["step_free"] is False for p in stairs)
        and all(p["step_free"] is True for p, _ in paths if p["kind"] != "stairs"),
@@ -693,7 +810,7 @@ def check() -> bool:
        f"{sorted(far.values())[len(far) // 2]:.1f} m")
     ends = {c for _, g in paths_m for c in (g.coords[0], g.coords[-1])}
     ent_far = {lb: min(pts[lb].distance(Point(c)) for c in ends)
-               for lb in ("eingang-sued", "eingang-nord", "eingang-ost")}
+               for lb in ENTRANCES}
     ok(all(d < 0.5 for d in ent_far.values()), "each entrance is a node of the network",
        ", ".join(f"{k} {v:.2f} m" for k, v in ent_far.items()))
 

@@ -75,12 +75,13 @@ def test_usage_error_exits_2():
 
 def test_tour_json_has_the_order_and_totals():
     result = run_cli("tour", "--stops", "holzpavillon,skaio,buga-log", "--optimize",
-                     "--start", "eingang-sued", "--date", "2019-06-01", "--start-time", "09:30",
+                     "--start", "eingang-campuspark", "--date", "2019-06-01",
+                     "--start-time", "09:30",
                      "--data-dir", str(DEFAULT_DATA))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert sorted(data["stops"]) == ["buga-log", "holzpavillon", "skaio"]
-    assert data["start"] == data["end"] == "eingang-sued"
+    assert data["start"] == data["end"] == "eingang-campuspark"
     assert data["schedule"][0]["departure"] == "09:30"
     assert data["distance_m"] == pytest.approx(sum(v["walk_m"] for v in data["schedule"]), abs=3)
     # 4 km/h: walking minutes follow from the distance.
@@ -99,8 +100,8 @@ def test_tour_keeps_the_given_order_without_optimize():
     [
         (["--stops", "skaio,nope"], "unknown exhibit or entrance id(s): 'nope'"),
         (["--stops", "skaio", "--start", "mars"], "'mars'"),
-        (["--stops", "skaio", "--budget", "5", "--start", "eingang-sued",
-          "--end", "eingang-nord"], "not enough even to walk"),
+        (["--stops", "skaio", "--budget", "5", "--start", "eingang-campuspark",
+          "--end", "eingang-wohlgelegen"], "not enough even to walk"),
         (["--stops", "skaio,holzpavillon", "--budget", "20"], "more than the budget"),
         (["--stops", "skaio", "--start-time", "25:00"], "expected HH:MM"),
         (["--stops", "skaio", "--speed", "-3"], "a walking pace from 1 to 7 km/h, got '-3'"),
