@@ -4,6 +4,7 @@ the workshop's grouping rule and the insights data."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -302,3 +303,62 @@ def test_saved_tour_stops():
 
     saved = [Saved({"stops": ["a", "b"]}), Saved({"stops": ["b", "c"]})]
     assert domain.saved_tour_stops(saved) == {"a", "b", "c"}
+
+
+# --- the programme (optional programme.yaml) -------------------------------------------------
+
+PROGRAMME = """
+title: {de: "#KNmeetsHN", en: "#KNmeetsHN"}
+date: 2019-06-20
+city: heilbronn
+sessions:
+  - id: gruppen-bau
+    title: {de: "Gruppe Bauwesen", en: "Building group"}
+    start: "11:00"
+    end: 12:30
+    kind: group
+    place_id: skaio
+    departments: [bauwesen]
+    guiding_questions:
+      - {de: "Was würden wir übernehmen?", en: "What would we adopt?"}
+  - id: begruessung
+    title: {de: "Begrüßung", en: "Welcome"}
+    start: "10:00"
+    end: "10:30"
+    place: {de: "Bürgerhaus", en: "Community centre"}
+    guiding_questions:
+      - {de: "Was wollen wir heute lernen?"}
+"""
+
+
+def test_programme_loads_and_gives_questions(tmp_path: Path, catalog: cat.Catalog):
+    from dashboard.programme import load_programme
+
+    assert load_programme(tmp_path, catalog) is None  # optional
+    (tmp_path / "programme.yaml").write_text(PROGRAMME, encoding="utf-8")
+    programme = load_programme(tmp_path, catalog)
+    assert programme is not None and programme.date == dt.date(2019, 6, 20)
+    assert [s.id for s in programme.sessions] == ["begruessung", "gruppen-bau"]
+    assert programme.sessions[1].end == dt.time(12, 30)  # YAML's base-60 12:30 read back
+    assert [q.de for _, q in programme.questions_for("bauwesen")] == [
+        "Was wollen wir heute lernen?", "Was würden wir übernehmen?"]
+    assert [q.de for _, q in programme.questions_for("it")] == ["Was wollen wir heute lernen?"]
+    assert [s.id for s in programme.now(dt.time(11, 30))] == ["gruppen-bau"]
+
+
+def test_programme_mistakes_are_all_reported(tmp_path: Path, catalog: cat.Catalog):
+    from dashboard.errors import DataError
+    from dashboard.programme import load_programme
+
+    broken = (PROGRAMME.replace("place_id: skaio", "place_id: nirgendwo")
+              .replace("[bauwesen]", "[gaertnerei]").replace('end: "10:30"', 'end: "09:00"')
+              .replace("city: heilbronn", "city: ulm"))
+    (tmp_path / "programme.yaml").write_text(broken, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_programme(tmp_path, catalog)
+    text = str(info.value)
+    assert "4 problems" in text
+    assert "unknown exhibit or entrance 'nirgendwo'" in text
+    assert "unknown department 'gaertnerei'" in text
+    assert "ends (09:00) before it starts (10:00)" in text
+    assert "unknown city 'ulm'" in text
