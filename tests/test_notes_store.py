@@ -133,6 +133,8 @@ def test_soft_delete_and_undo(notes: NoteStore):
     assert [n.id for n in notes.list_notes(KN)] == [kept.id]
     assert [n.id for n in notes.list_notes(KN, deleted=True)] == [gone.id]
     assert notes.other_cities_notes("heilbronn") == [notes.get_note(kept.id)]
+    with pytest.raises(InvalidNote, match="undo the deletion"):
+        notes.edit_note(KN, gone.id, version=2, text="still here?")
     restored = notes.restore_note(KN, gone.id)
     assert not restored.deleted and restored.version == 3
     assert [n.id for n in notes.list_notes(KN)] == [kept.id, gone.id]
@@ -192,6 +194,7 @@ def test_sharing_and_what_the_other_cities_thought(notes: NoteStore):
         ("text", "   ", "text must not be empty"),
         ("text", "x" * 10_001, "longer than 10000"),
         ("text", "a\x00b", "NUL"),
+        ("text", "a\ud800b", "cannot be stored"),
         ("tags", ["x" * 41], "tag is longer"),
     ],
 )
@@ -199,6 +202,14 @@ def test_bad_values_are_refused_with_a_message(notes: NoteStore, field, value, m
     with pytest.raises(InvalidNote, match=message):
         add(notes, **{field: value})
     assert notes.list_notes(ADMIN) == []
+
+
+def test_open_workshop_mode_needs_a_typed_name(notes: NoteStore):
+    with pytest.raises(InvalidNote, match="author must not be empty"):
+        add(notes, Actor.workshop(""), city_id="konstanz", author="  ")
+    assert add(notes, Actor.workshop(), city_id="konstanz", author="Gast").author == "Gast"
+    # A signed-in navigator's name is the author, whatever a form sends.
+    assert add(notes, KN, author="Jemand anders").author == "Anna aus Konstanz"
 
 
 def test_unknown_and_malformed_ids(notes: NoteStore):

@@ -98,9 +98,8 @@ class VersionConflict(StoreError):
         self.yours = yours
         self.version = current.version
         super().__init__(
-            f"this {kind} was changed meanwhile by {current.author_or_owner or 'someone'} "
-            f"(now version {current.version}): your text was not saved; compare both texts "
-            "and save again"
+            f"this {kind} was changed meanwhile (now version {current.version}): your changes "
+            "were not saved; compare both texts and save again"
         )
 
 
@@ -254,6 +253,10 @@ def check_text(name: str, value: object, max_len: int, *, empty: bool = False) -
         raise InvalidNote(f"the {name} is longer than {max_len} characters ({len(value)})")
     if "\x00" in value:
         raise InvalidNote(f"the {name} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no database can store it
+        raise InvalidNote(f"the {name} contains a character that cannot be stored") from None
     return value
 
 
@@ -482,6 +485,8 @@ class NoteStore:
             if row is None or (not row.shared and not actor.can_read_private(row.city_id)):
                 raise UnknownNoteError("note", note_id)
             require_city_writer(actor, row.city_id)
+            if row.deleted_at is not None and "deleted_at" not in changes:
+                raise InvalidNote("this note was deleted: undo the deletion to edit it")
             if department is not None:
                 changes["department"] = self._check.department(row.city_id, department)
             if version is not None and row.version != version:
