@@ -372,3 +372,28 @@ def test_a_database_with_only_the_tours_migration_keeps_its_tours(db_url: str, c
         assert NoteStore(database, catalog).get_note(note.id).text == note.text
     finally:
         database.dispose()
+
+
+def test_exhibit_review_side_by_side(db_url: str, catalog):  # noqa: F811
+    from dashboard.review.domain import exhibit_review
+    from dashboard.store import open_review_stores
+
+    notes, workshop = open_review_stores(catalog, db_url)
+    try:
+        assert notes.database is workshop.database
+        mine = add(notes)
+        private = add(notes, shared=False)
+        theirs = add(notes, HN, department="it", text="Heilbronn dazu")
+        hidden = add(notes, HN, department="it", shared=False)
+        follow = notes.add_follow_up(KN, city_id="konstanz", note_id=mine.id, action="a",
+                                     owner="o")
+        review = exhibit_review(catalog, notes, KN, "konstanz", "skaio", "de")
+        assert review.own == (mine, private) and review.others == (theirs,)
+        assert review.follow_ups == (follow,)
+        assert {c.city_id for c in review.curated} == set(catalog.exhibits["skaio"].city_notes)
+        assert all(c.curated for c in review.curated)
+        assert hidden not in review.others
+        as_visitor = exhibit_review(catalog, notes, Actor.visitor(), "konstanz", "skaio", "de")
+        assert as_visitor.own == (mine,)
+    finally:
+        notes.dispose()

@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from dashboard.catalog import Catalog
-from dashboard.store.notes import FollowUp, FollowUpStatus, Note, Transferability
+from dashboard.review.roles import Actor
+from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
 from dashboard.store.workshop import Topic
 
 LABELS: dict[str, dict[str, str]] = {
@@ -89,6 +90,42 @@ def curated_notes(
             if city_id is None or city == city_id:
                 found.append(CuratedNote(ex.id, city, catalog.text(text, lang)))
     return found
+
+
+# --- one exhibit's review, side by side ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExhibitReview:
+    """What the review shows for one exhibit and city: the city's own notes (with its
+    unshared ones if the reader may see them), the other cities' shared notes, the curated
+    notes of the data (marked `curated`), and the city's follow-ups for the exhibit."""
+
+    exhibit_id: str
+    city_id: str
+    own: tuple[Note, ...]
+    others: tuple[Note, ...]
+    curated: tuple[CuratedNote, ...]
+    follow_ups: tuple[FollowUp, ...]
+
+
+def exhibit_review(
+    catalog: Catalog, notes: NoteStore, reader: Actor, city_id: str, exhibit_id: str,
+    lang: str,
+) -> ExhibitReview:
+    """One exhibit's review for `city_id` as `reader` may see it (see ExhibitReview)."""
+    exhibition = catalog.exhibition.id
+    return ExhibitReview(
+        exhibit_id=exhibit_id,
+        city_id=city_id,
+        own=tuple(notes.list_notes(reader, exhibition_id=exhibition, city_id=city_id,
+                                   exhibit_id=exhibit_id)),
+        others=tuple(notes.other_cities_notes(city_id, exhibit_id=exhibit_id,
+                                              exhibition_id=exhibition)),
+        curated=tuple(curated_notes(catalog, lang, exhibit_id=exhibit_id)),
+        follow_ups=tuple(notes.list_follow_ups(city_id=city_id, exhibit_id=exhibit_id,
+                                               exhibition_id=exhibition)),
+    )
 
 
 # --- exhibit status for a city ---------------------------------------------------------------

@@ -92,6 +92,7 @@ __all__ = [
     "check_tour_spec",
     "is_valid_tour_id",
     "new_tour_id",
+    "open_review_stores",
     "open_store",
     "unique_stops",
 ]
@@ -100,3 +101,12 @@ __all__ = [
 def open_store(url: str | None = None) -> TourStore:
     """A store for `url`, or for the LERNREISE_DATABASE_URL setting when url is None."""
     return TourStore(url if url is not None else settings.get("LERNREISE_DATABASE_URL"))
+
+
+def open_review_stores(
+    catalog: object | None = None, url: str | None = None
+) -> tuple[NoteStore, WorkshopStore]:
+    """The notes and workshop stores on one engine for `url` (default: the
+    LERNREISE_DATABASE_URL setting), checking ids against `catalog` when given."""
+    database = Database(url if url is not None else settings.get("LERNREISE_DATABASE_URL"))
+    return NoteStore(database, catalog), WorkshopStore(database, catalog)
