@@ -204,7 +204,8 @@ def build_report(
     exhibition = catalog.exhibition.id
     own = [n for n in notes.list_notes(reader, exhibition_id=exhibition, city_id=city_id)
            if n.exhibit_id in catalog.exhibits]
-    follow_ups = notes.list_follow_ups(city_id=city_id, exhibition_id=exhibition)
+    follow_ups = notes.list_follow_ups(city_id=city_id, exhibition_id=exhibition,
+                                       reader=reader)
     by_note: dict[int, list[FollowUp]] = defaultdict(list)
     by_exhibit: dict[str, list[FollowUp]] = defaultdict(list)
     for item in follow_ups:

@@ -395,5 +395,11 @@ def test_exhibit_review_side_by_side(db_url: str, catalog):  # noqa: F811
         assert hidden not in review.others
         as_visitor = exhibit_review(catalog, notes, Actor.visitor(), "konstanz", "skaio", "de")
         assert as_visitor.own == (mine,)
+        secret = notes.add_follow_up(KN, city_id="konstanz", note_id=private.id,
+                                     action="intern", owner="o")
+        assert exhibit_review(catalog, notes, KN, "konstanz", "skaio", "de").follow_ups == (
+            follow, secret)
+        assert exhibit_review(catalog, notes, HN, "konstanz", "skaio", "de").follow_ups == (
+            follow,)
     finally:
         notes.dispose()

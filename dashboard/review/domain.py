@@ -124,7 +124,7 @@ def exhibit_review(
                                               exhibition_id=exhibition)),
         curated=tuple(curated_notes(catalog, lang, exhibit_id=exhibit_id)),
         follow_ups=tuple(notes.list_follow_ups(city_id=city_id, exhibit_id=exhibit_id,
-                                               exhibition_id=exhibition)),
+                                               exhibition_id=exhibition, reader=reader)),
     )
 
 

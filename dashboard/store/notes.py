@@ -665,8 +665,10 @@ class NoteStore:
         status: Sequence[FollowUpStatus | str] | None = None,
         exhibition_id: str | None = None,
         deleted: bool = False,
+        reader: Actor | None = None,
     ) -> list[FollowUp]:
-        """Follow-ups, by due date (none last), then creation."""
+        """Follow-ups, by due date (none last), then creation. With `reader`, those of an
+        unshared note are left out unless the reader may read that city's unshared notes."""
         query = select(FollowUpRow).where(
             FollowUpRow.exhibition_id == self._check.exhibition(exhibition_id),
             FollowUpRow.deleted_at.is_not(None) if deleted else FollowUpRow.deleted_at.is_(None),
@@ -682,6 +684,13 @@ class NoteStore:
             query = query.where(FollowUpRow.status.in_(wanted))
         with self._db.session(write=False) as session:
             items = [FollowUp._from_row(r) for r in session.scalars(query)]
+            if reader is not None:
+                private = set(session.scalars(select(NoteRow.id).where(
+                    NoteRow.id.in_({f.note_id for f in items if f.note_id is not None}),
+                    NoteRow.shared.is_(False),
+                )))
+                items = [f for f in items
+                         if f.note_id not in private or reader.can_read_private(f.city_id)]
         return sorted(items, key=lambda f: (f.due is None, f.due or dt.date.min, f.created_at,
                                             f.id))
 
