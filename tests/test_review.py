@@ -362,3 +362,15 @@ def test_programme_mistakes_are_all_reported(tmp_path: Path, catalog: cat.Catalo
     assert "unknown department 'gaertnerei'" in text
     assert "ends (09:00) before it starts (10:00)" in text
     assert "unknown city 'ulm'" in text
+
+
+@pytest.mark.parametrize("first", ["dashboard.review.roles", "dashboard.review.domain",
+                                   "dashboard.report", "dashboard.store"])
+def test_modules_import_in_any_order(first: str):
+    """roles and the store import each other's modules: each must work as the first import."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", f"import {first}"], capture_output=True,
+                            text=True, cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert result.returncode == 0, result.stderr

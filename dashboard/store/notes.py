@@ -20,9 +20,11 @@ The store hands out frozen copies (`Note`, `FollowUp`), never ORM objects.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,9 +43,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from dashboard.review.roles import Actor, require_city_writer
+# A module reference, not names: roles imports dashboard.store.errors, so either package may
+# be imported first (the names are looked up when a method runs).
+from dashboard.review import roles
 from dashboard.store.base import Base, UTCDateTime, utcnow
 from dashboard.store.engine import Database
 from dashboard.store.errors import StoreError
@@ -341,7 +345,7 @@ class CatalogCheck:
         return dep
 
 
-def _author(actor: Actor, author: str | None) -> str:
+def _author(actor: roles.Actor, author: str | None) -> str:
     """The author: the signed-in name; in open mode what the person typed."""
     name = author if author is not None and (actor.open_mode or not actor.name) else actor.name
     return check_text("author", name or "", AUTHOR_MAX)
@@ -349,6 +353,29 @@ def _author(actor: Actor, author: str | None) -> str:
 
 def _later(previous: datetime) -> datetime:
     return max(utcnow(), previous + dt.timedelta(microseconds=1))
+
+
+# --- writing ---
+
+_SQLITE_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def write_session(db: Database) -> Iterator[Session]:
+    """A writing session (one short transaction). On SQLite the threads of this process take
+    turns through a lock first: SQLite has one writer at a time anyway, and its busy handler
+    is not fair, so under many writing threads one of them could wait out the busy timeout
+    and fail. Other processes are still kept apart by BEGIN IMMEDIATE and the busy timeout."""
+    if not db.is_sqlite:
+        with db.session(write=True) as session:
+            yield session
+        return
+    key = db.engine.url.render_as_string(hide_password=True)
+    with _WRITERS_LOCK:
+        lock = _SQLITE_WRITERS.setdefault(key, threading.Lock())
+    with lock, db.session(write=True) as session:
+        yield session
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -377,7 +404,7 @@ class NoteStore:
 
     def add_note(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         *,
         exhibit_id: str,
         city_id: str,
@@ -392,7 +419,7 @@ class NoteStore:
     ) -> Note:
         """Save a new note of `city_id`; PermissionDenied unless `actor` may write it."""
         city = self._check.city(city_id)
-        require_city_writer(actor, city)
+        roles.require_city_writer(actor, city)
         now = utcnow()
         row = NoteRow(
             exhibition_id=self._check.exhibition(exhibition_id),
@@ -409,12 +436,12 @@ class NoteStore:
             created_at=now,
             updated_at=now,
         )
-        with self._db.session(write=True) as session:
+        with write_session(self._db) as session:
             session.add(row)
             session.flush()
             return Note._from_row(row)
 
-    def get_note(self, note_id: int, actor: Actor | None = None) -> Note:
+    def get_note(self, note_id: int, actor: roles.Actor | None = None) -> Note:
         """One note (also a deleted one); UnknownNoteError, also for an unshared note of another
         city when `actor` may not read it."""
         with self._db.session(write=False) as session:
@@ -427,7 +454,7 @@ class NoteStore:
 
     def edit_note(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         note_id: int,
         *,
         version: int,
@@ -459,17 +486,17 @@ class NoteStore:
         return self._update_note(actor, note_id, version, changes, department=department,
                                  yours=text)
 
-    def delete_note(self, actor: Actor, note_id: int, *, version: int | None = None) -> Note:
+    def delete_note(self, actor: roles.Actor, note_id: int, *, version: int | None = None) -> Note:
         """Soft delete (undo with `restore_note`); VersionConflict if `version` is stale."""
         return self._update_note(actor, note_id, version, {"deleted_at": utcnow()})
 
-    def restore_note(self, actor: Actor, note_id: int) -> Note:
+    def restore_note(self, actor: roles.Actor, note_id: int) -> Note:
         """Undo a soft delete."""
         return self._update_note(actor, note_id, None, {"deleted_at": None})
 
     def _update_note(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         note_id: int,
         version: int | None,
         changes: dict[str, Any],
@@ -480,11 +507,11 @@ class NoteStore:
         note_id = _int_id(note_id, "note")
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
             raise InvalidNote("the version must be a whole number")
-        with self._db.session(write=True) as session:
+        with write_session(self._db) as session:
             row = session.get(NoteRow, note_id)
             if row is None or (not row.shared and not actor.can_read_private(row.city_id)):
                 raise UnknownNoteError("note", note_id)
-            require_city_writer(actor, row.city_id)
+            roles.require_city_writer(actor, row.city_id)
             if row.deleted_at is not None and "deleted_at" not in changes:
                 raise InvalidNote("this note was deleted: undo the deletion to edit it")
             if department is not None:
@@ -507,7 +534,7 @@ class NoteStore:
 
     def list_notes(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         *,
         exhibition_id: str | None = None,
         city_id: str | None = None,
@@ -557,7 +584,7 @@ class NoteStore:
 
     def add_follow_up(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         *,
         city_id: str,
         action: str,
@@ -573,7 +600,7 @@ class NoteStore:
 
         A note must be one of the same city's (its exhibit is taken over)."""
         city = self._check.city(city_id)
-        require_city_writer(actor, city, "follow-ups")
+        roles.require_city_writer(actor, city, "follow-ups")
         exhibition = self._check.exhibition(exhibition_id)
         if note_id is None and exhibit_id is None and idea_id is None:
             raise InvalidNote("a follow-up belongs to a note, an exhibit or a project idea")
@@ -591,7 +618,7 @@ class NoteStore:
             created_at=now,
             updated_at=now,
         )
-        with self._db.session(write=True) as session:
+        with write_session(self._db) as session:
             if note_id is not None:
                 note = session.get(NoteRow, _int_id(note_id, "note"))
                 if note is None or note.city_id != city or note.exhibition_id != exhibition:
@@ -604,7 +631,7 @@ class NoteStore:
 
     def edit_follow_up(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         follow_up_id: int,
         *,
         version: int,
@@ -626,22 +653,22 @@ class NoteStore:
             changes["status"] = check_choice(FollowUpStatus, "status", status).value
         return self._update_follow_up(actor, follow_up_id, version, changes, yours=action)
 
-    def delete_follow_up(self, actor: Actor, follow_up_id: int) -> FollowUp:
+    def delete_follow_up(self, actor: roles.Actor, follow_up_id: int) -> FollowUp:
         return self._update_follow_up(actor, follow_up_id, None, {"deleted_at": utcnow()})
 
-    def restore_follow_up(self, actor: Actor, follow_up_id: int) -> FollowUp:
+    def restore_follow_up(self, actor: roles.Actor, follow_up_id: int) -> FollowUp:
         return self._update_follow_up(actor, follow_up_id, None, {"deleted_at": None})
 
     def _update_follow_up(
-        self, actor: Actor, item_id: int, version: int | None, changes: dict[str, Any],
+        self, actor: roles.Actor, item_id: int, version: int | None, changes: dict[str, Any],
         yours: str | None = None,
     ) -> FollowUp:
         item_id = _int_id(item_id, "follow-up")
-        with self._db.session(write=True) as session:
+        with write_session(self._db) as session:
             row = session.get(FollowUpRow, item_id)
             if row is None:
                 raise UnknownNoteError("follow-up", item_id)
-            require_city_writer(actor, row.city_id, "follow-ups")
+            roles.require_city_writer(actor, row.city_id, "follow-ups")
             if version is not None and row.version != version:
                 raise VersionConflict("follow-up", FollowUp._from_row(row), yours or "")
             result = session.execute(
@@ -665,7 +692,7 @@ class NoteStore:
         status: Sequence[FollowUpStatus | str] | None = None,
         exhibition_id: str | None = None,
         deleted: bool = False,
-        reader: Actor | None = None,
+        reader: roles.Actor | None = None,
     ) -> list[FollowUp]:
         """Follow-ups, by due date (none last), then creation. With `reader`, those of an
         unshared note are left out unless the reader may read that city's unshared notes."""

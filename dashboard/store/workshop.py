@@ -21,7 +21,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dashboard.review.roles import Actor, require_city_writer, require_workshop
+# A module reference, not names: roles imports dashboard.store.errors, so either package may
+# be imported first (the names are looked up when a method runs).
+from dashboard.review import roles
 from dashboard.store.base import Base, UTCDateTime, utcnow
 from dashboard.store.engine import Database
 from dashboard.store.notes import (
@@ -39,6 +41,7 @@ from dashboard.store.notes import (
     _later,
     check_tags,
     check_text,
+    write_session,
 )
 
 TITLE_MAX = 200
@@ -193,7 +196,7 @@ class WorkshopStore:
 
     def add_topic(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         *,
         city_id: str,
         title: str,
@@ -206,7 +209,7 @@ class WorkshopStore:
     ) -> Topic:
         """Propose a topic for `city_id`; PermissionDenied unless `actor` may write for it."""
         city = self._check.city(city_id)
-        require_city_writer(actor, city, "topics")
+        roles.require_city_writer(actor, city, "topics")
         now = utcnow()
         row = TopicRow(
             exhibition_id=self._check.exhibition(exhibition_id),
@@ -221,14 +224,14 @@ class WorkshopStore:
             created_at=now,
             updated_at=now,
         )
-        with self._db.session(write=True) as session:
+        with write_session(self._db) as session:
             session.add(row)
             session.flush()
             return Topic._from_row(row)
 
     def edit_topic(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         topic_id: int,
         *,
         version: int,
@@ -248,22 +251,22 @@ class WorkshopStore:
             changes["tags"] = check_tags(tags)
         return self._update_topic(actor, topic_id, version, changes, text)
 
-    def delete_topic(self, actor: Actor, topic_id: int) -> Topic:
+    def delete_topic(self, actor: roles.Actor, topic_id: int) -> Topic:
         return self._update_topic(actor, topic_id, None, {"deleted_at": utcnow()})
 
-    def restore_topic(self, actor: Actor, topic_id: int) -> Topic:
+    def restore_topic(self, actor: roles.Actor, topic_id: int) -> Topic:
         return self._update_topic(actor, topic_id, None, {"deleted_at": None})
 
     def _update_topic(
-        self, actor: Actor, topic_id: int, version: int | None, changes: dict[str, Any],
+        self, actor: roles.Actor, topic_id: int, version: int | None, changes: dict[str, Any],
         yours: str | None = None,
     ) -> Topic:
         topic_id = _int_id(topic_id, "topic")
-        with self._db.session(write=True) as session:
+        with write_session(self._db) as session:
             row = session.get(TopicRow, topic_id)
             if row is None:
                 raise UnknownNoteError("topic", topic_id)
-            require_city_writer(actor, row.city_id, "topics")
+            roles.require_city_writer(actor, row.city_id, "topics")
             if version is not None and row.version != version:
                 raise VersionConflict("topic", Topic._from_row(row), yours or "")
             result = session.execute(
@@ -293,7 +296,7 @@ class WorkshopStore:
 
     def form_group(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         *,
         topic_ids: Sequence[int],
         reason: str,
@@ -302,12 +305,12 @@ class WorkshopStore:
     ) -> WorkingGroup:
         """Save a working group of these topics with the reason they belong together
         (usually a proposal of `review.domain.group_topics`)."""
-        require_workshop(actor)
+        roles.require_workshop(actor)
         exhibition = self._check.exhibition(exhibition_id)
         ids = list(dict.fromkeys(_int_id(t, "topic") for t in topic_ids))
         if not ids:
             raise InvalidNote("a working group needs at least one topic")
-        with self._db.session(write=True) as session:
+        with write_session(self._db) as session:
             rows = {r.id: r for r in session.scalars(
                 select(TopicRow).where(TopicRow.id.in_(ids), TopicRow.exhibition_id == exhibition,
                                        TopicRow.deleted_at.is_(None)))}
@@ -337,7 +340,7 @@ class WorkshopStore:
 
     def add_idea(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         *,
         group_id: int,
         city_id: str,
@@ -347,10 +350,10 @@ class WorkshopStore:
     ) -> ProjectIdea:
         """A project idea of `city_id` in a working group."""
         city = self._check.city(city_id)
-        require_city_writer(actor, city, "project ideas")
+        roles.require_city_writer(actor, city, "project ideas")
         group_id = _int_id(group_id, "working group")
         now = utcnow()
-        with self._db.session(write=True) as session:
+        with write_session(self._db) as session:
             group = session.get(GroupRow, group_id)
             if group is None:
                 raise UnknownNoteError("working group", group_id)
@@ -375,20 +378,20 @@ class WorkshopStore:
         with self._db.session(write=False) as session:
             return [ProjectIdea._from_row(r) for r in session.scalars(query)]
 
-    def delete_idea(self, actor: Actor, idea_id: int) -> ProjectIdea:
+    def delete_idea(self, actor: roles.Actor, idea_id: int) -> ProjectIdea:
         return self._set_idea_deleted(actor, idea_id, utcnow())
 
-    def restore_idea(self, actor: Actor, idea_id: int) -> ProjectIdea:
+    def restore_idea(self, actor: roles.Actor, idea_id: int) -> ProjectIdea:
         return self._set_idea_deleted(actor, idea_id, None)
 
-    def _set_idea_deleted(self, actor: Actor, idea_id: int, when: datetime | None
+    def _set_idea_deleted(self, actor: roles.Actor, idea_id: int, when: datetime | None
                           ) -> ProjectIdea:
         idea_id = _int_id(idea_id, "project idea")
-        with self._db.session(write=True) as session:
+        with write_session(self._db) as session:
             row = session.get(IdeaRow, idea_id)
             if row is None:
                 raise UnknownNoteError("project idea", idea_id)
-            require_city_writer(actor, row.city_id, "project ideas")
+            roles.require_city_writer(actor, row.city_id, "project ideas")
             row.deleted_at = when
             row.version += 1
             row.updated_at = _later(row.updated_at)
@@ -397,7 +400,7 @@ class WorkshopStore:
 
     def idea_to_follow_up(
         self,
-        actor: Actor,
+        actor: roles.Actor,
         idea_id: int,
         *,
         owner: str,
