@@ -6,9 +6,10 @@ relevance, transferability, notes and follow-ups, and the workshop's project ide
 whoever may read that city's (`NoteStore.list_notes`), so a page can offer the download to
 anyone. Texts are in the report's language (the cities of the bundled trip speak German).
 
-Note texts are the navigators' Markdown. In the Markdown report they are escaped so that no
-renderer turns them into HTML or links; in CSV and Excel, cells that a spreadsheet would read
-as a formula get a leading apostrophe. The PDF has no route map yet (the tour handout of
+Note texts are the navigators' Markdown; the report shows them as plain text (emphasis and
+link syntax gone, `markdown.to_plain`). In the Markdown report that text is escaped as well,
+so that no renderer turns it into HTML or links; in CSV and Excel, cells that a spreadsheet
+would read as a formula get a leading apostrophe. The PDF has no route map yet (the tour handout of
 dashboard/export.py has one).
 """
 
@@ -27,6 +28,7 @@ from statistics import mean
 
 from dashboard.catalog import Catalog
 from dashboard.review import domain
+from dashboard.review.markdown import to_plain
 from dashboard.review.roles import Actor
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
 from dashboard.store.workshop import WorkshopStore
@@ -320,7 +322,7 @@ def to_markdown(report: TripReport) -> str:
                     f"{domain.transferability_label(note.transferability, lang)})"
                     + (f" · {md_text(', '.join(note.tags))}" if note.tags else "")
                 )
-                out += _md_block(note.text, "  > ")
+                out += _md_block(to_plain(note.text), "  > ")
             if ex.follow_ups:
                 out += ["", f"**{t('follow_ups', lang)}**", ""]
                 out += [f"- {md_text(_follow_up_line(f, lang))}" for f in ex.follow_ups]
@@ -330,7 +332,7 @@ def to_markdown(report: TripReport) -> str:
         for idea in report.ideas:
             out.append(f"- **{md_text(idea.title)}** ({md_text(idea.group)}; "
                        f"{md_text(idea.city)}, {md_text(idea.author)})")
-            out += _md_block(idea.text, "  > ")
+            out += _md_block(to_plain(idea.text), "  > ")
             out += [f"  - {md_text(_follow_up_line(f, lang))}" for f in idea.follow_ups]
     return "\n".join(out).rstrip() + "\n"
 
@@ -350,14 +352,16 @@ def _rows(report: TripReport) -> tuple[list[str], list[list[object]]]:
             for note in ex.notes:
                 rows.append([t("note", lang), section.name, ex.name, note.relevance,
                              domain.transferability_label(note.transferability, lang),
-                             note.author, note.text, ", ".join(note.tags), "", "", ""])
+                             note.author, to_plain(note.text), ", ".join(note.tags), "", "",
+                             ""])
             for item in ex.follow_ups:
                 rows.append([t("follow_up", lang), section.name, ex.name, "", "", "",
                              item.action, "", item.owner, format_date(item.due, lang),
                              domain.status_label(item.status, lang)])
     for idea in report.ideas:
         rows.append([t("idea", lang), idea.group, "", "", "", idea.author,
-                     f"{idea.title}: {idea.text}" if idea.text else idea.title, idea.city,
+                     f"{idea.title}: {to_plain(idea.text)}" if idea.text else idea.title,
+                     idea.city,
                      "", "", ""])
         for item in idea.follow_ups:
             rows.append([t("follow_up", lang), idea.group, "", "", "", "", item.action, "",
@@ -511,14 +515,15 @@ def to_pdf(report: TripReport) -> bytes:
     write(report.title, 17, True, 1)
     write(report.subtitle, 9.5, color=90, gap=5)
     write(t("summary", lang), 12.5, True, 2)
-    pdf.set_font(FONT, "", 8.5)
+    pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(20)
     head = [t("department", lang), t("exhibits", lang), t("notes", lang),
             t("mean_relevance", lang), domain.label("adopt", lang),
             domain.label("adapt", lang), domain.label("not_for_us", lang),
             t("open_follow_ups", lang)]
-    with pdf.table(col_widths=(36, 16, 16, 18, 19, 17, 20, 22), text_align="LEFT",
-                   headings_style=FontFace(emphasis="BOLD"), line_height=4.6) as table:
+    with pdf.table(col_widths=(40, 17, 16, 19, 21, 18, 21, 22), width=width,
+                   text_align="LEFT", headings_style=FontFace(emphasis="BOLD"),
+                   line_height=4.2) as table:
         heading = table.row()
         for text in head:
             heading.cell(clean(text, True))
@@ -545,7 +550,7 @@ def to_pdf(report: TripReport) -> bytes:
                       f"{domain.transferability_label(note.transferability, lang)}"
                       + (f" · {', '.join(note.tags)}" if note.tags else ""),
                       8.5, True, 0.3, indent=4)
-                write(note.text, 9, gap=1.5, indent=4)
+                write(to_plain(note.text), 9, gap=1.5, indent=4)
             if ex.follow_ups:
                 write(t("follow_ups", lang), 8.5, True, 0.3, indent=4)
                 for item in ex.follow_ups:
@@ -557,7 +562,7 @@ def to_pdf(report: TripReport) -> bytes:
         for idea in report.ideas:
             write(f"{idea.title} ({idea.group}; {idea.city}, {idea.author})", 9.5, True, 0.3)
             if idea.text:
-                write(idea.text, 9, gap=0.5, indent=4)
+                write(to_plain(idea.text), 9, gap=0.5, indent=4)
             for item in idea.follow_ups:
                 write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
             pdf.ln(1.5)

@@ -49,7 +49,7 @@ def filled(db_path: Path, catalog: cat.Catalog) -> Iterator[Database]:
     database = Database(f"sqlite:///{db_path}")
     notes, workshop = NoteStore(database, catalog), WorkshopStore(database, catalog)
     wood = notes.add_note(KN, exhibit_id="skaio", city_id="konstanz", department="bauwesen",
-                          text="Holzhybrid für Schulen prüfen – Brandschutz klären",
+                          text="Holzhybrid für **Schulen** prüfen – Brandschutz klären",
                           relevance=5, transferability="adopt", tags=["holz"])
     notes.add_note(KN, exhibit_id="skaio", city_id="konstanz", department="finanzen",
                    text="Kosten je m² erfragen", relevance=3, transferability="adapt")

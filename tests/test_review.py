@@ -374,3 +374,12 @@ def test_modules_import_in_any_order(first: str):
     result = subprocess.run([sys.executable, "-c", f"import {first}"], capture_output=True,
                             text=True, cwd=Path(__file__).resolve().parents[1], timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_plain_text_of_markdown_for_the_pdf():
+    from dashboard.review.markdown import to_plain
+
+    assert to_plain("Holz für **Schulen** [prüfen](https://a.de).\n\n- eins\n- zwei") == (
+        "Holz für Schulen prüfen.\n• eins\n• zwei")
+    for text in HOSTILE:  # shown as the words that were typed
+        assert to_plain(text) == text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -57,3 +58,17 @@ def plain_text(text: str) -> str:
     """`text` for places without HTML (tooltips, PDF cells): one line, HTML-escaped."""
     return html.escape(" ".join(str(text).split()), quote=True).replace("$", "&#36;") \
         .replace("`", "&#96;")
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre)>|<br\s*/?>")
+
+
+def to_plain(text: str) -> str:
+    """The Markdown `text` as plain text (emphasis and link syntax gone, one line per block),
+    for the PDF report. The result is text, not HTML: escape it wherever HTML is made."""
+    rendered = _BLOCK_END.sub("\n", render_html(text))
+    rendered = rendered.replace("<li>", "• ")
+    lines = [" ".join(html.unescape(_TAG.sub("", line)).split()) for line in
+             rendered.splitlines()]
+    return "\n".join(line for line in lines if line)
