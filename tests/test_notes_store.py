@@ -19,6 +19,7 @@ from test_store import db_url, postgres_url  # noqa: F401 - fixtures
 
 from dashboard import catalog as cat
 from dashboard.review.domain import group_topics
+from dashboard.review.markdown import render_html
 from dashboard.review.roles import Actor, PermissionDenied
 from dashboard.store import (
     Database,
@@ -268,6 +269,8 @@ def test_workshop_topics_groups_ideas_and_follow_up(workshop: WorkshopStore, not
         workshop.form_group(Actor.visitor(), topic_ids=[wood.id], reason="")
 
     topics = workshop.list_topics()
+    assert topics[0].text == HOSTILE[0]  # stored as typed, shown through the safe renderer
+    assert render_html(topics[0].text) == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
     proposals = group_topics(topics)
     assert [g.topic_ids for g in proposals] == [(wood.id, pavilion.id), (alone.id,)]
     by_id = {t.id: t for t in topics}
