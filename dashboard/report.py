@@ -566,7 +566,14 @@ def to_pdf(report: TripReport) -> bytes:
             for item in idea.follow_ups:
                 write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
             pdf.ln(1.5)
-    return bytes(pdf.output())
+    try:
+        return bytes(pdf.output())
+    finally:
+        # fpdf2 opens the font files lazily (fontTools) and leaves them open until garbage
+        # collection; close them now (a ResourceWarning otherwise, an error under pytest).
+        for face in pdf.fonts.values():
+            if hasattr(face, "close"):
+                face.close()
 
 
 def render(report: TripReport, fmt: str) -> str | bytes:
