@@ -1,5 +1,7 @@
 """Command line: `python -m dashboard validate [DATA_DIR]`, `python -m dashboard tour ...`.
 
+`python -m dashboard report --city ID` writes a visiting city's trip report.
+
 Exit codes: 0 fine, 1 the data has problems, 2 wrong usage or a tour that cannot be planned.
 """
 
@@ -229,6 +231,39 @@ def _tour(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """`report --city ID`: the trip report of a visiting city (notes, follow-ups, ideas)."""
+    from dashboard import report
+    from dashboard.review.roles import Actor
+
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = suffix if suffix in report.FORMATS else "md"
+    if args.output and (problem := _output_folder_problem(args.output)):
+        return _fail(problem)
+    if args.output is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
+        return _fail(f"a {fmt} report is binary: write it to a file with -o FILE")
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+    catalog = _load_or_exit(data_dir)
+    if args.city not in catalog.cities:
+        return _fail(f"unknown city {args.city!r}; known: {', '.join(sorted(catalog.cities))}")
+    database = store.Database(args.url or settings.get("LERNREISE_DATABASE_URL"))
+    try:
+        # The command line reads the database directly: it sees the city's unshared notes too.
+        trip = report.build_report(
+            catalog, args.city, store.NoteStore(database, catalog),
+            store.WorkshopStore(database, catalog), args.lang, reader=Actor.admin("report"),
+        )
+    except store.StoreError as exc:
+        return _store_failed("no report", exc)
+    finally:
+        database.dispose()
+    if problem := _emit(report.render(trip, fmt), args.output):
+        return _fail(problem)
+    return 0
+
+
 def _db(args: argparse.Namespace) -> int:
     """`db upgrade`: bring the database's schema up to date now (the app also does it on its
     first use); prints the database without its password and the revision."""
@@ -331,6 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--lang", choices=["de", "en"], default="de")
     tour.add_argument("--data-dir", help="data folder (default: LERNREISE_DATA_DIR)")
     tour.set_defaults(func=_tour)
+
+    trip = sub.add_parser("report", help="the trip report of a visiting city, per department")
+    trip.add_argument("--city", required=True, metavar="ID", help="visiting city id")
+    trip.add_argument("--format", choices=["md", "pdf", "csv", "xlsx"],
+                      help="default: from the -o file's suffix, else md")
+    trip.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    trip.add_argument("--lang", choices=["de", "en"], default="de",
+                      help="language of the report (default de, the bundled cities')")
+    trip.add_argument("--url", help="database URL (default: LERNREISE_DATABASE_URL)")
+    trip.add_argument("--data-dir", help="data folder (default: LERNREISE_DATA_DIR)")
+    trip.set_defaults(func=_report)
 
     db = sub.add_parser("db", help="the database of saved tours")
     db_sub = db.add_subparsers(dest="db_command", required=True)

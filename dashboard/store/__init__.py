@@ -1,8 +1,10 @@
 """The database, through SQLAlchemy and Alembic, on SQLite (default) or PostgreSQL.
 
-Split by what it keeps, on one engine (`engine.Database`): `tours` (saved tours) now; notes,
-follow-ups and the workshop get a module of their own beside it, a model on the shared
-`base.Base` and an Alembic revision in `migrations/versions/`.
+Split by what it keeps, on one engine (`engine.Database`): `tours` (saved tours), `notes`
+(the cities' notes and follow-ups, `NoteStore`) and `workshop` (topics, working groups, project
+ideas, `WorkshopStore`); each has its models on the shared `base.Base` and Alembic revisions in
+`migrations/versions/`. The review stores take an `Actor` (dashboard.review.roles) on every
+write and refuse what that actor may not do (`PermissionDenied`).
 
 Every error is a `StoreError` (a ValueError) whose message can be shown as it is: it names no
 password and no server path. `StoreUnavailable`: the database cannot be used (down, wrong URL,
@@ -24,6 +26,16 @@ from dashboard.store.errors import (
     UnknownTourError,
     WrongExhibition,
 )
+from dashboard.store.notes import (
+    FollowUp,
+    FollowUpStatus,
+    InvalidNote,
+    Note,
+    NoteStore,
+    Transferability,
+    UnknownNoteError,
+    VersionConflict,
+)
 from dashboard.store.tours import (
     BUDGET_MAX_MINUTES,
     EARLIEST_DATE,
@@ -42,6 +54,7 @@ from dashboard.store.tours import (
     new_tour_id,
     unique_stops,
 )
+from dashboard.store.workshop import ProjectIdea, Topic, WorkingGroup, WorkshopStore
 
 __all__ = [
     "BUDGET_MAX_MINUTES",
@@ -54,19 +67,32 @@ __all__ = [
     "TOUR_ID_ALPHABET",
     "CorruptTour",
     "Database",
+    "FollowUp",
+    "FollowUpStatus",
+    "InvalidNote",
     "InvalidTour",
+    "Note",
+    "NoteStore",
+    "ProjectIdea",
     "SavedTour",
     "StoreError",
     "StoreUnavailable",
+    "Topic",
     "TourStore",
     "TourTooLarge",
+    "Transferability",
+    "UnknownNoteError",
     "UnknownTourError",
+    "VersionConflict",
+    "WorkingGroup",
+    "WorkshopStore",
     "WrongExhibition",
     "check_date",
     "check_exhibition",
     "check_tour_spec",
     "is_valid_tour_id",
     "new_tour_id",
+    "open_review_stores",
     "open_store",
     "unique_stops",
 ]
@@ -75,3 +101,12 @@ __all__ = [
 def open_store(url: str | None = None) -> TourStore:
     """A store for `url`, or for the LERNREISE_DATABASE_URL setting when url is None."""
     return TourStore(url if url is not None else settings.get("LERNREISE_DATABASE_URL"))
+
+
+def open_review_stores(
+    catalog: object | None = None, url: str | None = None
+) -> tuple[NoteStore, WorkshopStore]:
+    """The notes and workshop stores on one engine for `url` (default: the
+    LERNREISE_DATABASE_URL setting), checking ids against `catalog` when given."""
+    database = Database(url if url is not None else settings.get("LERNREISE_DATABASE_URL"))
+    return NoteStore(database, catalog), WorkshopStore(database, catalog)

@@ -1,0 +1,584 @@
+"""The trip report for the city council: per department the exhibits a city noted, with
+relevance, transferability, notes and follow-ups, and the workshop's project ideas.
+
+`build_report` collects everything once (a plain `TripReport`); `to_markdown`, `to_csv`,
+`to_xlsx` and `to_pdf` write it. The reader decides what is in it: unshared notes only for
+whoever may read that city's (`NoteStore.list_notes`), so a page can offer the download to
+anyone. Texts are in the report's language (the cities of the bundled trip speak German).
+
+Note texts are the navigators' Markdown; the report shows them as plain text (emphasis and
+link syntax gone, `markdown.to_plain`). In the Markdown report that text is escaped as well,
+so that no renderer turns it into HTML or links; in CSV and Excel, cells that a spreadsheet
+would read as a formula get a leading apostrophe. The PDF has no route map yet (the tour handout of
+dashboard/export.py has one).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from statistics import mean
+
+from dashboard.catalog import Catalog
+from dashboard.review import domain
+from dashboard.review.markdown import to_plain
+from dashboard.review.roles import Actor
+from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
+from dashboard.store.workshop import WorkshopStore
+
+FORMATS = ("md", "csv", "xlsx", "pdf")
+FONT_DIR = Path(__file__).parent / "fonts"
+FONT = "DejaVu"
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {"de": "Lernreise-Bericht {city}", "en": "Study trip report {city}"},
+    "subtitle": {"de": "{exhibition} · {delegation} · Stand {date}",
+                 "en": "{exhibition} · {delegation} · as of {date}"},
+    "summary": {"de": "Übersicht", "en": "Summary"},
+    "department": {"de": "Fachbereich", "en": "Department"},
+    "exhibit": {"de": "Exponat", "en": "Exhibit"},
+    "exhibits": {"de": "Exponate", "en": "Exhibits"},
+    "notes": {"de": "Notizen", "en": "Notes"},
+    "relevance": {"de": "Relevanz", "en": "Relevance"},
+    "mean_relevance": {"de": "Ø Relevanz", "en": "Mean relevance"},
+    "transferability": {"de": "Übertragbarkeit", "en": "Transferability"},
+    "author": {"de": "Autor/in", "en": "Author"},
+    "text": {"de": "Text", "en": "Text"},
+    "tags": {"de": "Schlagworte", "en": "Tags"},
+    "follow_ups": {"de": "Folgeaufgaben", "en": "Follow-ups"},
+    "open_follow_ups": {"de": "offene Folgeaufgaben", "en": "open follow-ups"},
+    "action": {"de": "Aufgabe", "en": "Action"},
+    "owner": {"de": "Verantwortlich", "en": "Owner"},
+    "due": {"de": "Fällig", "en": "Due"},
+    "status": {"de": "Status", "en": "Status"},
+    "ideas": {"de": "Projektideen aus dem Workshop", "en": "Project ideas from the workshop"},
+    "group": {"de": "Arbeitsgruppe", "en": "Working group"},
+    "idea": {"de": "Projektidee", "en": "Project idea"},
+    "city": {"de": "Stadt", "en": "City"},
+    "section": {"de": "Abschnitt", "en": "Section"},
+    "note": {"de": "Notiz", "en": "Note"},
+    "follow_up": {"de": "Folgeaufgabe", "en": "Follow-up"},
+    "no_notes": {"de": "Noch keine Notizen.", "en": "No notes yet."},
+    "no_department": {"de": "Ohne Notiz", "en": "Without a note"},
+    "page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    entry = TEXT[key]
+    return entry.get(lang, entry["de"]).format(**values)
+
+
+# --- the report as data ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExhibitEntry:
+    exhibit_id: str
+    name: str
+    category: str
+    notes: tuple[Note, ...]
+    follow_ups: tuple[FollowUp, ...]
+
+    @property
+    def mean_relevance(self) -> float | None:
+        return round(mean(n.relevance for n in self.notes), 1) if self.notes else None
+
+    def transferability(self, lang: str) -> str:
+        counts: dict[Transferability, int] = defaultdict(int)
+        for note in self.notes:
+            counts[note.transferability] += 1
+        ordered = sorted(counts, key=lambda k: (-counts[k], k.value))
+        return ", ".join(domain.transferability_label(k, lang) for k in ordered)
+
+
+@dataclass(frozen=True)
+class DepartmentSection:
+    department_id: str | None  # None: follow-ups of exhibits without a note of the city
+    name: str
+    exhibits: tuple[ExhibitEntry, ...]
+
+
+@dataclass(frozen=True)
+class IdeaEntry:
+    group: str
+    title: str
+    text: str
+    city: str
+    author: str
+    follow_ups: tuple[FollowUp, ...]
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    department: str
+    exhibits: int
+    notes: int
+    mean_relevance: float | None
+    adopt: int
+    adapt: int
+    not_for_us: int
+    open_follow_ups: int
+
+
+@dataclass(frozen=True)
+class TripReport:
+    lang: str
+    city_id: str
+    city: str
+    delegation: str
+    exhibition: str
+    date: dt.date
+    sections: tuple[DepartmentSection, ...]
+    ideas: tuple[IdeaEntry, ...] = field(default_factory=tuple)
+
+    @property
+    def title(self) -> str:
+        return t("title", self.lang, city=self.city)
+
+    @property
+    def subtitle(self) -> str:
+        return t("subtitle", self.lang, exhibition=self.exhibition, delegation=self.delegation,
+                 date=format_date(self.date, self.lang))
+
+    def summary(self) -> list[SummaryRow]:
+        rows = []
+        for section in self.sections:
+            if section.department_id is None:
+                continue
+            notes = [n for e in section.exhibits for n in e.notes]
+            count = defaultdict(int)
+            for note in notes:
+                count[note.transferability] += 1
+            rows.append(SummaryRow(
+                department=section.name,
+                exhibits=sum(1 for e in section.exhibits if e.notes),
+                notes=len(notes),
+                mean_relevance=round(mean(n.relevance for n in notes), 1) if notes else None,
+                adopt=count[Transferability.ADOPT],
+                adapt=count[Transferability.ADAPT],
+                not_for_us=count[Transferability.NOT_FOR_US],
+                open_follow_ups=sum(
+                    1 for e in section.exhibits for f in e.follow_ups
+                    if f.status is not FollowUpStatus.DONE
+                ),
+            ))
+        return rows
+
+
+def format_date(day: dt.date | None, lang: str) -> str:
+    if day is None:
+        return ""
+    return day.strftime("%d.%m.%Y") if lang == "de" else day.isoformat()
+
+
+def format_number(value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def build_report(
+    catalog: Catalog,
+    city_id: str,
+    notes: NoteStore,
+    workshop: WorkshopStore | None,
+    lang: str,
+    *,
+    reader: Actor,
+    today: dt.date | None = None,
+) -> TripReport:
+    """Everything the report says about `city_id`, read as `reader` would see it.
+
+    KeyError-free: an unknown city raises ValueError with a message."""
+    city = catalog.cities.get(city_id)
+    if city is None:
+        known = ", ".join(sorted(catalog.cities))
+        raise ValueError(f"unknown city {city_id[:40]!r}; known: {known}")
+    exhibition = catalog.exhibition.id
+    own = [n for n in notes.list_notes(reader, exhibition_id=exhibition, city_id=city_id)
+           if n.exhibit_id in catalog.exhibits]
+    follow_ups = notes.list_follow_ups(city_id=city_id, exhibition_id=exhibition,
+                                       reader=reader)
+    by_note: dict[int, list[FollowUp]] = defaultdict(list)
+    by_exhibit: dict[str, list[FollowUp]] = defaultdict(list)
+    for item in follow_ups:
+        if item.note_id is not None:
+            by_note[item.note_id].append(item)
+        elif item.exhibit_id is not None:
+            by_exhibit[item.exhibit_id].append(item)
+
+    def entry(exhibit_id: str, chosen: list[Note], extra: list[FollowUp]) -> ExhibitEntry:
+        ex = catalog.exhibits[exhibit_id]
+        items = [f for n in chosen for f in by_note.get(n.id, [])] + extra
+        return ExhibitEntry(
+            exhibit_id=exhibit_id,
+            name=catalog.text(ex.name, lang),
+            category=catalog.text(catalog.categories[ex.category].name, lang),
+            notes=tuple(chosen),
+            follow_ups=tuple(items),
+        )
+
+    sections = []
+    noted_exhibits = set()
+    departments = list(city.departments) + sorted(
+        {n.department for n in own} - set(city.departments)
+    )
+    for dep in departments:
+        grouped: dict[str, list[Note]] = defaultdict(list)
+        for note in own:
+            if note.department == dep:
+                grouped[note.exhibit_id].append(note)
+        noted_exhibits.update(grouped)
+        exhibits = [entry(e, ns, by_exhibit.get(e, [])) for e, ns in grouped.items()]
+        exhibits.sort(key=lambda e: (-(e.mean_relevance or 0), e.name))
+        sections.append(DepartmentSection(dep, domain.department_name(catalog, dep, lang),
+                                          tuple(exhibits)))
+    loose = [entry(e, [], items) for e, items in by_exhibit.items()
+             if e not in noted_exhibits and e in catalog.exhibits]
+    if loose:
+        sections.append(DepartmentSection(None, t("no_department", lang), tuple(loose)))
+
+    ideas: list[IdeaEntry] = []
+    if workshop is not None:
+        groups = {g.id: g for g in workshop.list_groups(exhibition_id=exhibition)}
+        by_idea: dict[int, list[FollowUp]] = defaultdict(list)
+        for item in follow_ups:
+            if item.idea_id is not None:
+                by_idea[item.idea_id].append(item)
+        for idea in workshop.list_ideas(exhibition_id=exhibition):
+            group = groups.get(idea.group_id)
+            ideas.append(IdeaEntry(
+                group=group.title if group else "",
+                title=idea.title, text=idea.text,
+                city=domain.city_name(catalog, idea.city_id, lang), author=idea.author,
+                follow_ups=tuple(by_idea.get(idea.id, [])),
+            ))
+    return TripReport(
+        lang=lang, city_id=city_id, city=catalog.text(city.name, lang),
+        delegation=catalog.text(city.delegation, lang),
+        exhibition=catalog.text(catalog.exhibition.name, lang),
+        date=today or dt.date.today(), sections=tuple(sections), ideas=tuple(ideas),
+    )
+
+
+def _follow_up_line(item: FollowUp, lang: str) -> str:
+    parts = [item.action, item.owner]
+    if item.due:
+        parts.append(f"{t('due', lang)} {format_date(item.due, lang)}")
+    parts.append(domain.status_label(item.status, lang))
+    return " · ".join(parts)
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
+
+
+def md_text(text: str) -> str:
+    """User text as Markdown that shows as written: no HTML, links, emphasis or math."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", escaped)
+
+
+def _md_block(text: str, prefix: str) -> list[str]:
+    return [prefix + (md_text(line) if line.strip() else "") for line in text.splitlines()]
+
+
+def to_markdown(report: TripReport) -> str:
+    lang = report.lang
+    out = [f"# {md_text(report.title)}", "", md_text(report.subtitle), "",
+           f"## {t('summary', lang)}", ""]
+    head = [t("department", lang), t("exhibits", lang), t("notes", lang),
+            t("mean_relevance", lang), domain.label("adopt", lang), domain.label("adapt", lang),
+            domain.label("not_for_us", lang), t("open_follow_ups", lang)]
+    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in report.summary():
+        cells = [md_text(row.department), str(row.exhibits), str(row.notes),
+                 format_number(row.mean_relevance, lang), str(row.adopt), str(row.adapt),
+                 str(row.not_for_us), str(row.open_follow_ups)]
+        out.append("| " + " | ".join(cells) + " |")
+    for section in report.sections:
+        out += ["", f"## {md_text(section.name)}", ""]
+        if not section.exhibits:
+            out.append(t("no_notes", lang))
+        for ex in section.exhibits:
+            out += [f"### {md_text(ex.name)}", ""]
+            if ex.notes:
+                out += [
+                    f"{t('mean_relevance', lang)}: {format_number(ex.mean_relevance, lang)} · "
+                    f"{t('transferability', lang)}: {ex.transferability(lang)}", ""]
+            for note in ex.notes:
+                out.append(
+                    f"- **{md_text(note.author)}** ({t('relevance', lang)} {note.relevance}, "
+                    f"{domain.transferability_label(note.transferability, lang)})"
+                    + (f" · {md_text(', '.join(note.tags))}" if note.tags else "")
+                )
+                out += _md_block(to_plain(note.text), "  > ")
+            if ex.follow_ups:
+                out += ["", f"**{t('follow_ups', lang)}**", ""]
+                out += [f"- {md_text(_follow_up_line(f, lang))}" for f in ex.follow_ups]
+            out.append("")
+    if report.ideas:
+        out += ["", f"## {t('ideas', lang)}", ""]
+        for idea in report.ideas:
+            out.append(f"- **{md_text(idea.title)}** ({md_text(idea.group)}; "
+                       f"{md_text(idea.city)}, {md_text(idea.author)})")
+            out += _md_block(to_plain(idea.text), "  > ")
+            out += [f"  - {md_text(_follow_up_line(f, lang))}" for f in idea.follow_ups]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --- CSV and Excel ---------------------------------------------------------------------------
+
+
+def _rows(report: TripReport) -> tuple[list[str], list[list[object]]]:
+    """One table for CSV: a row per note, per follow-up and per project idea."""
+    lang = report.lang
+    head = [t(k, lang) for k in ("section", "department", "exhibit", "relevance",
+                                  "transferability", "author", "text", "tags", "owner", "due",
+                                  "status")]
+    rows: list[list[object]] = []
+    for section in report.sections:
+        for ex in section.exhibits:
+            for note in ex.notes:
+                rows.append([t("note", lang), section.name, ex.name, note.relevance,
+                             domain.transferability_label(note.transferability, lang),
+                             note.author, to_plain(note.text), ", ".join(note.tags), "", "",
+                             ""])
+            for item in ex.follow_ups:
+                rows.append([t("follow_up", lang), section.name, ex.name, "", "", "",
+                             item.action, "", item.owner, format_date(item.due, lang),
+                             domain.status_label(item.status, lang)])
+    for idea in report.ideas:
+        rows.append([t("idea", lang), idea.group, "", "", "", idea.author,
+                     f"{idea.title}: {to_plain(idea.text)}" if idea.text else idea.title,
+                     idea.city,
+                     "", "", ""])
+        for item in idea.follow_ups:
+            rows.append([t("follow_up", lang), idea.group, "", "", "", "", item.action, "",
+                         item.owner, format_date(item.due, lang),
+                         domain.status_label(item.status, lang)])
+    return head, rows
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
+    leading apostrophe (OWASP, CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(report: TripReport) -> str:
+    head, rows = _rows(report)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(head)
+    writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
+    return buffer.getvalue()
+
+
+def to_xlsx(report: TripReport) -> bytes:
+    """A workbook with a summary sheet and a sheet of notes, follow-ups and ideas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    lang = report.lang
+    book = Workbook()
+    summary = book.active
+    summary.title = t("summary", lang)[:31]
+    summary.append([report.title])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([report.subtitle])
+    summary.append([])
+    summary.append([t("department", lang), t("exhibits", lang), t("notes", lang),
+                    t("mean_relevance", lang), domain.label("adopt", lang),
+                    domain.label("adapt", lang), domain.label("not_for_us", lang),
+                    t("open_follow_ups", lang)])
+    for cell in summary[4]:
+        cell.font = Font(bold=True)
+    for row in report.summary():
+        summary.append([spreadsheet_safe(row.department), row.exhibits, row.notes,
+                        row.mean_relevance, row.adopt, row.adapt, row.not_for_us,
+                        row.open_follow_ups])
+    summary.column_dimensions["A"].width = 28
+
+    details = book.create_sheet(t("notes", lang)[:31])
+    head, rows = _rows(report)
+    details.append(head)
+    for cell in details[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        details.append([spreadsheet_safe(_xlsx_clean(v)) for v in row])
+    for column, width in zip("ABCDEFGHIJK", (14, 24, 28, 9, 15, 18, 70, 20, 18, 11, 11),
+                             strict=True):
+        details.column_dimensions[column].width = width
+    for cells in details.iter_rows(min_row=2, min_col=7, max_col=7):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    details.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_clean(value: object) -> object:
+    """openpyxl refuses control characters in cells."""
+    return _ILLEGAL_XLSX.sub(" ", value) if isinstance(value, str) else value
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[Path, Path]:
+    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+    for path in (regular, bold):
+        if not path.is_file():
+            raise FileNotFoundError(f"PDF font missing: {path}")
+    return regular, bold
+
+
+@lru_cache(maxsize=1)
+def _pdf_class() -> type:
+    """FPDF with a footer (title left, page x of y right); fpdf2 is imported when needed."""
+    from fpdf import FPDF
+
+    class ReportPDF(FPDF):
+        footer_left = ""
+        footer_right = ""
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT, "", 7.5)
+            self.set_text_color(110)
+            self.cell(self.epw * 0.7, 5, self.footer_left[:90])
+            self.cell(0, 5, self.footer_right.replace("{page}", str(self.page_no())), align="R")
+
+    return ReportPDF
+
+
+def to_pdf(report: TripReport) -> bytes:
+    """An A4 report: title, summary table, then per department the exhibits with their notes
+    and follow-ups, then the workshop's project ideas. (No route map of the tour yet.)"""
+    from fpdf.fonts import FontFace
+
+    lang = report.lang
+    pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
+    regular, bold = _fonts()
+    pdf.add_font(FONT, "", str(regular))
+    pdf.add_font(FONT, "B", str(bold))
+    glyphs = set(pdf.fonts[FONT.lower()].cmap) & set(pdf.fonts[FONT.lower() + "B"].cmap)
+
+    def clean(text: object, one_line: bool = False) -> str:
+        out = []
+        for char in unicodedata.normalize("NFC", str(text)):
+            if char == "\n" and not one_line:
+                out.append(char)
+            elif char in "\t\n\r\v\f" or unicodedata.category(char) == "Cc":
+                out.append(" ")
+            elif ord(char) in glyphs:
+                out.append(char)
+        return "".join(out).strip()
+
+    pdf.footer_left = clean(report.title, True)
+    pdf.footer_right = t("page", lang, page="{page}", pages="{nb}")
+    pdf.set_title(pdf.footer_left)
+    pdf.set_author("Lernreise")
+    pdf.set_lang(lang)
+    pdf.set_margins(18, 16, 18)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    width = pdf.epw
+
+    def write(text: str, size: float = 9.5, bold: bool = False, gap: float = 1.0,
+              indent: float = 0.0, color: int = 20) -> None:
+        pdf.set_font(FONT, "B" if bold else "", size)
+        pdf.set_text_color(color)
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.multi_cell(width - indent, size * 0.5, clean(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(gap)
+
+    write(report.title, 17, True, 1)
+    write(report.subtitle, 9.5, color=90, gap=5)
+    write(t("summary", lang), 12.5, True, 2)
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_text_color(20)
+    head = [t("department", lang), t("exhibits", lang), t("notes", lang),
+            t("mean_relevance", lang), domain.label("adopt", lang),
+            domain.label("adapt", lang), domain.label("not_for_us", lang),
+            t("open_follow_ups", lang)]
+    with pdf.table(col_widths=(40, 17, 16, 19, 21, 18, 21, 22), width=width,
+                   text_align="LEFT", headings_style=FontFace(emphasis="BOLD"),
+                   line_height=4.2) as table:
+        heading = table.row()
+        for text in head:
+            heading.cell(clean(text, True))
+        for row in report.summary():
+            cells = table.row()
+            for value in (row.department, row.exhibits, row.notes,
+                          format_number(row.mean_relevance, lang), row.adopt, row.adapt,
+                          row.not_for_us, row.open_follow_ups):
+                cells.cell(clean(value, True))
+    pdf.ln(4)
+    for section in report.sections:
+        write(section.name, 12.5, True, 1.5)
+        if not section.exhibits:
+            write(t("no_notes", lang), color=90, gap=3)
+        for ex in section.exhibits:
+            write(ex.name, 10.5, True, 0.5)
+            if ex.notes:
+                write(f"{ex.category} · {t('mean_relevance', lang)} "
+                      f"{format_number(ex.mean_relevance, lang)} · "
+                      f"{t('transferability', lang)}: {ex.transferability(lang)}",
+                      8.5, color=90, gap=1)
+            for note in ex.notes:
+                write(f"{note.author} – {t('relevance', lang)} {note.relevance}, "
+                      f"{domain.transferability_label(note.transferability, lang)}"
+                      + (f" · {', '.join(note.tags)}" if note.tags else ""),
+                      8.5, True, 0.3, indent=4)
+                write(to_plain(note.text), 9, gap=1.5, indent=4)
+            if ex.follow_ups:
+                write(t("follow_ups", lang), 8.5, True, 0.3, indent=4)
+                for item in ex.follow_ups:
+                    write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
+            pdf.ln(2)
+        pdf.ln(2)
+    if report.ideas:
+        write(t("ideas", lang), 12.5, True, 1.5)
+        for idea in report.ideas:
+            write(f"{idea.title} ({idea.group}; {idea.city}, {idea.author})", 9.5, True, 0.3)
+            if idea.text:
+                write(to_plain(idea.text), 9, gap=0.5, indent=4)
+            for item in idea.follow_ups:
+                write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
+            pdf.ln(1.5)
+    try:
+        return bytes(pdf.output())
+    finally:
+        # fpdf2 opens the font files lazily (fontTools) and leaves them open until garbage
+        # collection; close them now (a ResourceWarning otherwise, an error under pytest).
+        for face in pdf.fonts.values():
+            if hasattr(face, "close"):
+                face.close()
+
+
+def render(report: TripReport, fmt: str) -> str | bytes:
+    """The report in one of FORMATS (text for md and csv, bytes for xlsx and pdf)."""
+    writers = {"md": to_markdown, "csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf}
+    if fmt not in writers:
+        raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
+    return writers[fmt](report)

@@ -1,0 +1,210 @@
+"""The trip report, read back by independent readers (pypdf, csv, openpyxl, markdown-it)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from dashboard import catalog as cat
+from dashboard import report
+from dashboard.__main__ import main
+from dashboard.review.roles import Actor
+from dashboard.store import Database, NoteStore, WorkshopStore
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+KN = Actor.navigator("konstanz", "Anna Böhm")
+HN = Actor.navigator("heilbronn", "Hans")
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "${alert(1)}",
+]
+TODAY = dt.date(2019, 6, 20)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> cat.Catalog:
+    return cat.load(DATA)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "review.sqlite3"
+
+
+@pytest.fixture
+def filled(db_path: Path, catalog: cat.Catalog) -> Iterator[Database]:
+    """A Konstanz review: notes in two departments, follow-ups, a workshop idea; and one
+    Heilbronn note that must not appear in Konstanz's report."""
+    database = Database(f"sqlite:///{db_path}")
+    notes, workshop = NoteStore(database, catalog), WorkshopStore(database, catalog)
+    wood = notes.add_note(KN, exhibit_id="skaio", city_id="konstanz", department="bauwesen",
+                          text="Holzhybrid für **Schulen** prüfen – Brandschutz klären",
+                          relevance=5, transferability="adopt", tags=["holz"])
+    notes.add_note(KN, exhibit_id="skaio", city_id="konstanz", department="finanzen",
+                   text="Kosten je m² erfragen", relevance=3, transferability="adapt")
+    for i, text in enumerate(HOSTILE):
+        notes.add_note(KN, exhibit_id="wlan-glasfaser", city_id="konstanz", department="it",
+                       text=text, relevance=1 + i, transferability="not_for_us", shared=False)
+    notes.add_note(KN, exhibit_id="holzpavillon", city_id="konstanz", department="it",
+                   text="=HYPERLINK(\"http://x\")", relevance=2, transferability="adapt")
+    notes.add_note(HN, exhibit_id="skaio", city_id="heilbronn", department="bauwesen",
+                   text="Heilbronner Sicht", relevance=4, transferability="adopt")
+    notes.add_follow_up(KN, city_id="konstanz", note_id=wood.id, action="Termin mit Zübl­in",
+                        owner="Anna Böhm", due="2019-07-15")
+    notes.add_follow_up(KN, city_id="konstanz", exhibit_id="smart-parking",
+                        action="Parksensoren anfragen", owner="Ben", status="doing")
+    topic = workshop.add_topic(KN, city_id="konstanz", title="Holzbau", exhibits=["skaio"])
+    group = workshop.form_group(KN, topic_ids=[topic.id], reason="")
+    idea = workshop.add_idea(KN, group_id=group.id, city_id="konstanz", title="Holz-Kita",
+                             text="Pilot im Neubaugebiet")
+    workshop.idea_to_follow_up(KN, idea.id, owner="Carla", due=dt.date(2019, 9, 1))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def trip(filled: Database, catalog: cat.Catalog) -> report.TripReport:
+    return report.build_report(catalog, "konstanz", NoteStore(filled, catalog),
+                               WorkshopStore(filled, catalog), "de", reader=KN, today=TODAY)
+
+
+def test_report_collects_per_department(trip: report.TripReport, catalog: cat.Catalog):
+    assert trip.title == "Lernreise-Bericht Konstanz"
+    names = [s.name for s in trip.sections]
+    assert names == ["Kommunale Finanzen", "Bauwesen", "Personal", "Organisation", "IT",
+                     "Ohne Notiz"]
+    building = trip.sections[1]
+    assert [e.exhibit_id for e in building.exhibits] == ["skaio"]
+    assert [f.action for f in building.exhibits[0].follow_ups] == ["Termin mit Zübl­in"]
+    it = trip.sections[4]
+    assert len([n for e in it.exhibits for n in e.notes]) == 5
+    summary = {r.department: r for r in trip.summary()}
+    assert (summary["IT"].notes, summary["IT"].not_for_us, summary["IT"].adapt) == (5, 4, 1)
+    assert summary["Bauwesen"].mean_relevance == 5.0
+    assert [i.title for i in trip.ideas] == ["Holz-Kita"]
+    assert trip.ideas[0].follow_ups[0].owner == "Carla"
+    all_texts = [n.text for s in trip.sections for e in s.exhibits for n in e.notes]
+    assert "Heilbronner Sicht" not in all_texts
+
+
+def test_other_cities_do_not_see_unshared_notes(filled: Database, catalog: cat.Catalog):
+    seen_by_hn = report.build_report(catalog, "konstanz", NoteStore(filled, catalog), None,
+                                     "de", reader=HN, today=TODAY)
+    texts = [n.text for s in seen_by_hn.sections for e in s.exhibits for n in e.notes]
+    assert not set(HOSTILE) & set(texts) and "Kosten je m² erfragen" in texts
+
+
+def test_markdown_report_shows_hostile_texts_as_text(trip: report.TripReport):
+    text = report.to_markdown(trip)
+    assert "Holzhybrid für Schulen prüfen" in text and "Holz\\-Kita" not in text
+    # Rendered by a Markdown renderer that allows HTML, the notes stay text.
+    rendered = MarkdownIt("commonmark").render(text)
+    assert "<script" not in rendered and "<img" not in rendered
+    assert "javascript:" not in "".join(re.findall(r'href="([^"]*)"', rendered))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "[x](javascript:alert(1))" in rendered
+    assert "${alert(1)}" in rendered  # a literal dollar, not math
+    assert "| IT | 2 | 5 | 2,4 | 0 | 1 | 4 | 0 |" in text
+
+
+def test_csv_report_read_back(trip: report.TripReport):
+    rows = list(csv.DictReader(io.StringIO(report.to_csv(trip))))
+    notes = [r for r in rows if r["Abschnitt"] == "Notiz"]
+    assert {r["Text"] for r in notes} >= set(HOSTILE) | {"Kosten je m² erfragen"}
+    assert {r["Text"] for r in notes if r["Fachbereich"] == "IT"} >= set(HOSTILE)
+    wood = next(r for r in notes if r["Text"].startswith("Holzhybrid"))
+    assert (wood["Relevanz"], wood["Übertragbarkeit"], wood["Schlagworte"]) == ("5",
+                                                                              "übernehmen",
+                                                                              "holz")
+    assert "'=HYPERLINK(\"http://x\")" in {r["Text"] for r in notes}  # no formula
+    follow = [r for r in rows if r["Abschnitt"] == "Folgeaufgabe"]
+    assert {(r["Verantwortlich"], r["Fällig"], r["Status"]) for r in follow} == {
+        ("Anna Böhm", "15.07.2019", "offen"), ("Ben", "", "in Arbeit"),
+        ("Carla", "01.09.2019", "offen")}
+    assert [r["Text"] for r in rows if r["Abschnitt"] == "Projektidee"] == [
+        "Holz-Kita: Pilot im Neubaugebiet"]
+
+
+def test_xlsx_report_read_back(trip: report.TripReport):
+    book = load_workbook(io.BytesIO(report.to_xlsx(trip)))
+    assert book.sheetnames == ["Übersicht", "Notizen"]
+    summary = book["Übersicht"]
+    assert summary["A1"].value == "Lernreise-Bericht Konstanz"
+    by_department = {r[0]: r for r in summary.iter_rows(min_row=5, values_only=True)}
+    assert by_department["IT"][1:4] == (2, 5, 2.4)
+    details = list(book["Notizen"].iter_rows(values_only=True))
+    texts = {r[6] for r in details[1:]}
+    assert set(HOSTILE) <= texts and "Kosten je m² erfragen" in texts
+    assert "'=HYPERLINK(\"http://x\")" in texts
+    assert all(not isinstance(c.value, str) or c.data_type != "f"
+               for row in book["Notizen"].iter_rows() for c in row)
+
+
+def test_pdf_report_read_back(trip: report.TripReport):
+    reader = PdfReader(io.BytesIO(report.to_pdf(trip)))
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Lernreise-Bericht Konstanz" in text
+    for expected in ["Holzhybrid für Schulen prüfen", "Kosten je m² erfragen",
+                     "<script>alert(1)</script>", "${alert(1)}", "Parksensoren anfragen",
+                     "Holz-Kita", "Pilot im Neubaugebiet", "Carla", "übernehmen",
+                     "Projektideen aus dem Workshop", f"Seite 1 von {len(reader.pages)}"]:
+        assert expected in text, expected
+    assert "Heilbronner Sicht" not in text
+    assert reader.metadata.title == "Lernreise-Bericht Konstanz"
+
+
+def test_english_report(filled: Database, catalog: cat.Catalog):
+    trip = report.build_report(catalog, "konstanz", NoteStore(filled, catalog), None, "en",
+                               reader=KN, today=TODAY)
+    text = report.to_markdown(trip)
+    assert text.startswith("# Study trip report Konstanz")
+    assert "Municipal finance" in text and "not for us" in text and "2.4" in text
+
+
+def test_unknown_city_and_format(filled: Database, catalog: cat.Catalog, trip):
+    with pytest.raises(ValueError, match="unknown city 'ulm'"):
+        report.build_report(catalog, "ulm", NoteStore(filled, catalog), None, "de", reader=KN)
+    with pytest.raises(ValueError, match="unknown report format"):
+        report.render(trip, "docx")
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_report_command_writes_each_format(filled: Database, db_path: Path, tmp_path: Path,
+                                           capsys):
+    url = f"sqlite:///{db_path}"
+    for fmt in report.FORMATS:
+        out = tmp_path / f"bericht.{fmt}"
+        assert main(["report", "--city", "konstanz", "--url", url, "-o", str(out)]) == 0
+        assert out.stat().st_size > 0
+    assert "Kosten je m² erfragen" in (tmp_path / "bericht.md").read_text(encoding="utf-8")
+    assert PdfReader(tmp_path / "bericht.pdf").pages
+    assert load_workbook(tmp_path / "bericht.xlsx").sheetnames == ["Übersicht", "Notizen"]
+    # Unshared notes are the city's own: the command line reads them all.
+    assert "alert" in (tmp_path / "bericht.csv").read_text(encoding="utf-8")
+
+    assert main(["report", "--city", "konstanz", "--url", url, "--format", "md"]) == 0
+    assert capsys.readouterr().out.startswith("# Lernreise-Bericht Konstanz")
+
+
+def test_report_command_errors(tmp_path: Path, capsys):
+    assert main(["report", "--city", "ulm", "--url", f"sqlite:///{tmp_path}/x.db"]) == 2
+    assert "unknown city 'ulm'; known: heilbronn, konstanz" in capsys.readouterr().err
+    bad = "postgresql+psycopg://u:geheim@127.0.0.1:1/none"
+    assert main(["report", "--city", "konstanz", "--url", bad]) == 2
+    err = capsys.readouterr().err
+    assert "no report" in err and "geheim" not in err
+    assert main(["report", "--city", "konstanz", "-o", str(tmp_path / "no" / "r.md")]) == 2
+    assert "does not exist" in capsys.readouterr().err
