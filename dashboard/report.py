@@ -27,6 +27,7 @@ from pathlib import Path
 from statistics import mean
 
 from dashboard.catalog import Catalog
+from dashboard.export.pdf import output_and_close
 from dashboard.review import domain
 from dashboard.review.markdown import to_plain
 from dashboard.review.roles import Actor
@@ -566,14 +567,7 @@ def to_pdf(report: TripReport) -> bytes:
             for item in idea.follow_ups:
                 write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
             pdf.ln(1.5)
-    try:
-        return bytes(pdf.output())
-    finally:
-        # fpdf2 opens the font files lazily (fontTools) and leaves them open until garbage
-        # collection; close them now (a ResourceWarning otherwise, an error under pytest).
-        for face in pdf.fonts.values():
-            if hasattr(face, "close"):
-                face.close()
+    return output_and_close(pdf)
 
 
 def render(report: TripReport, fmt: str) -> str | bytes:

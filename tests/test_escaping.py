@@ -14,6 +14,9 @@ from dashboard import routing, store
 EVIL = "evil.example"
 HOSTILE = (f"[click](https://{EVIL}/x) ![img](https://{EVIL}/i.png) <img src=https://{EVIL}/a> "
            f"**bold** :red[red] $x$ <https://{EVIL}/auto> & Co.")
+# Names are at most 120 characters (the validator refuses longer ones): the same markup, shorter.
+HOSTILE_NAME = (f"[c](https://{EVIL}/x) ![i](https://{EVIL}/i.png) <https://{EVIL}/a> "
+                ":red[r] $x$ & Co")
 # Markdown that would render a link or an image: not preceded by an escaping backslash.
 LIVE_LINK = re.compile(r"(?<!\\)\]\((?!\\)|(?<!\\)<https?:|(?<!\\)<img|(?<!\\)!\[")
 
@@ -25,11 +28,12 @@ def _hostile_data(tmp_path):
     shutil.copytree(MINI, data)
 
     def inject(d):
-        for field in ("name", "summary", "description"):
+        for field in ("summary", "description"):
             exhibit(d, "fountain")[field] = {"de": HOSTILE, "en": HOSTILE}
+        exhibit(d, "fountain")["name"] = {"de": HOSTILE_NAME, "en": HOSTILE_NAME}
         exhibit(d, "fountain")["facts"] = [{"de": HOSTILE, "en": HOSTILE}]
-        d["categories"][0]["name"] = {"de": HOSTILE, "en": HOSTILE}
-        d["zones"][0]["name"] = {"de": HOSTILE, "en": HOSTILE}
+        d["categories"][0]["name"] = {"de": HOSTILE_NAME, "en": HOSTILE_NAME}
+        d["zones"][0]["name"] = {"de": HOSTILE_NAME, "en": HOSTILE_NAME}
         for ex in d["exhibits"]:
             ex.setdefault("city_notes", {})["testhausen"] = {"de": HOSTILE, "en": HOSTILE}
 
@@ -66,6 +70,7 @@ def test_hostile_data_url_and_title_are_shown_as_text(monkeypatch, tmp_path, pag
                             "city": HOSTILE, "map": HOSTILE})
     at.run()
     assert not at.exception
+    assert not at.error, [e.value for e in at.error]  # the hostile folder itself is valid
     values = _all_values(at)
     assert any(EVIL in v.replace("\\", "") for v in values)  # the text is there ...
     _assert_no_live_markup(at)  # ... as text

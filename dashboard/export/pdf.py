@@ -136,7 +136,7 @@ class _Handout(FPDF):
         for number in range(1, total + 1):
             self.page = number
             self._footer(number, total)
-        return bytes(self.output())
+        return output_and_close(self)
 
     def _footer(self, number: int, total: int) -> None:
         self.set_draw_color(RULE)
@@ -148,6 +148,18 @@ class _Handout(FPDF):
         page_w = self.get_string_width(page) + 2 * self.c_margin + 1
         self.cell(CONTENT_W - page_w, 5, self.fit(self._footer_left, CONTENT_W - page_w - 4))
         self.cell(page_w, 5, page, align="R")
+
+
+def output_and_close(pdf: FPDF) -> bytes:
+    """The finished document. fpdf2 opens the font files lazily (fontTools) and leaves them
+    open until garbage collection: close them here (a ResourceWarning otherwise, an error
+    under pytest's filterwarnings)."""
+    try:
+        return bytes(pdf.output())
+    finally:
+        for face in pdf.fonts.values():
+            if hasattr(face, "close"):
+                face.close()
 
 
 def to_pdf(plan: TourPlan, catalog: Catalog, lang: str, share_url: str | None = None) -> bytes:
