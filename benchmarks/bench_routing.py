@@ -29,10 +29,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # synthetic_site, and dashboard without install
 
-import synthetic_site  # noqa: E402
+
 
 from dashboard import catalog as catalog_mod  # noqa: E402
-from dashboard import routing  # noqa: E402
+from dashboard import routing, synth  # noqa: E402
 from dashboard.routing import (  # noqa: E402
     OrderProblem,
     TourRequest,
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {info['cpus']} CPUs, {info['platform']}, {info['processor']}, "
           f"Python {info['python']}")
     with tempfile.TemporaryDirectory(prefix="lernreise-bench-") as tmp:
-        site_dir = synthetic_site.generate(args.keep_site or Path(tmp) / "site", seed=args.seed,
+        site_dir = synth.generate(args.keep_site or Path(tmp) / "site", seed=args.seed,
                                            opening_hours=WINDOW_HOURS if args.windows else None)
         t0 = time.perf_counter()
         cat = catalog_mod.load(site_dir)

@@ -1,9 +1,12 @@
 """Walking routes: the footpath graph, shortest paths, visiting order and the timed schedule.
 
-- The graph is built from data/geo/paths.geojson in metres; every exhibit and entrance is
-  attached to its nearest path. Without a path network, straight lines times a detour factor
-  stand in, and the plan says that its distances are estimates.
-- Shortest paths: one Dijkstra per stop of the tour, never all pairs over the whole graph.
+- The graph is built from data/geo/paths.geojson in metres; every exhibit and entrance knows
+  where it joins its nearest path (an offset along an edge), and only the places of one tour
+  are added to the graph for its shortest paths, so the graph stays as small as the path
+  network however many exhibits there are. Without a path network, straight lines times a
+  detour factor stand in, and the plan says that its distances are estimates.
+- Shortest paths: one Dijkstra per stop of the tour (scipy's compiled csgraph), never all
+  pairs over the whole graph.
 - Visiting order: OR-Tools routing with a time limit. It handles a fixed start and end, time per
   stop, opening hours and show times as time windows, and a time budget in one model: stops are
   optional with a penalty that grows with their importance, so when they do not all fit the
@@ -21,9 +24,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import networkx as nx
+import numpy as np
 import shapely
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from shapely.geometry import LineString, Point
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import dijkstra
+from shapely.geometry import LineString, MultiPoint, Point
 from shapely.ops import substring
 
 from dashboard import geo
@@ -94,22 +100,42 @@ def places(catalog: Catalog) -> dict[str, Place]:
 
 # --------------------------------------------------------------------------- graph
 
-Node = Any  # (x, y) rounded metres for path vertices, ("place", id) for attached places
+Node = tuple[float, float]  # a path vertex: (x, y) rounded metres
 
 
-def _node(xy: Sequence[float]) -> tuple[float, float]:
+def _node(xy: Sequence[float]) -> Node:
     return (round(xy[0], 2), round(xy[1], 2))
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """Where a place joins the path network: the foot of the perpendicular on its nearest edge.
+
+    The graph itself holds only the path network; the places of one tour are added per query
+    (shortest_legs), so the graph stays as small as the paths however many exhibits there are.
+    """
+
+    u: Node  # the edge's start (its coords run from u to v)
+    v: Node
+    along: float  # metres from u to the foot
+    connector: float  # metres from the place to the foot
+    xy: tuple[float, float]  # the place, in metres
+    foot: tuple[float, float]
 
 
 @dataclass
 class WalkingNetwork:
-    """The footpath graph in metres with every place attached. Build once per catalogue."""
+    """The footpath graph in metres and where each place joins it. Build once per catalogue."""
 
     crs: str
     graph: nx.Graph
     places: dict[str, Place]
     has_paths: bool
+    attachments: dict[str, Attachment] = field(default_factory=dict)
     _to_wgs84: Any = field(repr=False, default=None)
+    _nodes: list[Node] = field(repr=False, default_factory=list)  # csgraph index -> node
+    _index: dict[Node, int] = field(repr=False, default_factory=dict)
+    _csr_parts: dict[bool, tuple[Any, Any, Any]] = field(repr=False, default_factory=dict)
 
     @classmethod
     def build(cls, catalog: Catalog) -> WalkingNetwork:
@@ -130,57 +156,56 @@ class WalkingNetwork:
                 continue  # parallel pieces: the shorter one is the one anyone walks
             graph.add_edge(a, b, length=seg_m.length, step_free=bool(step_free[source]),
                            start=a, coords=tuple(seg_m.coords))
+        if graph.number_of_edges() == 0:
+            net.has_paths = False
+            return net
         net._attach_places()
+        net._nodes = list(graph.nodes)
+        net._index = {n: k for k, n in enumerate(net._nodes)}
         return net
 
     def _attach_places(self) -> None:
-        """Connect each place to the nearest point of the nearest path edge.
-
-        The place gets edges to both ends of that edge (connector + the part of the edge), and
-        direct edges to other places on the same edge, so distances stay exact without
-        rebuilding the edge.
-        """
+        """Find each place's nearest path edge and the foot of the perpendicular on it."""
+        if not self.places:
+            return
         edges = list(self.graph.edges(data=True))
         lines = [LineString(d["coords"]) for _, _, d in edges]
         tree = shapely.STRtree(lines)
-        on_edge: dict[int, list[tuple[str, float, float, tuple]]] = {}
-        for place in self.places.values():
-            p = geo.to_metres(Point(place.lon, place.lat), self.crs)
-            idx = int(tree.nearest(p))
-            u, v, data = edges[idx]
-            line = lines[idx]
-            along = line.project(p)
-            foot = line.interpolate(along)
-            connector = p.distance(foot)
-            pnode = ("place", place.id)
-            start, end = data["start"], (v if data["start"] == u else u)
-            head = substring(line, along, 0) if along > 0 else None
-            tail = substring(line, along, line.length) if along < line.length else None
-            base = ((p.x, p.y), (foot.x, foot.y))
-            sf = data["step_free"]
-            for other, part, length in ((start, head, along), (end, tail, line.length - along)):
-                coords = base + (tuple(part.coords)[1:] if part is not None else ())
-                self._add_edge(pnode, other, connector + length, sf, coords)
-            for oid, oalong, oconn, ocoords in on_edge.get(idx, []):
-                lo, hi = sorted((along, oalong))
-                mid = substring(line, lo, hi) if hi > lo else None
-                mid_coords = tuple(mid.coords) if mid is not None else ()
-                if along > oalong:
-                    mid_coords = mid_coords[::-1]
-                coords = base + mid_coords + ocoords[::-1]
-                self._add_edge(pnode, ("place", oid), connector + (hi - lo) + oconn, sf, coords)
-            on_edge.setdefault(idx, []).append((place.id, along, connector, base))
-
-    def _add_edge(self, a: Node, b: Node, length: float, step_free: bool, coords) -> None:
-        if self.graph.has_edge(a, b) and self.graph[a][b]["length"] <= length:
-            return
-        self.graph.add_edge(a, b, length=length, step_free=step_free, start=a,
-                            coords=tuple(coords))
+        ids = list(self.places)
+        where = geo.to_metres(MultiPoint([(self.places[i].lon, self.places[i].lat) for i in ids]),
+                              self.crs)
+        pts = np.asarray(where.geoms)
+        nearest = tree.nearest(pts)
+        chosen = [lines[k] for k in nearest]
+        along = shapely.line_locate_point(chosen, pts)
+        feet = shapely.line_interpolate_point(chosen, along)
+        connector = shapely.distance(pts, feet)
+        for k, pid in enumerate(ids):
+            u, v, data = edges[int(nearest[k])]
+            start = data["start"]
+            end = v if start == u else u
+            p, f = pts[k], feet[k]
+            self.attachments[pid] = Attachment(start, end, float(along[k]), float(connector[k]),
+                                               (p.x, p.y), (f.x, f.y))
 
     def profile(self, step_free: bool) -> nx.Graph:
         if not step_free:
             return self.graph
         return nx.subgraph_view(self.graph, filter_edge=lambda u, v: self.graph[u][v]["step_free"])
+
+    def _base_edges(self, step_free: bool) -> tuple[Any, Any, Any]:
+        """Rows, columns and lengths of the path edges walkable in the profile (cached)."""
+        if step_free not in self._csr_parts:
+            rows, cols, lengths = [], [], []
+            for a, b, d in self.graph.edges(data=True):
+                if d["step_free"] or not step_free:
+                    rows.append(self._index[a])
+                    cols.append(self._index[b])
+                    lengths.append(d["length"])
+            self._csr_parts[step_free] = (np.array(rows, dtype=np.int64),
+                                          np.array(cols, dtype=np.int64),
+                                          np.array(lengths, dtype=float))
+        return self._csr_parts[step_free]
 
     def to_latlon(self, coords: Iterable[Sequence[float]]) -> list[tuple[float, float]]:
         if self._to_wgs84 is None:
@@ -198,62 +223,140 @@ class WalkingNetwork:
 
 
 @dataclass(frozen=True)
+class _Routes:
+    """Shortest-path trees from each place of one query, for the walked geometry of any leg."""
+
+    predecessors: Any  # numpy (places, nodes): scipy's predecessor matrix, -9999 = none
+    node: list[int]  # graph node of each place (row k of predecessors starts there)
+    coords: dict[tuple[int, int], tuple[tuple[float, float], ...]]  # added edges, a<b: a->b
+
+
+@dataclass(frozen=True)
 class Legs:
     """Distances (m) and walked geometry between the stops of one tour."""
 
     ids: list[str]
     distance: list[list[float]]  # math.inf where unreachable
-    _paths: dict[tuple[int, int], list[Node]]
     network: WalkingNetwork
     step_free: bool
+    _routes: _Routes | None = None
+    _rows: tuple[int, ...] = ()  # row in _routes of each id
 
     def subset(self, keep: Sequence[int]) -> Legs:
         """The same legs for the places at the indices in keep (renumbered in that order)."""
-        new = {old: k for k, old in enumerate(keep)}
         return Legs([self.ids[k] for k in keep],
                     [[self.distance[a][b] for b in keep] for a in keep],
-                    {(new[a], new[b]): p for (a, b), p in self._paths.items()
-                     if a in new and b in new},
-                    self.network, self.step_free)
+                    self.network, self.step_free, self._routes,
+                    tuple(self._rows[k] for k in keep) if self._rows else ())
 
     def coords(self, i: int, j: int) -> list[tuple[float, float]]:
         """(lat, lon) along the walk from stop i to stop j."""
         a, b = self.network.places[self.ids[i]], self.network.places[self.ids[j]]
-        nodes = self._paths.get((i, j))
-        if not nodes:
+        routes = self._routes
+        if routes is None or i == j or self.distance[i][j] == math.inf:
             return [(a.lat, a.lon), (b.lat, b.lon)]
-        graph = self.network.graph
+        ri, rj = self._rows[i], self._rows[j]
+        pred = routes.predecessors[ri]
+        nodes = [routes.node[rj]]
+        while nodes[-1] != routes.node[ri]:
+            nodes.append(int(pred[nodes[-1]]))
+        nodes.reverse()
         xy: list[Sequence[float]] = []
         for u, v in itertools.pairwise(nodes):
-            data = graph[u][v]
-            part = data["coords"] if data["start"] == u else data["coords"][::-1]
-            xy.extend(part if not xy else part[1:])
+            xy.extend(self._edge_coords(u, v) if not xy else self._edge_coords(u, v)[1:])
         return self.network.to_latlon(xy)
+
+    def _edge_coords(self, a: int, b: int) -> Sequence[Sequence[float]]:
+        """Metres along the edge between graph nodes a and b, from a to b."""
+        assert self._routes is not None
+        added = self._routes.coords
+        if (a, b) in added:
+            return added[(a, b)]
+        if (b, a) in added:
+            return added[(b, a)][::-1]
+        u, v = self.network._nodes[a], self.network._nodes[b]  # a path edge
+        data = self.network.graph[u][v]
+        return data["coords"] if data["start"] == u else data["coords"][::-1]
 
 
 def shortest_legs(network: WalkingNetwork, ids: Sequence[str], step_free: bool) -> Legs:
-    """Distances between every pair of the tour's places: one Dijkstra per place."""
+    """Distances between every pair of the tour's places, and the routes between them.
+
+    Only these places join the path graph, each at the foot of its perpendicular on its
+    nearest edge (several on one edge in the order they lie along it); then one Dijkstra per
+    place, all in one call to scipy's compiled csgraph. Distances are exact: connector + the
+    part of the edge + the shortest walk over the network + the other end.
+    """
     ids = list(ids)
     n = len(ids)
-    distance = [[0.0 if i == j else math.inf for j in range(n)] for i in range(n)]
-    paths: dict[tuple[int, int], list[Node]] = {}
     if not network.has_paths:
+        distance = [[0.0 if i == j else math.inf for j in range(n)] for i in range(n)]
         for i, j in itertools.permutations(range(n), 2):
             a, b = network.places[ids[i]], network.places[ids[j]]
             distance[i][j] = network.straight_m(a, b) * DETOUR_FACTOR
-        return Legs(ids, distance, paths, network, step_free)
-    graph = network.profile(step_free)
-    index = {("place", pid): k for k, pid in enumerate(ids)}
-    for i, pid in enumerate(ids):
-        source = ("place", pid)
-        if source not in graph:
-            continue
-        lengths, routes = nx.single_source_dijkstra(graph, source, weight="length")
-        for target, j in index.items():
-            if j != i and target in lengths:
-                distance[i][j] = lengths[target]
-                paths[(i, j)] = routes[target]
-    return Legs(ids, distance, paths, network, step_free)
+        return Legs(ids, distance, network, step_free)
+    graph, index = network.graph, network._index
+    base_rows, base_cols, base_len = network._base_edges(step_free)
+    n_base = size = len(index)
+    rows: list[int] = []
+    cols: list[int] = []
+    lengths: list[float] = []
+    coords: dict[tuple[int, int], tuple[tuple[float, float], ...]] = {}
+
+    def add(a: int, b: int, length: float, xy: Sequence[tuple[float, float]]) -> None:
+        if a == b:
+            return
+        key, line = ((a, b), tuple(xy)) if a < b else ((b, a), tuple(xy)[::-1])
+        rows.append(key[0])
+        cols.append(key[1])
+        lengths.append(max(length, 1e-9))  # csgraph: no zero-length edges
+        coords[key] = line
+
+    # Each distinct place once (a round trip names its start twice), grouped by edge.
+    unique = list(dict.fromkeys(ids))
+    on_edge: dict[tuple[Node, Node], list[str]] = {}
+    for pid in unique:
+        att = network.attachments[pid]
+        on_edge.setdefault((att.u, att.v), []).append(pid)
+    place_node: dict[str, int] = {}
+    for (u, v), pids in on_edge.items():
+        data = graph[u][v]
+        walkable = data["step_free"] or not step_free
+        line = LineString(data["coords"])
+        total = line.length
+        chain = [(0.0, index[u], tuple(data["coords"][0]))]
+        for pid in sorted(pids, key=lambda p: network.attachments[p].along):
+            att = network.attachments[pid]
+            if att.along <= 1e-6:
+                foot = index[u]
+            elif att.along >= total - 1e-6:
+                foot = index[v]
+            elif chain[-1][0] >= att.along - 1e-6 and chain[-1][1] >= n_base:
+                foot = chain[-1][1]  # the same foot as the previous place
+            else:
+                foot = size
+                size += 1
+                chain.append((att.along, foot, att.foot))
+            place_node[pid] = size
+            size += 1
+            if walkable:
+                add(place_node[pid], foot, att.connector, (att.xy, att.foot))
+        chain.append((total, index[v], tuple(data["coords"][-1])))
+        if walkable:
+            for (lo, a, _), (hi, b, _) in itertools.pairwise(chain):
+                if hi - lo > 1e-6 and (a >= n_base or b >= n_base):  # not the edge itself
+                    add(a, b, hi - lo, substring(line, lo, hi).coords)
+    sources = [place_node[pid] for pid in unique]
+    matrix = coo_matrix(
+        (np.concatenate([base_len, lengths]),
+         (np.concatenate([base_rows, np.array(rows, dtype=np.int64)]),
+          np.concatenate([base_cols, np.array(cols, dtype=np.int64)]))),
+        shape=(size, size)).tocsr()
+    dist, pred = dijkstra(matrix, directed=False, indices=sources, return_predecessors=True)
+    row_of = {pid: k for k, pid in enumerate(unique)}
+    distance = dist[np.ix_([row_of[p] for p in ids], [place_node[p] for p in ids])].tolist()
+    routes = _Routes(pred, sources, coords)
+    return Legs(ids, distance, network, step_free, routes, tuple(row_of[p] for p in ids))
 
 
 # --------------------------------------------------------------------------- ordering
