@@ -64,6 +64,47 @@ def test_solver_order_is_optimal_up_to_nine_stops(seed, stops):
     assert r.tour_length(walk, order) == brute_force(walk, 0, end, inner)
 
 
+def symmetric_matrix(n, seed, scale=1000):
+    rng = random.Random(seed)
+    pts = [(rng.uniform(0, scale), rng.uniform(0, scale)) for _ in range(n)]
+    return [[round(math.dist(a, b)) for b in pts] for a in pts]
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("stops", [3, 5, 8])
+def test_pure_order_on_walking_times_is_optimal_open_and_round(seed, stops):
+    # Walking times are symmetric: this is the case HGS solves (the open tour through the
+    # zero-cost end-start edge), checked against brute force like OR-Tools above.
+    round_trip = seed % 2 == 0
+    n = stops + (1 if round_trip else 2)
+    walk = symmetric_matrix(n, seed * 17 + stops)
+    start, end = (2, 2) if round_trip else (n - 1, 1)  # not always node 0 or the last
+    order, dropped = r.solve_order(r.OrderProblem(walk, [0] * n, start, end))
+    inner = [k for k in range(n) if k not in (start, end)]
+    assert dropped == []
+    assert order[0] == start and order[-1] == end and sorted(order[1:-1]) == inner
+    assert r.tour_length(walk, order) == brute_force(walk, start, end, inner)
+
+
+@pytest.mark.parametrize("scale", [0.001, 1e9])
+def test_pure_order_with_tiny_or_huge_times_still_visits_everything(scale):
+    walk = symmetric_matrix(12, 3, scale)
+    order, _ = r.solve_order(r.OrderProblem(walk, [0] * 12, 0, 11))
+    assert order[0] == 0 and order[-1] == 11 and sorted(order) == list(range(12))
+    zero = [[0] * 6 for _ in range(6)]
+    assert sorted(r.solve_order(r.OrderProblem(zero, [0] * 6, 0, 0))[0][:-1]) == list(range(6))
+
+
+def test_pure_order_at_scale_is_no_longer_than_or_tools():
+    walk = symmetric_matrix(61, 5)
+    problem = r.OrderProblem(walk, [0] * 61, 0, 60)
+    ours, _ = r.solve_order(problem)
+    reference, _ = r._order_ortools(problem, 1.0)
+    assert sorted(ours) == list(range(61)) and (ours[0], ours[-1]) == (0, 60)
+    assert r.tour_length(walk, ours) <= r.tour_length(walk, reference)
+    assert ours == r.solve_order(problem)[0]  # the same matrix gives the same tour
+
+
 def test_plan_on_the_bundled_site_is_optimal_against_brute_force(buga, buga_net):
     stops = ("holzpavillon", "skaio", "buga-log", "faserpavillon", "karlssee-wassershow",
              "flosshafen", "smart-parking", "wlan-glasfaser")
