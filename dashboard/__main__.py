@@ -124,6 +124,18 @@ def _tour(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from dashboard import synth
+
+    try:
+        out = synth.generate(args.output, seed=args.seed, exhibits=args.exhibits)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}: {args.exhibits} exhibits, seed {args.seed}")
+    return 0
+
+
 def _hhmm(value: str) -> dt.time:
     try:
         return dt.datetime.strptime(value, "%H:%M").time()
@@ -173,6 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--lang", choices=["de", "en"], default="de")
     tour.add_argument("--data-dir", help="data folder (default: LERNREISE_DATA_DIR)")
     tour.set_defaults(func=_tour)
+
+    synth = sub.add_parser("synth", help="write a synthetic exhibition of any size (benchmarks)")
+    synth.add_argument("--exhibits", type=_positive(int), default=64, metavar="N",
+                       help="number of exhibits (default 64)")
+    synth.add_argument("--seed", type=int, default=1, help="the same seed, the same site")
+    synth.add_argument("-o", "--output", required=True, metavar="DIR", help="data folder to write")
+    synth.set_defaults(func=_synth)
     return parser
 
 
