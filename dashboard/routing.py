@@ -418,12 +418,37 @@ def solve_order(problem: OrderProblem, time_limit_s: float | None = None
         order = [problem.start, *[k for k in range(n) if k not in (problem.start, problem.end)],
                  problem.end]
         return order, []
-    pure = not problem.windows and problem.budget_s is None and not problem.penalties
-    if pure and n >= HGS_MIN_NODES:
+    if n >= HGS_MIN_NODES:
+        # The shortest order through every stop. With windows or a budget it is still the
+        # answer when it keeps them all (nothing dropped, least walking); when it does not,
+        # OR-Tools weighs waiting, windows and which stops to drop.
         order = _order_hgs(problem.walk_s, problem.start, problem.end, time_limit_s)
-        if order is not None:
+        if order is not None and _keeps_times(problem, order):
             return order, []
     return _order_ortools(problem, time_limit_s)
+
+
+def _keeps_times(problem: OrderProblem, order: Sequence[int]) -> bool:
+    """Whether visiting every node in this order keeps the windows and the budget, in the
+    OR-Tools model's terms: the clock starts at 0, leaving a node adds its visit time, waiting
+    is allowed only where there are windows."""
+    if not problem.windows and problem.budget_s is None:
+        return True
+    horizon = problem.budget_s if problem.budget_s is not None else 2 * DAY_S
+    clock = 0
+    for prev, node in itertools.pairwise(order):
+        clock += problem.service_s[prev] + problem.walk_s[prev][node]
+        windows = problem.windows.get(node)
+        if windows:
+            begin = min((max(lo, clock) for lo, hi in windows if hi >= clock), default=None)
+            if begin is None:
+                return False
+            clock = begin
+        if clock > horizon:
+            return False
+    if problem.budget_s is not None and problem.end != problem.start:
+        return clock + problem.service_s[problem.end] <= problem.budget_s
+    return True
 
 
 def _symmetric(walk: Sequence[Sequence[int]]) -> bool:
@@ -433,7 +458,7 @@ def _symmetric(walk: Sequence[Sequence[int]]) -> bool:
 def _order_hgs(walk: Sequence[Sequence[int]], start: int, end: int,
                time_limit_s: float | None) -> list[int] | None:
     """The shortest order through every node with HGS (hygese), or None when it does not apply
-    (asymmetric times, or the library missing): then OR-Tools solves it.
+    (asymmetric times): then OR-Tools solves it.
 
     HGS solves round trips from node 0 on a symmetric matrix whose largest entry lies within
     0.1..100,000 (it stops the process otherwise, so the matrix is rescaled first). An open

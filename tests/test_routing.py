@@ -105,6 +105,33 @@ def test_pure_order_at_scale_is_no_longer_than_or_tools():
     assert ours == r.solve_order(problem)[0]  # the same matrix gives the same tour
 
 
+def test_windows_and_budget_that_the_shortest_order_keeps_do_not_change_it():
+    walk = symmetric_matrix(9, 11)
+    pure, _ = r.solve_order(r.OrderProblem(walk, [60] * 9, 0, 0))
+    length = r.tour_length(walk, pure)
+    wide = {k: [(0, 10**6)] for k in range(1, 9)}
+    budget = length + 60 * 9
+    optional = dict.fromkeys(range(1, 9), 10**6)
+    for problem in (r.OrderProblem(walk, [60] * 9, 0, 0, wide),
+                    r.OrderProblem(walk, [60] * 9, 0, 0, {}, budget, optional)):
+        order, dropped = r.solve_order(problem)
+        assert dropped == [] and r.tour_length(walk, order) == length
+    # One second less and a stop has to go: OR-Tools decides which.
+    tight = r.OrderProblem(walk, [60] * 9, 0, 0, {}, budget - 1, optional)
+    assert not r._keeps_times(tight, pure)
+    assert len(r.solve_order(tight)[1]) >= 1
+
+
+def test_keeps_times_waits_for_a_window_and_fails_when_it_has_passed():
+    walk = [[0, 10, 10], [10, 0, 10], [10, 10, 0]]
+    problem = r.OrderProblem(walk, [5, 5, 5], 0, 0, {1: [(100, 100)], 2: [(0, 50)]})
+    assert r._keeps_times(problem, [0, 2, 1, 0])  # at 2 by 10, waits at 1 for 100
+    assert not r._keeps_times(problem, [0, 1, 2, 0])  # at 2 only after 115
+    # Open tour: 5 + 10 + 5 + 10 to reach the end, whose own visit counts too: 35 s.
+    assert r._keeps_times(r.OrderProblem(walk, [5, 5, 5], 0, 2, {}, 35), [0, 1, 2])
+    assert not r._keeps_times(r.OrderProblem(walk, [5, 5, 5], 0, 2, {}, 34), [0, 1, 2])
+
+
 def test_plan_on_the_bundled_site_is_optimal_against_brute_force(buga, buga_net):
     stops = ("holzpavillon", "skaio", "buga-log", "faserpavillon", "karlssee-wassershow",
              "flosshafen", "smart-parking", "wlan-glasfaser")
