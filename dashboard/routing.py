@@ -22,7 +22,7 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 import networkx as nx
@@ -232,13 +232,23 @@ class WalkingNetwork:
         return pa.distance(pb)
 
 
+class _Piece(NamedTuple):
+    """The stretch lo..hi metres along the path edge u-v (coords from u), forward: lo to hi."""
+
+    u: Node
+    v: Node
+    lo: float
+    hi: float
+    forward: bool
+
+
 @dataclass(frozen=True)
 class _Routes:
     """Shortest-path trees from each place of one query, for the walked geometry of any leg."""
 
     predecessors: Any  # numpy (places, nodes): scipy's predecessor matrix, -9999 = none
     node: list[int]  # graph node of each place (row k of predecessors starts there)
-    coords: dict[tuple[int, int], tuple[tuple[float, float], ...]]  # added edges, a<b: a->b
+    coords: dict[tuple[int, int], tuple | _Piece]  # added edges (a < b), from a to b
 
 
 @dataclass(frozen=True)
@@ -280,10 +290,15 @@ class Legs:
         """Metres along the edge between graph nodes a and b, from a to b."""
         assert self._routes is not None
         added = self._routes.coords
-        if (a, b) in added:
-            return added[(a, b)]
-        if (b, a) in added:
-            return added[(b, a)][::-1]
+        key = (a, b) if a < b else (b, a)
+        if key in added:
+            xy = added[key]
+            if isinstance(xy, _Piece):  # a stretch of a path edge, cut when first walked
+                data = self.network.graph[xy.u][xy.v]
+                xy = tuple(substring(LineString(data["coords"]), xy.lo, xy.hi).coords)
+                if not added[key].forward:
+                    xy = xy[::-1]
+            return xy if key == (a, b) else xy[::-1]
         u, v = self.network._nodes[a], self.network._nodes[b]  # a path edge
         data = self.network.graph[u][v]
         return data["coords"] if data["start"] == u else data["coords"][::-1]
@@ -311,16 +326,18 @@ def shortest_legs(network: WalkingNetwork, ids: Sequence[str], step_free: bool) 
     rows: list[int] = []
     cols: list[int] = []
     lengths: list[float] = []
-    coords: dict[tuple[int, int], tuple[tuple[float, float], ...]] = {}
+    coords: dict[tuple[int, int], tuple | _Piece] = {}
 
-    def add(a: int, b: int, length: float, xy: Sequence[tuple[float, float]]) -> None:
+    def add(a: int, b: int, length: float, xy: tuple | _Piece) -> None:
         if a == b:
             return
-        key, line = ((a, b), tuple(xy)) if a < b else ((b, a), tuple(xy)[::-1])
-        rows.append(key[0])
-        cols.append(key[1])
+        if a > b:
+            a, b = b, a
+            xy = xy._replace(forward=not xy.forward) if isinstance(xy, _Piece) else xy[::-1]
+        rows.append(a)
+        cols.append(b)
         lengths.append(max(length, 1e-9))  # csgraph: no zero-length edges
-        coords[key] = line
+        coords[(a, b)] = xy
 
     # Each distinct place once (a round trip names its start twice), grouped by edge.
     unique = list(dict.fromkeys(ids))
@@ -332,8 +349,7 @@ def shortest_legs(network: WalkingNetwork, ids: Sequence[str], step_free: bool) 
     for (u, v), pids in on_edge.items():
         data = graph[u][v]
         walkable = data["step_free"] or not step_free
-        line = LineString(data["coords"])
-        total = line.length
+        total = data["length"]
         chain = [(0.0, index[u], tuple(data["coords"][0]))]
         for pid in sorted(pids, key=lambda p: network.attachments[p].along):
             att = network.attachments[pid]
@@ -355,7 +371,7 @@ def shortest_legs(network: WalkingNetwork, ids: Sequence[str], step_free: bool) 
         if walkable:
             for (lo, a, _), (hi, b, _) in itertools.pairwise(chain):
                 if hi - lo > 1e-6 and (a >= n_base or b >= n_base):  # not the edge itself
-                    add(a, b, hi - lo, substring(line, lo, hi).coords)
+                    add(a, b, hi - lo, _Piece(u, v, lo, hi, True))
     sources = [place_node[pid] for pid in unique]
     matrix = coo_matrix(
         (np.concatenate([base_len, lengths]),
