@@ -153,7 +153,8 @@ def run(quick: bool = False) -> list[dict]:
 
     def row(case: str, metric: str, value: float, unit: str, note: str = "") -> None:
         rows.append({"benchmark": NAME, "case": case, "metric": metric,
-                     "value": float(f"{value:.4g}"), "unit": unit,
+                     "value": round(value, 3) if unit == "%" else float(f"{value:.4g}"),
+                     "unit": unit,
                      "note": note})
 
     with tempfile.TemporaryDirectory(prefix="lernreise-bench-routing-") as tmp:

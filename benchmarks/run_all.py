@@ -84,7 +84,9 @@ def check_rows(name: str, rows: object) -> list[dict]:
     return rows
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: float, unit: str = "") -> str:
+    if unit == "%":
+        return f"{value:.2f}"
     if value == 0 or 0.01 <= abs(value) < 10_000:
         return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
     return f"{value:.3g}"
@@ -115,7 +117,7 @@ def markdown(doc: dict) -> str:
         lines += ["| case | metric | value | unit | note |", "|---|---|---|---|---|"]
         for row in bench["rows"]:
             note = str(row.get("note", "")).replace("|", "\\|")
-            lines.append(f"| {row['case']} | {row['metric']} | {_fmt(row['value'])} | "
+            lines.append(f"| {row['case']} | {row['metric']} | {_fmt(row['value'], row['unit'])} | "
                          f"{row['unit']} | {note} |")
     return "\n".join(lines) + "\n"
 
@@ -158,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         doc["benchmarks"].append({"name": name, "rows": rows,
                                   "seconds": round(time.perf_counter() - t1, 1)})
         for row in rows:
-            print(f"  {row['case']:<28} {row['metric']:<28} {_fmt(row['value']):>10} "
+            print(f"  {row['case']:<28} {row['metric']:<28} {_fmt(row['value'], row['unit']):>10} "
                   f"{row['unit']:<6} {row.get('note', '')}", flush=True)
     doc["seconds"] = time.perf_counter() - t0
     args.out.mkdir(parents=True, exist_ok=True)
