@@ -198,11 +198,6 @@ class WalkingNetwork:
             self.attachments[pid] = Attachment(start, end, float(along[k]), float(connector[k]),
                                                (p.x, p.y), (f.x, f.y))
 
-    def profile(self, step_free: bool) -> nx.Graph:
-        if not step_free:
-            return self.graph
-        return nx.subgraph_view(self.graph, filter_edge=lambda u, v: self.graph[u][v]["step_free"])
-
     def _base_edges(self, step_free: bool) -> tuple[Any, Any, Any]:
         """Rows, columns and lengths of the path edges walkable in the profile (cached)."""
         if step_free not in self._csr_parts:
@@ -428,7 +423,10 @@ class OrderProblem:
 
 def solve_order(problem: OrderProblem, time_limit_s: float | None = None
                 ) -> tuple[list[int], list[int]]:
-    """The visiting order (start ... end, as node indices) and the dropped nodes."""
+    """The visiting order (start ... end, as node indices) and the dropped nodes.
+
+    time_limit_s: OR-Tools' search time; HGS, given one, searches until it is used up, and
+    without one stops when its tour stops improving (the default, deterministic)."""
     n = len(problem.walk_s)
     if not problem.penalties and (n <= 2 or (n == 3 and problem.start != problem.end)):
         order = [problem.start, *[k for k in range(n) if k not in (problem.start, problem.end)],
