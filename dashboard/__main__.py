@@ -294,6 +294,31 @@ def _db_revision(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from dashboard import synth
+
+    try:
+        out = synth.generate(args.output, seed=args.seed, exhibits=args.exhibits)
+    except (ValueError, OSError) as exc:
+        return _fail(str(exc))
+    print(f"wrote {visible(str(out))}: {args.exhibits} exhibits, seed {args.seed}")
+    return 0
+
+
+SYNTH_MAX_EXHIBITS = 20_000  # a world expo; more would only fill the disk
+
+
+def _exhibit_count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value[:40]!r}") from None
+    if not 1 <= number <= SYNTH_MAX_EXHIBITS:
+        raise argparse.ArgumentTypeError(
+            f"must be 1 to {SYNTH_MAX_EXHIBITS:,}, got {value[:40]!r}")
+    return number
+
+
 def _hhmm(value: str) -> dt.time:
     try:
         return dt.datetime.strptime(value, "%H:%M").time()
@@ -389,6 +414,13 @@ def build_parser() -> argparse.ArgumentParser:
     revision.add_argument("--url", help="a scratch database to compare with (default: a "
                                         "temporary SQLite file)")
     revision.set_defaults(func=_db_revision)
+
+    synth = sub.add_parser("synth", help="write a synthetic exhibition of any size (benchmarks)")
+    synth.add_argument("--exhibits", type=_exhibit_count, default=64, metavar="N",
+                       help="number of exhibits (default 64)")
+    synth.add_argument("--seed", type=int, default=1, help="the same seed, the same site")
+    synth.add_argument("-o", "--output", required=True, metavar="DIR", help="data folder to write")
+    synth.set_defaults(func=_synth)
     return parser
 
 

@@ -64,6 +64,74 @@ def test_solver_order_is_optimal_up_to_nine_stops(seed, stops):
     assert r.tour_length(walk, order) == brute_force(walk, 0, end, inner)
 
 
+def symmetric_matrix(n, seed, scale=1000):
+    rng = random.Random(seed)
+    pts = [(rng.uniform(0, scale), rng.uniform(0, scale)) for _ in range(n)]
+    return [[round(math.dist(a, b)) for b in pts] for a in pts]
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("stops", [3, 5, 8])
+def test_pure_order_on_walking_times_is_optimal_open_and_round(seed, stops):
+    # Walking times are symmetric: this is the case HGS solves (the open tour through the
+    # zero-cost end-start edge), checked against brute force like OR-Tools above.
+    round_trip = seed % 2 == 0
+    n = stops + (1 if round_trip else 2)
+    walk = symmetric_matrix(n, seed * 17 + stops)
+    start, end = (2, 2) if round_trip else (n - 1, 1)  # not always node 0 or the last
+    order, dropped = r.solve_order(r.OrderProblem(walk, [0] * n, start, end))
+    inner = [k for k in range(n) if k not in (start, end)]
+    assert dropped == []
+    assert order[0] == start and order[-1] == end and sorted(order[1:-1]) == inner
+    assert r.tour_length(walk, order) == brute_force(walk, start, end, inner)
+
+
+@pytest.mark.parametrize("scale", [0.001, 1e9])
+def test_pure_order_with_tiny_or_huge_times_still_visits_everything(scale):
+    walk = symmetric_matrix(12, 3, scale)
+    order, _ = r.solve_order(r.OrderProblem(walk, [0] * 12, 0, 11))
+    assert order[0] == 0 and order[-1] == 11 and sorted(order) == list(range(12))
+    zero = [[0] * 6 for _ in range(6)]
+    assert sorted(r.solve_order(r.OrderProblem(zero, [0] * 6, 0, 0))[0][:-1]) == list(range(6))
+
+
+def test_pure_order_at_scale_is_no_longer_than_or_tools():
+    walk = symmetric_matrix(61, 5)
+    problem = r.OrderProblem(walk, [0] * 61, 0, 60)
+    ours, _ = r.solve_order(problem)
+    reference, _ = r._order_ortools(problem, 1.0)
+    assert sorted(ours) == list(range(61)) and (ours[0], ours[-1]) == (0, 60)
+    assert r.tour_length(walk, ours) <= r.tour_length(walk, reference)
+    assert ours == r.solve_order(problem)[0]  # the same matrix gives the same tour
+
+
+def test_windows_and_budget_that_the_shortest_order_keeps_do_not_change_it():
+    walk = symmetric_matrix(9, 11)
+    pure, _ = r.solve_order(r.OrderProblem(walk, [60] * 9, 0, 0))
+    length = r.tour_length(walk, pure)
+    wide = {k: [(0, 10**6)] for k in range(1, 9)}
+    budget = length + 60 * 9
+    optional = dict.fromkeys(range(1, 9), 10**6)
+    for problem in (r.OrderProblem(walk, [60] * 9, 0, 0, wide),
+                    r.OrderProblem(walk, [60] * 9, 0, 0, {}, budget, optional)):
+        order, dropped = r.solve_order(problem)
+        assert dropped == [] and r.tour_length(walk, order) == length
+    # One second less and a stop has to go: OR-Tools decides which.
+    tight = r.OrderProblem(walk, [60] * 9, 0, 0, {}, budget - 1, optional)
+    assert not r._keeps_times(tight, pure)
+    assert len(r.solve_order(tight)[1]) >= 1
+
+
+def test_keeps_times_waits_for_a_window_and_fails_when_it_has_passed():
+    walk = [[0, 10, 10], [10, 0, 10], [10, 10, 0]]
+    problem = r.OrderProblem(walk, [5, 5, 5], 0, 0, {1: [(100, 100)], 2: [(0, 50)]})
+    assert r._keeps_times(problem, [0, 2, 1, 0])  # at 2 by 10, waits at 1 for 100
+    assert not r._keeps_times(problem, [0, 1, 2, 0])  # at 2 only after 115
+    # Open tour: 5 + 10 + 5 + 10 to reach the end, whose own visit counts too: 35 s.
+    assert r._keeps_times(r.OrderProblem(walk, [5, 5, 5], 0, 2, {}, 35), [0, 1, 2])
+    assert not r._keeps_times(r.OrderProblem(walk, [5, 5, 5], 0, 2, {}, 34), [0, 1, 2])
+
+
 def test_plan_on_the_bundled_site_is_optimal_against_brute_force(buga, buga_net):
     stops = ("holzpavillon", "skaio", "buga-log", "faserpavillon", "karlssee-wassershow",
              "flosshafen", "smart-parking", "wlan-glasfaser")

@@ -1,25 +1,25 @@
-"""A synthetic exhibition site for the routing benchmark: a complete, valid data folder.
+"""A synthetic exhibition of any size: a complete, valid data folder for benchmarks and tests.
 
-The site is a square of about 1.2 km x 1.2 km near lat 49.0, lon 9.0 (worked out in
-EPSG:25832, written as WGS84 GeoJSON like every data folder, see docs/data-format.md):
+`python -m dashboard synth --exhibits N [--seed S] -o DIR` writes it; `validate` accepts it and
+the app runs on it unchanged. The site is a square street grid near lat 49.0, lon 9.0 (worked out
+in EPSG:25832, written as WGS84 GeoJSON like every data folder, see docs/data-format.md):
 
-- paths: a grid of streets (13 x 13 by default, 100 m apart), written as one LineString per
+- paths: a grid of streets (13 x 13 up to 156 exhibits; bigger so that there are about as many
+  block sides as exhibits above that; 100 m apart), written as one LineString per
   block side so that crossing streets share their vertices; a few sides are missing and a few
   blocks have a diagonal, so shortest walks are not simply Manhattan distances; a few sides
   are stairs (step_free false); one short link leads from the south edge to the entrance;
 - zones: the four quadrants, tiling the site exactly (they share their corner vertices);
 - categories, departments, one city, one entrance, a pond and a few buildings;
-- exhibits (64 by default) at seeded-random positions 4-15 m beside a path, each in the zone
-  it lies in, with both languages, facts, city notes and sources.
+- exhibits (64 by default) at seeded-random positions 4-15 m beside a path, at least 20 m
+  apart, each in the zone it lies in, in every category, with both languages, facts, city
+  notes and sources.
 
-The same seed always writes the same bytes. Run it on its own to look at the site:
-
-    .venv/bin/python benchmarks/synthetic_site.py /tmp/site --seed 7
+The same seed and size always write the same bytes.
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import math
@@ -117,7 +117,13 @@ def _exhibit_positions(rng: random.Random, count: int, segments: list[tuple[Grid
                        spacing: float) -> list[tuple[float, float]]:
     """Seeded points 4-15 m beside a random path, away from crossings and from each other."""
     points: list[tuple[float, float]] = []
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}  # 20 m cells: near points
+    attempts = 0
     while len(points) < count:
+        attempts += 1
+        if attempts > 1000 * count:
+            raise ValueError(f"could not place {count} exhibits 20 m apart beside the paths; "
+                             "use a bigger grid")
         (c1, r1), (c2, r2), _ = rng.choice(segments)
         x1, y1, x2, y2 = c1 * spacing, r1 * spacing, c2 * spacing, r2 * spacing
         t = rng.uniform(0.2, 0.8)
@@ -126,8 +132,13 @@ def _exhibit_positions(rng: random.Random, count: int, segments: list[tuple[Grid
         offset = rng.uniform(4.0, 15.0) * rng.choice((-1, 1))
         x = x1 + t * (x2 - x1) + offset * nx_
         y = y1 + t * (y2 - y1) + offset * ny_
-        if all(math.hypot(x - px, y - py) >= 20.0 for px, py in points):
-            points.append((round(x, 2), round(y, 2)))
+        cx, cy = int(x // 20.0), int(y // 20.0)
+        near = (q for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                for q in cells.get((cx + dx, cy + dy), ()))
+        if all(math.hypot(x - px, y - py) >= 20.0 for px, py in near):
+            point = (round(x, 2), round(y, 2))
+            points.append(point)
+            cells.setdefault((cx, cy), []).append(point)
     return points
 
 
@@ -141,15 +152,31 @@ def _write_geojson(path: Path, features: list[dict[str, Any]]) -> None:
     path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int = 13,
+def grid_size(exhibits: int) -> int:
+    """Streets per direction: 13, or the smallest odd number with about as many block sides as
+    exhibits (a 33 x 33 grid, 3.2 km wide, for 2,000)."""
+    size = 13
+    while 2 * size * (size - 1) < exhibits:
+        size += 2
+    return size
+
+
+def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int | None = None,
              spacing: float = 100.0, opening_hours: tuple[str, str] | None = None) -> Path:
     """Write the data folder to out_dir (created if needed) and return its path.
 
-    opening_hours ("08:00", "23:59"): the exhibition's default hours, so that every stop gets
-    a time window when a tour is planned; None (default): no hours, no windows."""
+    size: streets per direction (odd; default grid_size(exhibits)). opening_hours ("08:00",
+    "23:59"): the exhibition's default hours, so that every stop gets a time window when a tour
+    is planned; None (default): no hours, no windows."""
+    if exhibits < 1:
+        raise ValueError(f"exhibits must be at least 1, got {exhibits}")
+    size = grid_size(exhibits) if size is None else size
     if size < 3 or size % 2 == 0:
         raise ValueError("size must be an odd number >= 3 (the entrance street is the middle)")
-    rng = random.Random(seed)
+    if exhibits > 4 * 2 * size * (size - 1):
+        raise ValueError(f"{exhibits} exhibits do not fit beside the paths of a {size} x {size} "
+                         "grid (at most four per block side)")
+    rng = random.Random(seed)  # noqa: S311 (seeded on purpose: the same site every time)
     out = Path(out_dir)
     (out / "geo").mkdir(parents=True, exist_ok=True)
     site = _Site()
@@ -200,8 +227,9 @@ def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int =
     nearest = STRtree(lines).nearest([Point(x, y) for x, y in positions]) if positions else []
     beside_stairs = [segments[int(i)][2] == "stairs" for i in nearest]
     exhibit_items, building_features = [], []
+    width = max(2, len(str(exhibits)))
     for k, (x, y) in enumerate(positions):
-        eid = f"exponat-{k + 1:02d}"
+        eid = f"exponat-{k + 1:0{width}d}"
         col, row = int(x >= half), int(y >= half)
         zid = next(z for z in ZONES if z[3] == col and z[4] == row)[0]
         cat = CATEGORIES[k % len(CATEGORIES)]
@@ -213,8 +241,8 @@ def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int =
             "name": {"de": f"{adj[0]} {noun[0]} {k + 1}", "en": f"{adj[1]} {noun[1]} {k + 1}"},
             "summary": {"de": f"Ein Beispiel aus dem Bereich {cat[1]}.",
                         "en": f"An example of {cat[2].lower()}."},
-            "description": {"de": "Ein erfundenes Exponat für den Routing-Benchmark.",
-                            "en": "A made-up exhibit for the routing benchmark."},
+            "description": {"de": "Ein erfundenes Exponat für Benchmarks und Tests.",
+                            "en": "A made-up exhibit for benchmarks and tests."},
             "category": cat[0],
             "zone": zid,
             "location": {"lat": lat, "lon": lon},
@@ -232,7 +260,7 @@ def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int =
             h = 2.5
             sq = [site.lonlat(x + dx, y + dy) for dx, dy in ((-h, -h), (h, -h), (h, h), (-h, h))]
             building_features.append(_feature(
-                {"id": f"haus-{k + 1:02d}", "name": f"Haus {k + 1}", "height_m": 6,
+                {"id": f"haus-{k + 1:0{width}d}", "name": f"Haus {k + 1}", "height_m": 6,
                  "exhibit": eid}, "Polygon", [[*sq, sq[0]]]))
     _write_geojson(out / "geo" / "buildings.geojson", building_features)
 
@@ -258,7 +286,7 @@ def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int =
                        "location": {"lat": gate_lat, "lon": gate_lon}, "step_free": True}],
         "exhibits": exhibit_items,
     }
-    header = (f"# Synthetic site for the routing benchmark (benchmarks/synthetic_site.py, "
+    header = (f"# Synthetic exhibition (python -m dashboard synth, "
               f"seed {seed}).\n# Generated: do not edit.\n")
     (out / "exhibits.yaml").write_text(
         header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100),
@@ -274,27 +302,8 @@ def generate(out_dir: Path | str, seed: int = 1, exhibits: int = 64, size: int =
         yaml.safe_dump(cities, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     (out / "geo" / "README.md").write_text(
         "# Synthetic geometry\n\n"
-        f"Made up by `benchmarks/synthetic_site.py` (seed {seed}): a {size} x {size} street "
+        f"Made up by `python -m dashboard synth` (seed {seed}): a {size} x {size} street "
         f"grid, {spacing:.0f} m apart, around lat {ORIGIN_LATLON[0]}, lon {ORIGIN_LATLON[1]}, "
         f"with {exhibits} exhibits beside the paths. Nothing in it is real.\n",
         encoding="utf-8")
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--exhibits", type=int, default=64)
-    parser.add_argument("--size", type=int, default=13, help="streets per direction (odd)")
-    parser.add_argument("--opening-hours", nargs=2, metavar=("OPEN", "CLOSE"),
-                        help="exhibition opening hours, e.g. 08:00 23:59 (default: none)")
-    args = parser.parse_args(argv)
-    hours = tuple(args.opening_hours) if args.opening_hours else None
-    path = generate(args.out_dir, args.seed, args.exhibits, args.size, opening_hours=hours)
-    print(f"wrote {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
