@@ -43,6 +43,23 @@ class _Projection:
         return " ".join(f"{x:.1f},{y:.1f}" for x, y in (self.xy(c[0], c[1]) for c in lonlats))
 
 
+def _route_bounds(plan: TourPlan, site_bounds: tuple[float, float, float, float]
+                  ) -> tuple[float, float, float, float]:
+    """The route's box with a margin (at least ~150 m), inside the site's: the map shows the
+    walk large instead of the whole park."""
+    points = [(lon, lat) for lat, lon in plan.route_coords()]
+    points += [(v.place.lon, v.place.lat) for v in plan.visits]
+    if not points:
+        return site_bounds
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    margin_lat = max((max(lats) - min(lats)) * 0.15, 0.00135)
+    margin_lon = max((max(lons) - min(lons)) * 0.15, 0.002)
+    return (max(min(lons) - margin_lon, site_bounds[0]),
+            max(min(lats) - margin_lat, site_bounds[1]),
+            min(max(lons) + margin_lon, site_bounds[2]),
+            min(max(lats) + margin_lat, site_bounds[3]))
+
+
 def _rings(geom) -> list[list[tuple[float, ...]]]:
     """The coordinate lists of a shapely geometry: polygon rings or line strings."""
     kind = geom.geom_type
@@ -98,12 +115,12 @@ def _map_svg(plan: TourPlan, catalog: Catalog, proj: _Projection, lang: str) -> 
         x, y = proj.xy(visit.place.lon, visit.place.lat)
         name = html.escape(catalog.text(visit.place.name, lang))
         marks.append(f'<g class="mark" data-i="{n}"><title>{n + 1}. {name}</title>'
-                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="16"/>'
-                     f'<text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle">{n + 1}</text></g>')
+                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="26"/>'
+                     f'<text x="{x:.1f}" y="{y + 9:.1f}" text-anchor="middle">{n + 1}</text></g>')
     start = plan.visits[0].place
     sx, sy = proj.xy(start.lon, start.lat)
-    marks.insert(0, f'<g class="endpoint"><circle cx="{sx:.1f}" cy="{sy:.1f}" r="12"/>'
-                 f'<text x="{sx:.1f}" y="{sy + 5:.1f}" text-anchor="middle">'
+    marks.insert(0, f'<g class="endpoint"><circle cx="{sx:.1f}" cy="{sy:.1f}" r="22"/>'
+                 f'<text x="{sx:.1f}" y="{sy + 8:.1f}" text-anchor="middle">'
                  f'{html.escape(fmt.stop_marker(plan, plan.visits[0], lang))}</text></g>')
     parts.append(f'<g id="marks">{"".join(marks)}</g>')
     label = html.escape(t("visitor.map", lang))
@@ -166,12 +183,12 @@ nav button:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}
 .progress{font-weight:700}
 .src{font-size:.85rem;color:%(muted)s;overflow-wrap:anywhere}
 #map{width:100%%;height:auto;border:1px solid %(rule)s;border-radius:8px}
-#route polyline{stroke:%(route)s;stroke-width:6}
+#route polyline{stroke:%(route)s;stroke-width:9}
 #route polyline.walked{stroke:%(walked)s}
 .mark circle{fill:%(route)s;stroke:#fff;stroke-width:3}
 .mark.walked circle{fill:%(walked)s}
-.mark.current circle{stroke:#1a1a1a;stroke-width:6;r:22}
-.mark text,.endpoint text{fill:#fff;font:700 17px system-ui,sans-serif}
+.mark.current circle{stroke:#1a1a1a;stroke-width:8;r:34}
+.mark text,.endpoint text{fill:#fff;font:700 26px system-ui,sans-serif}
 .endpoint circle{fill:%(endpoint)s;stroke:#fff;stroke-width:3}
 footer{padding:8px 16px 24px;color:%(muted)s;font-size:.9rem}
 """
@@ -209,7 +226,7 @@ def to_offline_html(plan: TourPlan, catalog: Catalog, lang: str, title: str | No
 
     title = title or tour_title(plan, catalog, lang)
     stops = visitor.visitor_stops(plan, catalog, lang)
-    proj = _Projection(catalog.site.bounds)
+    proj = _Projection(_route_bounds(plan, catalog.site.bounds), pad=0.0)
     style = _STYLE % {"ink": fmt.INK, "head": fmt.HEADER_FILL, "route": fmt.ROUTE,
                       "walked": "#7f8c8d", "endpoint": fmt.ENDPOINT, "muted": fmt.MUTED,
                       "rule": fmt.RULE}
@@ -221,7 +238,8 @@ def to_offline_html(plan: TourPlan, catalog: Catalog, lang: str, title: str | No
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{e(title)}</title><style>{style}</style></head><body>"
-        f"<header><h1>{e(title)}</h1><div>{e(exhibition)}</div></header>"
+        f"<header><h1>{e(title)}</h1>"
+        f"{'' if exhibition == title else f'<div>{e(exhibition)}</div>'}</header>"
         f'<div class="wrap"><div class="col" id="cards">'
         f'<nav aria-label="{e(t("visitor.title", lang))}">'
         f'<button id="prev" type="button">← {e(t("visitor.previous", lang))}</button>'
