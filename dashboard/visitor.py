@@ -9,6 +9,7 @@ HTML (`dashboard.export.offline_html`) both build on `visitor_stops`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,8 +201,15 @@ def _pictogram_names() -> set[str]:
     return {p.stem for p in PICTOGRAMS.glob("*.svg")}
 
 
-def pictogram_svg(category: str | None) -> str:
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def pictogram_svg(category: str | None, colour: str | None = None) -> str:
     """The inline SVG pictogram of a category (drawn for this project, static/pictograms);
-    the generic one for categories without their own. Only file names we ship are read."""
+    the generic one for categories without their own. Only file names we ship are read.
+    With `colour` (#rrggbb) the strokes get it (for an <img>, where currentColor is black)."""
     name = category if category in _pictogram_names() else GENERIC_PICTOGRAM
-    return (PICTOGRAMS / f"{name}.svg").read_text(encoding="utf-8")
+    svg = (PICTOGRAMS / f"{name}.svg").read_text(encoding="utf-8")
+    if colour is not None and _HEX.match(colour):
+        svg = svg.replace('stroke="currentColor"', f'stroke="{colour}"')
+    return svg

@@ -8,7 +8,6 @@ tour: another tour starts with none).
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -105,15 +104,20 @@ def kiosk_style(size: str) -> None:
     st.html(f"""<style>
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"] {{ display: none; }}
-.block-container {{ padding-top: 1rem; }}
+.block-container, [data-testid="stMainBlockContainer"] {{ padding-top: 1rem; }}
+/* Previous / Next side by side also on a phone (Streamlit stacks columns below 640 px). */
+.st-key-visitor-nav [data-testid="stHorizontalBlock"],
+.st-key-visitor-picto [data-testid="stHorizontalBlock"] {{ flex-direction: row;
+  flex-wrap: nowrap; }}
+.st-key-visitor-picto [data-testid="stColumn"]:first-child {{ flex: 0 0 64px !important;
+  width: 64px !important; min-width: 64px !important; }}
+.st-key-visitor-nav [data-testid="stColumn"], .st-key-visitor-picto [data-testid="stColumn"] {{ min-width: 0 !important; flex: 1 1 0 !important;
+  width: auto !important; }}
 .st-key-visitor-nav button {{ min-height: 64px; font-size: 1.3rem; }}
 .st-key-visitor-card p, .st-key-visitor-card li, .st-key-visitor-leg p {{ font-size: {body};
   line-height: 1.45; }}
 .st-key-visitor-card h2 {{ font-size: {head}; }}
 .st-key-visitor-start button {{ min-height: 48px; }}
-.lr-picto {{ display: flex; align-items: center; gap: .6rem; font-weight: 600;
-  font-size: {body}; }}
-.lr-picto svg {{ width: 56px; height: 56px; flex: none; }}
 </style>""")
 
 
@@ -269,9 +273,12 @@ def stop_card(stop: visitor.VisitorStop, state: VisitorState, lang: str) -> None
     """The current stop, large. Data text only through the escaping helpers; the pictogram is
     our own SVG file and the colour is a validated #rrggbb from the data."""
     with st.container(key="visitor-card", border=True):
-        st.html(f'<div class="lr-picto" style="color:{stop.category_color}">'
-                f"{visitor.pictogram_svg(stop.category)}"
-                f'<span style="color:{fmt.INK}">{html.escape(stop.category_label)}</span></div>')
+        icon_col, label_col = st.container(key="visitor-picto").columns(
+            [1, 6], vertical_alignment="center", gap="small")
+        icon_col.image(visitor.pictogram_svg(stop.category, stop.category_color), width=56,
+                       alt=stop.category_label or stop.name)
+        with label_col:
+            common.text(stop.category_label, bold=True)
         common.heading(f"{stop.number}. {stop.name}", 2)
         if stop.summary:
             common.text(stop.summary, bold=True)
