@@ -111,7 +111,8 @@ def kiosk_style(size: str) -> None:
   flex-wrap: nowrap; }}
 .st-key-visitor-picto [data-testid="stColumn"]:first-child {{ flex: 0 0 64px !important;
   width: 64px !important; min-width: 64px !important; }}
-.st-key-visitor-nav [data-testid="stColumn"], .st-key-visitor-picto [data-testid="stColumn"] {{ min-width: 0 !important; flex: 1 1 0 !important;
+.st-key-visitor-nav [data-testid="stColumn"],
+.st-key-visitor-picto [data-testid="stColumn"] {{ min-width: 0 !important; flex: 1 1 0 !important;
   width: auto !important; }}
 .st-key-visitor-nav button {{ min-height: 64px; font-size: 1.3rem; }}
 .st-key-visitor-card p, .st-key-visitor-card li, .st-key-visitor-leg p {{ font-size: {body};
