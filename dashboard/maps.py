@@ -649,6 +649,16 @@ def route_layer(catalog: Catalog, plan, lang: str, candidates: Iterable[Exhibit]
 WALKED = "#7f8c8d"  # the part of the route already walked: grey under the red still to come
 
 
+def visitor_map(catalog: Catalog, plan, lang: str, basemap: str = OFFLINE) -> folium.Map:
+    """The base map framed on the tour's route (not the whole site): stops stay apart."""
+    fmap = base_map(catalog, lang, basemap, legend_open=False)
+    points = list(plan.route_coords()) + [(v.place.lat, v.place.lon) for v in plan.visits]
+    if points:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+    return fmap
+
+
 def visitor_layer(catalog: Catalog, plan, index: int, walked: list[tuple[float, float]],
                   lang: str) -> folium.FeatureGroup:
     """The visitor's map layer: the whole route in red, the walked part in grey on top, the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from conftest import MINI, ROOT
@@ -195,3 +196,17 @@ def test_tour_of_another_exhibition_is_refused_kindly(monkeypatch, tmp_path):
     at = start(monkeypatch, tmp_path, tour=tour_id, lang="en")
     assert not at.exception
     assert any("another exhibition" in w.value for w in at.warning)
+
+
+def test_visitor_map_shows_route_walked_part_and_current_stop(mini, plan):
+    from dashboard import maps
+
+    walked = visitor.walked_coords(plan, 1)
+    fmap = maps.visitor_map(mini, plan, "en")
+    maps.visitor_layer(mini, plan, 1, walked, "en").add_to(fmap)
+    doc = fmap.get_root().render()
+    assert maps.WALKED in doc and "#c0392b" in doc
+    # The one selected marker (besides the CSS rule) is the current stop, number 2.
+    assert doc.count("lr-stop lr-selected") == 1
+    assert re.search(r'lr-stop lr-selected\\?" data-exhibit=\\?"rain-garden', doc)
+    assert "tile.openstreetmap" not in doc  # the offline base map: no tile server

@@ -114,7 +114,8 @@ def kiosk_style(size: str) -> None:
 .st-key-visitor-nav [data-testid="stColumn"],
 .st-key-visitor-picto [data-testid="stColumn"] {{ min-width: 0 !important; flex: 1 1 0 !important;
   width: auto !important; }}
-.st-key-visitor-nav button {{ min-height: 64px; font-size: 1.3rem; }}
+.st-key-visitor-nav button {{ min-height: 64px; }}
+.st-key-visitor-nav button p, .st-key-visitor-nav button span {{ font-size: 1.3rem; }}
 .st-key-visitor-card p, .st-key-visitor-card li, .st-key-visitor-leg p {{ font-size: {body};
   line-height: 1.45; }}
 .st-key-visitor-card h2 {{ font-size: {head}; }}
@@ -314,7 +315,7 @@ def tour_map(catalog: cat.Catalog, plan: routing.TourPlan, state: VisitorState,
              lang: str) -> None:
     """The route, the walked part and the current stop on the offline base map (default)."""
     walked = visitor.walked_coords(plan, state.stop)
-    st_folium(maps.base_map(catalog, lang, common.basemap(), legend_open=False),
+    st_folium(maps.visitor_map(catalog, plan, lang, common.basemap()),
               key=f"visitor-map-{lang}-{common.basemap()}",
               feature_group_to_add=maps.visitor_layer(catalog, plan, state.stop, walked, lang),
               returned_objects=[], height=MAP_HEIGHT, use_container_width=True)
