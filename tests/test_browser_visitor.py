@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import DEFAULT_DATA
@@ -127,6 +128,20 @@ def test_follow_a_tour_from_its_share_link(app, browser, names, device):
     outside = [u for u in context.requests if not u.startswith(LOCAL)]
     context.close()
     assert outside == []
+
+
+def test_save_for_offline_use_downloads_the_tour_file(app, browser, names):
+    context = open_context(browser, "tablet")
+    page = context.new_page()
+    page.goto(links.share_url(app.url, app.tour_id, "en"))
+    heading(page, f"1. {names['en'][0]}").wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Save for offline use").tap()
+    doc = Path(info.value.path()).read_text(encoding="utf-8")
+    context.close()
+    assert info.value.suggested_filename == "tablet-tour.html"
+    assert doc.count('<section class="stop"') == len(STOPS)
+    assert "default-src 'none'" in doc and '<html lang="en">' in doc
 
 
 def test_start_screen_and_unknown_code(app, browser):
