@@ -76,7 +76,11 @@ def heading(page, text: str):
 
 
 def wait_map(page) -> None:
+    """The map with its route drawn; after a language switch the old map frame is gone first
+    (a new language is a new map)."""
     page.wait_for_selector(FRAME, timeout=60_000)
+    page.wait_for_function(f"() => document.querySelectorAll(\"{FRAME}\").length === 1",
+                           timeout=60_000)
     page.frame_locator(FRAME).locator(".lr-stop").first.wait_for(timeout=60_000)
 
 
