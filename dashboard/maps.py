@@ -655,7 +655,13 @@ def visitor_map(catalog: Catalog, plan, lang: str, basemap: str = OFFLINE) -> fo
     points = list(plan.route_coords()) + [(v.place.lat, v.place.lon) for v in plan.visits]
     if points:
         lats, lons = [p[0] for p in points], [p[1] for p in points]
-        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+        bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+        # Re-aim the base map's one FitBounds (a second one is not honoured by st_folium).
+        fits = [c for c in fmap._children.values() if isinstance(c, folium.map.FitBounds)]
+        for fit in fits:
+            fit.bounds = bounds
+        if not fits:
+            fmap.fit_bounds(bounds, padding=(30, 30))
     return fmap
 
 
