@@ -18,6 +18,8 @@ pages = [
             default=True),
     st.Page(links.PAGE_FILES["planner"], title=t("page.planner", lang), icon=":material/route:",
             url_path=links.PAGES["planner"]),
+    st.Page(links.PAGE_FILES["visitor"], title=t("page.visitor", lang),
+            icon=":material/tablet:", url_path=links.PAGES["visitor"]),
 ]
 page = st.navigation(pages, position="top")
 common.keep_url_state()

@@ -222,6 +222,7 @@ def _tour(args: argparse.Namespace) -> int:
         "geojson": lambda: export.to_geojson(plan, catalog, lang),
         "ics": lambda: export.to_ics(plan, catalog, lang),
         "pdf": lambda: export.to_pdf(plan, catalog, lang, share_url),
+        "html": lambda: export.to_offline_html(plan, catalog, lang),
     }[args.format]()
     if problem := _emit(output, args.output):
         return _fail(problem)
@@ -383,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--speed", type=_speed, default=routing.DEFAULT_SPEED_KMH, metavar="KMH",
                       help=f"walking speed, {routing.MIN_SPEED_KMH:g} to "
                            f"{routing.MAX_SPEED_KMH:g} (default 4; about 3 for groups)")
-    tour.add_argument("--format", choices=["json", "gpx", "geojson", "ics", "pdf"],
+    tour.add_argument("--format", choices=["json", "gpx", "geojson", "ics", "pdf", "html"],
                       default="json")
     tour.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     tour.add_argument("--save", action="store_true", help="save the tour, print its link")

@@ -266,6 +266,83 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "en": "{name} opens only at {detail}: waiting time."},
     "notice.missed_show": {"de": "{name}: Die letzte Vorführung ist bei Ankunft vorbei.",
                            "en": "{name}: the last show is over on arrival."},
+    # visitor mode (issue 9)
+    "planner.guide_link": {"de": "Link für Guides (öffnet den Planer)",
+                           "en": "Link for guides (opens the planner)"},
+    "page.visitor": {"de": "Tour folgen", "en": "Follow a tour"},
+    "visitor.title": {"de": "Tour folgen", "en": "Follow a tour"},
+    "visitor.pick": {"de": "Gespeicherte Touren (neueste zuerst)",
+                     "en": "Saved tours (newest first)"},
+    "visitor.none_saved": {"de": "Noch keine gespeicherten Touren.",
+                           "en": "No saved tours yet."},
+    "visitor.code": {"de": "Tour-Code (vom QR-Code oder Handzettel)",
+                     "en": "Tour code (from the QR code or hand-out)"},
+    "visitor.open": {"de": "Tour öffnen", "en": "Open tour"},
+    "visitor.open_named": {"de": "{title} öffnen", "en": "Open {title}"},
+    "visitor.bad_tour": {
+        "de": "Die Tour „{id}“ gibt es hier nicht. Bitte eine Tour aus der Liste wählen "
+        "oder den Code prüfen.",
+        "en": "There is no tour “{id}” here. Please pick a tour from the list or check "
+        "the code."},
+    "visitor.wrong_exhibition": {
+        "de": "Die Tour „{id}“ gehört zu einer anderen Ausstellung ({exhibition}).",
+        "en": "The tour “{id}” belongs to another exhibition ({exhibition})."},
+    "visitor.corrupt_tour": {"de": "Die Tour „{id}“ ist beschädigt und kann nicht geöffnet "
+                             "werden.", "en": "The tour “{id}” is damaged and cannot be opened."},
+    "visitor.store_down": {"de": "Die gespeicherten Touren sind gerade nicht erreichbar.",
+                           "en": "The saved tours cannot be reached right now."},
+    "visitor.empty_tour": {"de": "Diese Tour hat keine Station, die hier geöffnet werden kann.",
+                           "en": "This tour has no stop that can be shown here."},
+    "visitor.progress": {"de": "Station {n} von {total}", "en": "Stop {n} of {total}"},
+    "visitor.time_left": {"de": "noch {time}", "en": "{time} left"},
+    "visitor.previous": {"de": "Zurück", "en": "Previous"},
+    "visitor.next": {"de": "Weiter", "en": "Next"},
+    "visitor.visited": {"de": "Besucht", "en": "Visited"},
+    "visitor.visited_count": {"de": "{n} von {total} besucht", "en": "{n} of {total} visited"},
+    "visitor.planned": {"de": "Geplant: {minutes} ab {clock}",
+                        "en": "Planned: {minutes} from {clock}"},
+    "visitor.step_free_yes": {"de": "Stufenlos erreichbar", "en": "Step-free access"},
+    "visitor.step_free_no": {"de": "Nicht stufenlos: Stufen oder Treppen",
+                             "en": "Not step-free: steps or stairs"},
+    "visitor.shows": {"de": "Vorführungen: {times}", "en": "Shows: {times}"},
+    "visitor.next_leg": {"de": "Nächster Weg: {distance}, etwa {minutes}, Richtung {direction} "
+                         "zu {name}",
+                         "en": "Next walk: {distance}, about {minutes}, heading {direction} "
+                         "to {name}"},
+    "visitor.next_leg_end": {"de": "Zum Schluss: {distance}, etwa {minutes}, Richtung "
+                             "{direction} zum Ziel {name}",
+                             "en": "To finish: {distance}, about {minutes}, heading "
+                             "{direction} to the end, {name}"},
+    "visitor.last_stop": {"de": "Letzte Station: Ende der Tour.",
+                          "en": "Last stop: the end of the tour."},
+    "visitor.sources": {"de": "Quellen (mit dem Handy scannen)",
+                        "en": "Sources (scan with a phone)"},
+    "visitor.source_qr_alt": {"de": "QR-Code der Quelle {url}",
+                              "en": "QR code of the source {url}"},
+    "visitor.size": {"de": "Schriftgröße", "en": "Text size"},
+    "visitor.size.normal": {"de": "normal", "en": "normal"},
+    "visitor.size.large": {"de": "groß", "en": "large"},
+    "visitor.map": {"de": "Karte der Tour", "en": "Map of the tour"},
+    "visitor.map_caption": {"de": "Rot: der Weg; grau: schon gegangen; Ring: hier.",
+                            "en": "Red: the route; grey: already walked; ring: you are here."},
+    "visitor.offline": {"de": "Für die Offline-Nutzung speichern",
+                        "en": "Save for offline use"},
+    "visitor.offline_help": {
+        "de": "Eine einzelne HTML-Datei mit Karte und allen Stationen: öffnet ohne Internet "
+        "und ohne diese App aus den Dateien des Tablets.",
+        "en": "One HTML file with the map and every stop: opens from the tablet's files with "
+        "no internet and without this app."},
+    "visitor.other_tour": {"de": "Andere Tour", "en": "Other tour"},
+    "visitor.done": {"de": "Ende der Tour – danke fürs Mitkommen!",
+                     "en": "End of the tour: thank you for coming along!"},
+    "visitor.dir.n": {"de": "Norden", "en": "north"},
+    "visitor.dir.ne": {"de": "Nordosten", "en": "north-east"},
+    "visitor.dir.e": {"de": "Osten", "en": "east"},
+    "visitor.dir.se": {"de": "Südosten", "en": "south-east"},
+    "visitor.dir.s": {"de": "Süden", "en": "south"},
+    "visitor.dir.sw": {"de": "Südwesten", "en": "south-west"},
+    "visitor.dir.w": {"de": "Westen", "en": "west"},
+    "visitor.dir.nw": {"de": "Nordwesten", "en": "north-west"},
 }
 
 

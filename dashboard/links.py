@@ -16,7 +16,8 @@ from dashboard import settings
 PAGES: dict[str, str] = {"map": "", "planner": "planner", "visitor": "visitor",
                          "review": "review"}
 # The Streamlit page scripts, for st.Page and st.switch_page.
-PAGE_FILES: dict[str, str] = {"map": "app_pages/map.py", "planner": "app_pages/planner.py"}
+PAGE_FILES: dict[str, str] = {"map": "app_pages/map.py", "planner": "app_pages/planner.py",
+                               "visitor": "app_pages/visitor.py"}
 
 BASE_URL_SETTING = "LERNREISE_BASE_URL"
 
@@ -59,9 +60,15 @@ def page_url(page: str, base: str, **params: str | None) -> str:
     return f"{url}?{query}" if query else url
 
 
-def share_url(base: str, tour_id: str, lang: str, page: str = "planner") -> str:
-    """The link (and QR code) of a saved tour, in the language it was shared in."""
+def share_url(base: str, tour_id: str, lang: str, page: str = "visitor") -> str:
+    """The link (and QR code) of a saved tour, in the language it was shared in: it opens the
+    visitor page (tablets follow the tour); `guide_url` is the planner's link for guides."""
     return page_url(page, base, tour=tour_id, lang=lang)
+
+
+def guide_url(base: str, tour_id: str, lang: str) -> str:
+    """The planner's link of a saved tour, for guides who change it."""
+    return share_url(base, tour_id, lang, page="planner")
 
 
 def exhibit_url(base: str, exhibit_id: str, lang: str, city: str | None = None) -> str:

@@ -642,3 +642,52 @@ def route_layer(catalog: Catalog, plan, lang: str, candidates: Iterable[Exhibit]
     if features:
         _marker_geojson(features, t("planner.route", lang)).add_to(group)
     return group
+
+
+# --------------------------------------------------------------------------- visitor route
+
+WALKED = "#7f8c8d"  # the part of the route already walked: grey under the red still to come
+
+
+def visitor_map(catalog: Catalog, plan, lang: str, basemap: str = OFFLINE) -> folium.Map:
+    """The base map framed on the tour's route (not the whole site): stops stay apart."""
+    fmap = base_map(catalog, lang, basemap, legend_open=False)
+    points = list(plan.route_coords()) + [(v.place.lat, v.place.lon) for v in plan.visits]
+    if points:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+        # Re-aim the base map's one FitBounds (a second one is not honoured by st_folium).
+        fits = [c for c in fmap._children.values() if isinstance(c, folium.map.FitBounds)]
+        for fit in fits:
+            fit.bounds = bounds
+        if not fits:
+            fmap.fit_bounds(bounds, padding=(30, 30))
+    return fmap
+
+
+def visitor_layer(catalog: Catalog, plan, index: int, walked: list[tuple[float, float]],
+                  lang: str) -> folium.FeatureGroup:
+    """The visitor's map layer: the whole route in red, the walked part in grey on top, the
+    stops numbered, the current stop (`index`, 0-based) ringed and named."""
+    group = folium.FeatureGroup(name=t("visitor.map", lang))
+    coords = plan.route_coords()
+    if len(coords) > 1:
+        folium.PolyLine(coords, color="#ffffff", weight=9, opacity=0.9).add_to(group)
+        folium.PolyLine(coords, color=fmt.ROUTE, weight=5, opacity=0.95).add_to(group)
+    if len(walked) > 1:
+        folium.PolyLine(walked, color=WALKED, weight=6, opacity=1).add_to(group)
+    features = []
+    for n, visit in enumerate(plan.stops):
+        place = visit.place
+        current = n == index
+        colour = WALKED if n < index else fmt.ROUTE
+        name = catalog.text(place.name, lang)
+        html_ = (f'<div class="lr-hit"><div class="lr-marker lr-stop'
+                 f'{" lr-selected" if current else ""}" data-exhibit="{escape_js_html(place.id)}"'
+                 f' style="background:{colour}">{n + 1}</div></div>')
+        label = f"{n + 1}. {name}"
+        features.append(_marker_feature(place.lat, place.lon, html_, label,
+                                        escape_js_html(label), current))
+    if features:
+        _marker_geojson(features, t("visitor.map", lang)).add_to(group)
+    return group

@@ -130,7 +130,7 @@ def test_tour_save_prints_id_and_link_and_stores_the_request(tmp_path):
                      env={"LERNREISE_DATABASE_URL": url,
                           "LERNREISE_BASE_URL": "https://lernreise.example/"})
     assert result.returncode == 0, result.stderr
-    match = re.search(r"saved tour (\w+): https://lernreise\.example/planner\?tour=(\w+)",
+    match = re.search(r"saved tour (\w+): https://lernreise\.example/visitor\?tour=(\w+)",
                       result.stderr)
     assert match and match.group(1) == match.group(2)
     saved = store.open_store(url).load_tour(match.group(1))

@@ -55,7 +55,8 @@ def _assert_no_live_markup(at: AppTest) -> None:
             assert not LIVE_LINK.search(value), value
 
 
-@pytest.mark.parametrize("page", ["app_pages/map.py", "app_pages/planner.py"])
+@pytest.mark.parametrize("page", ["app_pages/map.py", "app_pages/planner.py",
+                                  "app_pages/visitor.py"])
 def test_hostile_data_url_and_title_are_shown_as_text(monkeypatch, tmp_path, page):
     data = _hostile_data(tmp_path)
     db = f"sqlite:///{tmp_path / 'x.sqlite3'}"
@@ -67,7 +68,8 @@ def test_hostile_data_url_and_title_are_shown_as_text(monkeypatch, tmp_path, pag
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
     at.switch_page(page)
     at.query_params.update({"exhibit": "fountain", "tour": tour_id, "lang": HOSTILE[:30],
-                            "city": HOSTILE, "map": HOSTILE})
+                            "city": HOSTILE, "map": HOSTILE, "stop": HOSTILE,
+                            "size": HOSTILE, "seen": HOSTILE})
     at.run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]  # the hostile folder itself is valid

@@ -45,6 +45,6 @@ def test_links_take_the_host_from_the_request_unless_configured(monkeypatch):
     assert links.base_url("http://tablet.local:8621/planner") == "http://tablet.local:8621"
     assert links.base_url("https://x.example/lernreise/") == "https://x.example/lernreise"
     assert links.share_url(links.base_url("http://h:8621/"), "abc", "en") == \
-        "http://h:8621/planner?tour=abc&lang=en"
+        "http://h:8621/visitor?tour=abc&lang=en"
     monkeypatch.setenv("LERNREISE_BASE_URL", "https://trip.example")
     assert links.base_url("http://tablet.local:8621/planner") == "https://trip.example"

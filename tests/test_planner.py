@@ -72,8 +72,9 @@ def test_not_on_tour(mini):
 def test_share_url():
     url = links.share_url("https://x.example/", "abc234", "en")
     parsed = urlparse(url)
-    assert parsed.path == "/planner"
+    assert parsed.path == "/visitor"  # the share link and QR code open the visitor page
     assert parse_qs(parsed.query) == {"tour": ["abc234"], "lang": ["en"]}
+    assert urlparse(links.guide_url("https://x.example/", "abc234", "en")).path == "/planner"
 
 
 # --------------------------------------------------------------------------- AppTest

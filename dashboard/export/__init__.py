@@ -24,11 +24,13 @@ from dashboard.export._common import (
 from dashboard.export.geojson import to_geojson
 from dashboard.export.gpx import to_gpx
 from dashboard.export.ics import calendar_events, event_uid, to_ics
+from dashboard.export.offline_html import to_offline_html
 from dashboard.export.pdf import MARGIN, PAGE_H, PAGE_W, to_pdf
 from dashboard.export.qr import MapsLink, google_maps_url, qr_png, qr_svg
 
 __all__ = [
     "APP_NAME", "LABELS", "MARGIN", "MAX_WAYPOINTS", "PAGE_H", "PAGE_W", "PRODID", "MapsLink",
     "calendar_events", "event_uid", "google_maps_url", "qr_png", "qr_svg", "schedule_rows",
-    "slugify", "to_geojson", "to_gpx", "to_ics", "to_pdf", "tour_title", "visit_title",
+    "slugify", "to_geojson", "to_gpx", "to_ics", "to_offline_html", "to_pdf", "tour_title",
+    "visit_title",
 ]

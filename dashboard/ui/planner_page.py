@@ -491,6 +491,8 @@ def save_and_share(plan: routing.TourPlan, catalog: cat.Catalog,
                       icon=":material/history:")
     common.text(t("planner.share_link", lang), bold=True)
     st.code(url, language=None)
+    common.text(t("planner.guide_link", lang), bold=True)
+    st.code(links.guide_url(common.request_base_url(), state.saved_id, lang), language=None)
     st.image(export.qr_png(url), caption=t("planner.qr_caption", lang, id=state.saved_id),
              width=180, alt=t("planner.qr_alt", lang, url=url))
     return None if state.edited else url

@@ -1,0 +1,252 @@
+"""The tour as one self-contained HTML file for a tablet without a connection to the app.
+
+Everything is inline: CSS, a few lines of JavaScript (Previous / Next, the stop in the address's
+#fragment so a reload keeps it), the category pictograms and the map, drawn as SVG from the
+site geometry of the data folder (site, water, buildings, paths) with the route on top. A
+Content-Security-Policy forbids every request, so the file cannot reach a server even by
+mistake. Every text from the data passes through html.escape; the stop cards are written out
+as HTML here and the script only shows one of them.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+
+from dashboard import presentation as fmt
+from dashboard import visitor
+from dashboard.catalog import Catalog
+from dashboard.i18n import t
+from dashboard.routing import TourPlan
+
+MAP_WIDTH = 1000.0  # SVG user units; the height follows the site's shape
+_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+        "img-src data:")
+
+
+class _Projection:
+    """lon/lat -> SVG x/y: equirectangular around the site's middle (fine for a park)."""
+
+    def __init__(self, bounds: tuple[float, float, float, float], pad: float = 0.0006):
+        min_lon, min_lat, max_lon, max_lat = bounds
+        self.min_lon, self.max_lat = min_lon - pad, max_lat + pad
+        self.k = math.cos(math.radians((min_lat + max_lat) / 2))
+        span_x = (max_lon - min_lon + 2 * pad) * self.k
+        self.scale = MAP_WIDTH / span_x
+        self.height = (max_lat - min_lat + 2 * pad) * self.scale
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        return ((lon - self.min_lon) * self.k * self.scale, (self.max_lat - lat) * self.scale)
+
+    def points(self, lonlats: Iterable[tuple[float, ...]]) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (self.xy(c[0], c[1]) for c in lonlats))
+
+
+def _route_bounds(plan: TourPlan, site_bounds: tuple[float, float, float, float]
+                  ) -> tuple[float, float, float, float]:
+    """The route's box with a margin (at least ~150 m), inside the site's: the map shows the
+    walk large instead of the whole park."""
+    points = [(lon, lat) for lat, lon in plan.route_coords()]
+    points += [(v.place.lon, v.place.lat) for v in plan.visits]
+    if not points:
+        return site_bounds
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    margin_lat = max((max(lats) - min(lats)) * 0.15, 0.00135)
+    margin_lon = max((max(lons) - min(lons)) * 0.15, 0.002)
+    return (max(min(lons) - margin_lon, site_bounds[0]),
+            max(min(lats) - margin_lat, site_bounds[1]),
+            min(max(lons) + margin_lon, site_bounds[2]),
+            min(max(lats) + margin_lat, site_bounds[3]))
+
+
+def _rings(geom) -> list[list[tuple[float, ...]]]:
+    """The coordinate lists of a shapely geometry: polygon rings or line strings."""
+    kind = geom.geom_type
+    if kind == "Polygon":
+        return [list(geom.exterior.coords)] + [list(r.coords) for r in geom.interiors]
+    if kind in ("LineString", "LinearRing"):
+        return [list(geom.coords)]
+    if kind.startswith("Multi") or kind == "GeometryCollection":
+        return [ring for part in geom.geoms for ring in _rings(part)]
+    return []
+
+
+def _layer_svg(catalog: Catalog, proj: _Projection, layer: str, style: str,
+               closed: bool) -> str:
+    frame = catalog.site.layers.get(layer)
+    if frame is None or frame.empty:
+        return ""
+    out = []
+    for geom in frame.geometry:
+        if geom is None:
+            continue
+        for ring in _rings(geom):
+            if closed:
+                out.append(f'<path d="M{proj.points(ring).replace(" ", " L")} Z"/>')
+            else:
+                out.append(f'<polyline points="{proj.points(ring)}"/>')
+    return f'<g class="{layer}" {style}>{"".join(out)}</g>' if out else ""
+
+
+def _map_svg(plan: TourPlan, catalog: Catalog, proj: _Projection, lang: str) -> str:
+    parts = [
+        f'<rect width="{MAP_WIDTH:.0f}" height="{proj.height:.0f}" fill="{fmt.GROUND}"/>',
+        _layer_svg(catalog, proj, "site", f'fill="{fmt.SITE_FILL}" stroke="{fmt.SITE_LINE}"',
+                   True),
+        _layer_svg(catalog, proj, "water",
+                   f'fill="{fmt.WATER_FILL}" stroke="{fmt.WATER_LINE}"', True),
+        _layer_svg(catalog, proj, "buildings",
+                   f'fill="{fmt.BUILDING_FILL}" stroke="{fmt.BUILDING_LINE}"', True),
+        _layer_svg(catalog, proj, "paths",
+                   f'fill="none" stroke="{fmt.PATH_EDGE}" stroke-width="3"', False),
+    ]
+    legs = []
+    for i, visit in enumerate(plan.visits[1:]):
+        if visit.leg is None or len(visit.leg.coords) < 2:
+            continue
+        pts = proj.points((lon, lat) for lat, lon in visit.leg.coords)
+        # leg i leads to visits[i + 1]: it is walked once stop index >= i (0-based stops)
+        legs.append(f'<polyline class="leg" data-leg="{i}" points="{pts}"/>')
+    parts.append(f'<g id="route" fill="none" stroke-linecap="round" stroke-linejoin="round">'
+                 f'{"".join(legs)}</g>')
+    marks = []
+    for n, visit in enumerate(plan.stops):
+        x, y = proj.xy(visit.place.lon, visit.place.lat)
+        name = html.escape(catalog.text(visit.place.name, lang))
+        marks.append(f'<g class="mark" data-i="{n}"><title>{n + 1}. {name}</title>'
+                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="26"/>'
+                     f'<text x="{x:.1f}" y="{y + 9:.1f}" text-anchor="middle">{n + 1}</text></g>')
+    start = plan.visits[0].place
+    sx, sy = proj.xy(start.lon, start.lat)
+    marks.insert(0, f'<g class="endpoint"><circle cx="{sx:.1f}" cy="{sy:.1f}" r="22"/>'
+                 f'<text x="{sx:.1f}" y="{sy + 8:.1f}" text-anchor="middle">'
+                 f'{html.escape(fmt.stop_marker(plan, plan.visits[0], lang))}</text></g>')
+    parts.append(f'<g id="marks">{"".join(marks)}</g>')
+    label = html.escape(t("visitor.map", lang))
+    return (f'<svg id="map" role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {MAP_WIDTH:.0f} {proj.height:.0f}">{"".join(parts)}</svg>')
+
+
+def _card(plan: TourPlan, catalog: Catalog, stop: visitor.VisitorStop, lang: str) -> str:
+    e = html.escape
+    prog = visitor.progress(plan, stop.number - 1, catalog, lang)
+    head = " · ".join([t("visitor.progress", lang, n=prog.number, total=prog.total),
+                       t("visitor.time_left", lang, time=fmt.minutes(prog.minutes_left, lang))])
+    rows = [f'<p class="progress">{e(head)}</p>',
+            f'<div class="picto" style="color:{stop.category_color}">'
+            f"{visitor.pictogram_svg(stop.category)}<span>{e(stop.category_label)}</span></div>",
+            f"<h2>{stop.number}. {e(stop.name)}</h2>"]
+    if stop.summary:
+        rows.append(f"<p><strong>{e(stop.summary)}</strong></p>")
+    rows.append(f"<p>{e(t('visitor.planned', lang, minutes=fmt.minutes(stop.minutes, lang), clock=stop.begin))}</p>")  # noqa: E501
+    rows.append(f"<p>{e(t('visitor.step_free_yes' if stop.step_free else 'visitor.step_free_no', lang))}</p>")  # noqa: E501
+    if stop.shows:
+        rows.append(f"<p>{e(t('visitor.shows', lang, times=', '.join(stop.shows)))}</p>")
+    if stop.facts:
+        rows.append(f"<h3>{e(t('detail.facts', lang))}</h3><ul>"
+                    + "".join(f"<li>{e(f)}</li>" for f in stop.facts) + "</ul>")
+    leg = prog.next_leg
+    if leg is None:
+        rows.append(f'<p class="leg"><strong>{e(t("visitor.last_stop", lang))}</strong></p>')
+    else:
+        key = "visitor.next_leg_end" if leg.to_end else "visitor.next_leg"
+        text = t(key, lang, distance=fmt.km(leg.distance_m, lang),
+                 minutes=fmt.minutes(leg.minutes, lang),
+                 direction=visitor.direction_words(leg.direction, lang), name=leg.to_name)
+        rows.append(f'<p class="leg"><strong>{e(text)}</strong></p>')
+    if stop.sources:  # plain text: a tablet without a connection cannot open them anyway
+        rows.append(f"<p class='src'>{e(t('detail.sources', lang))}: "
+                    + ", ".join(e(s) for s in stop.sources) + "</p>")
+    return (f'<section class="stop" data-i="{stop.number - 1}" hidden>'
+            + "".join(rows) + "</section>")
+
+
+_STYLE = """
+*{box-sizing:border-box}
+body{margin:0;font:18px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+ color:%(ink)s;background:#fff}
+header{padding:12px 16px;background:%(head)s}
+h1{margin:0;font-size:1.4rem}
+.wrap{display:flex;flex-wrap:wrap;gap:16px;padding:12px 16px}
+.col{flex:1 1 360px;min-width:0}
+nav{display:flex;gap:12px;padding:0 16px}
+nav button{flex:1;min-height:64px;font:600 1.3rem system-ui,sans-serif;border-radius:10px;
+ border:2px solid %(ink)s;background:#fff;color:%(ink)s;cursor:pointer}
+nav button#next{background:%(route)s;border-color:%(route)s;color:#fff}
+nav button:disabled{opacity:.4;cursor:default}
+nav button:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}
+.picto{display:flex;align-items:center;gap:10px;font-weight:600}
+.picto svg{width:56px;height:56px;flex:none}
+.picto span{color:%(ink)s}
+.stop h2{font-size:1.8rem;margin:.3em 0}
+.progress{font-weight:700}
+.src{font-size:.85rem;color:%(muted)s;overflow-wrap:anywhere}
+#map{width:100%%;height:auto;border:1px solid %(rule)s;border-radius:8px}
+#route polyline{stroke:%(route)s;stroke-width:9}
+#route polyline.walked{stroke:%(walked)s}
+.mark circle{fill:%(route)s;stroke:#fff;stroke-width:3}
+.mark.walked circle{fill:%(walked)s}
+.mark.current circle{stroke:#1a1a1a;stroke-width:8;r:34}
+.mark text,.endpoint text{fill:#fff;font:700 26px system-ui,sans-serif}
+.endpoint circle{fill:%(endpoint)s;stroke:#fff;stroke-width:3}
+footer{padding:8px 16px 24px;color:%(muted)s;font-size:.9rem}
+"""
+
+_SCRIPT = """
+(function(){
+  var stops=document.querySelectorAll('section.stop'), n=stops.length;
+  var marks=document.querySelectorAll('#marks .mark');
+  var legs=document.querySelectorAll('#route .leg');
+  var prev=document.getElementById('prev'), next=document.getElementById('next');
+  function fromHash(){var m=/stop=(\\d+)/.exec(location.hash||'');
+    var i=m?parseInt(m[1],10)-1:0; return (i>=0&&i<n)?i:0;}
+  var cur=fromHash();
+  function show(i){
+    cur=Math.max(0,Math.min(n-1,i));
+    stops.forEach(function(s,k){s.hidden=(k!==cur);});
+    marks.forEach(function(m,k){m.classList.toggle('current',k===cur);
+      m.classList.toggle('walked',k<cur);});
+    legs.forEach(function(l){l.classList.toggle('walked',parseInt(l.dataset.leg,10)<=cur);});
+    prev.disabled=cur===0; next.disabled=cur===n-1;
+    document.body.dataset.stop=String(cur+1);
+    if(history.replaceState){history.replaceState(null,'','#stop='+(cur+1));}
+  }
+  prev.addEventListener('click',function(){show(cur-1);});
+  next.addEventListener('click',function(){show(cur+1);});
+  marks.forEach(function(m,k){m.addEventListener('click',function(){show(k);});});
+  show(cur);
+})();
+"""
+
+
+def to_offline_html(plan: TourPlan, catalog: Catalog, lang: str, title: str | None = None) -> str:
+    """One HTML document with the whole tour; no request to anywhere when it is opened."""
+    from dashboard.export._common import tour_title
+
+    title = title or tour_title(plan, catalog, lang)
+    stops = visitor.visitor_stops(plan, catalog, lang)
+    proj = _Projection(_route_bounds(plan, catalog.site.bounds), pad=0.0)
+    style = _STYLE % {"ink": fmt.INK, "head": fmt.HEADER_FILL, "route": fmt.ROUTE,
+                      "walked": "#7f8c8d", "endpoint": fmt.ENDPOINT, "muted": fmt.MUTED,
+                      "rule": fmt.RULE}
+    e = html.escape
+    cards = "".join(_card(plan, catalog, s, lang) for s in stops)
+    exhibition = catalog.text(catalog.exhibition.name, lang)
+    return (
+        f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title><style>{style}</style></head><body>"
+        f"<header><h1>{e(title)}</h1>"
+        f"{'' if exhibition == title else f'<div>{e(exhibition)}</div>'}</header>"
+        f'<div class="wrap"><div class="col" id="cards">'
+        f'<nav aria-label="{e(t("visitor.title", lang))}">'
+        f'<button id="prev" type="button">← {e(t("visitor.previous", lang))}</button>'
+        f'<button id="next" type="button">{e(t("visitor.next", lang))} →</button></nav>'
+        f"{cards}</div>"
+        f'<div class="col">{_map_svg(plan, catalog, proj, lang)}'
+        f"<p>{e(t('visitor.map_caption', lang))}</p></div></div>"
+        f"<footer>Lernreise · {e(t('visitor.offline_help', lang))}</footer>"
+        f"<script>{_SCRIPT}</script></body></html>"
+    )

@@ -1,0 +1,354 @@
+"""The visitor page (tablet mode): its typed state and its widget groups.
+
+VisitorState owns the page's session keys (all under "visitor.") and its URL state: ?tour=,
+?stop= (1-based), ?size= (normal / large) and ?seen= (the stops marked visited, 1-based). The
+visited marks live in the URL, so a reload of that tablet keeps them (and they belong to that
+tour: another tour starts with none).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import catalog as cat
+from dashboard import export, maps, routing, store, visitor
+from dashboard import presentation as fmt
+from dashboard.i18n import t
+from dashboard.ui import common
+
+V = "visitor."
+_MESSAGES = V + "messages"
+_PLAN = V + "plan"  # (tour id, SavedTour, TourPlan) of the open tour
+SIZES = ("normal", "large")
+MAP_HEIGHT = 380
+URL_PARAMS = {"tour": "tour", "stop": "stop", "size": "size", "seen": "seen"}
+
+
+@dataclass
+class VisitorState:
+    """The page's state: load() at the top, save() after changes (also writes the URL)."""
+
+    tour_id: str | None = None
+    stop: int = 0  # 0-based
+    size: str = "normal"
+    seen: set[str] = field(default_factory=set)
+    seen_raw: str | None = None  # ?seen= as given, read once the tour's stops are known
+
+    @classmethod
+    def from_url(cls) -> VisitorState:
+        q = st.query_params
+        size = q.get("size")
+        if size is not None and size not in SIZES:
+            common._bad_param("size", size)
+        raw_stop = q.get("stop")
+        return cls(tour_id=q.get("tour"), stop=-1 if raw_stop is None else _raw_index(raw_stop),
+                   size=size if size in SIZES else "normal", seen_raw=q.get("seen"))
+
+    @classmethod
+    def load(cls) -> VisitorState:
+        """The session's state; the URL's on the first run or when the URL names another tour
+        (a new QR code scanned into the same tab)."""
+        s = st.session_state
+        url_tour = st.query_params.get("tour")
+        if V + "state" not in s or (url_tour is not None and url_tour != s[V + "state"].tour_id):
+            s[V + "state"] = cls.from_url()
+        return s[V + "state"]
+
+    def save(self) -> None:
+        st.session_state[V + "state"] = self
+
+
+def _raw_index(raw: str) -> int:
+    """-2 marks a ?stop= that is not a number (checked against the tour once it is open)."""
+    ok = raw.isdigit() and len(raw) <= visitor.MAX_STOP_PARAM and int(raw) >= 1
+    return int(raw) - 1 if ok else -2
+
+
+def write_url(state: VisitorState, ids: list[str]) -> None:
+    values = {"tour": state.tour_id,
+              "stop": str(state.stop + 1) if state.tour_id and ids else None,
+              "size": state.size if state.size != "normal" else None,
+              "seen": visitor.format_visited(state.seen, ids) if state.tour_id else None}
+    for param, value in values.items():
+        if value is None:
+            if param in st.query_params:
+                del st.query_params[param]
+        elif st.query_params.get(param) != value:
+            st.query_params[param] = value
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def say(level: str, message: str) -> None:
+    st.session_state.setdefault(_MESSAGES, []).append((level, message))
+
+
+def show_messages() -> None:
+    for level, message in st.session_state.pop(_MESSAGES, []):
+        common.notice(level, message)
+
+
+# --------------------------------------------------------------------------- kiosk style
+
+
+def kiosk_style(size: str) -> None:
+    """No Streamlit chrome (header, toolbar, page links: a visitor cannot wander off), big
+    Previous/Next targets, and the text size. Our own fixed CSS; nothing from data in it."""
+    body = "1.45rem" if size == "large" else "1.1rem"
+    head = "2.3rem" if size == "large" else "1.8rem"
+    st.html(f"""<style>
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"] {{ display: none; }}
+.block-container, [data-testid="stMainBlockContainer"] {{ padding-top: 1rem; }}
+/* Previous / Next side by side also on a phone (Streamlit stacks columns below 640 px). */
+.st-key-visitor-nav [data-testid="stHorizontalBlock"],
+.st-key-visitor-picto [data-testid="stHorizontalBlock"] {{ flex-direction: row;
+  flex-wrap: nowrap; }}
+.st-key-visitor-picto [data-testid="stColumn"]:first-child {{ flex: 0 0 64px !important;
+  width: 64px !important; min-width: 64px !important; }}
+.st-key-visitor-nav [data-testid="stColumn"],
+.st-key-visitor-picto [data-testid="stColumn"] {{ min-width: 0 !important; flex: 1 1 0 !important;
+  width: auto !important; }}
+.st-key-visitor-nav button {{ min-height: 64px; }}
+.st-key-visitor-nav button p, .st-key-visitor-nav button span {{ font-size: 1.3rem; }}
+.st-key-visitor-card p, .st-key-visitor-card li, .st-key-visitor-leg p {{ font-size: {body};
+  line-height: 1.45; }}
+.st-key-visitor-card h2 {{ font-size: {head}; }}
+.st-key-visitor-start button {{ min-height: 48px; }}
+</style>""")
+
+
+# --------------------------------------------------------------------------- opening a tour
+
+
+def _plan_for(catalog: cat.Catalog, network: routing.WalkingNetwork,
+              saved: store.SavedTour) -> routing.TourPlan:
+    cached = st.session_state.get(_PLAN)
+    if cached and cached[0] == saved.id:
+        return cached[2]
+    request = routing.TourRequest.from_dict(saved.spec)
+    plan = routing.plan_tour(catalog, request, network)
+    st.session_state[_PLAN] = (saved.id, saved, plan)
+    return plan
+
+
+def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
+              tours: store.TourStore | None, state: VisitorState, lang: str
+              ) -> tuple[store.SavedTour, routing.TourPlan] | None:
+    """The saved tour of ?tour= and its plan, or None after a friendly message (the page then
+    shows the start screen)."""
+    tour_id = state.tour_id
+    if tour_id is None:
+        return None
+    cached = st.session_state.get(_PLAN)
+    if cached and cached[0] == tour_id:
+        return cached[1], cached[2]
+    shown_id = str(tour_id)[:40]
+    try:
+        if tours is None:
+            raise store.StoreError("no database")
+        saved = tours.load_tour(tour_id) if store.is_valid_tour_id(tour_id) else None
+        if saved is not None:
+            store.check_exhibition(saved, catalog)
+            plan = _plan_for(catalog, network, saved)
+    except store.WrongExhibition as exc:
+        return _close(state, t("visitor.wrong_exhibition", lang, id=exc.tour_id,
+                               exhibition=exc.tour_exhibition))
+    except store.CorruptTour:
+        return _close(state, t("visitor.corrupt_tour", lang, id=shown_id))
+    except routing.TourError:
+        return _close(state, t("visitor.empty_tour", lang))
+    except common.STORE_ERRORS:
+        return _close(state, t("visitor.store_down", lang), level="error")
+    if saved is None:
+        return _close(state, t("visitor.bad_tour", lang, id=shown_id))
+    if not plan.stops:
+        return _close(state, t("visitor.empty_tour", lang))
+    ids = plan.stop_ids
+    if state.stop == -2 or state.stop >= len(ids):
+        common._bad_param("stop", st.query_params.get("stop"))
+        state.stop = 0
+    state.stop = visitor.clamp(state.stop, len(ids))
+    if state.seen_raw is not None:
+        state.seen = visitor.parse_visited(state.seen_raw, ids)
+        state.seen_raw = None
+    state.save()
+    return saved, plan
+
+
+def _close(state: VisitorState, message: str, level: str = "warning") -> None:
+    common.notice(level, message)
+    state.tour_id, state.stop, state.seen, state.seen_raw = None, 0, set(), None
+    state.save()
+    return None
+
+
+def _pick(tour_id: str) -> None:
+    st.session_state[V + "state"] = VisitorState(tour_id=tour_id,
+                                                 size=st.session_state[V + "state"].size)
+
+
+def _pick_code() -> None:
+    code = st.session_state.get("w.visitor-code", "").strip().lower()
+    if code:
+        _pick(code)
+
+
+def start_screen(catalog: cat.Catalog, tours: store.TourStore | None, lang: str) -> None:
+    """Saved tours of this exhibition by title (newest first) and a field for a code."""
+    with st.container(key="visitor-start"):
+        common.heading(t("visitor.pick", lang), 2)
+        try:
+            saved = tours.list_tours(limit=30, exhibition_id=catalog.exhibition.id) \
+                if tours is not None else []
+        except common.STORE_ERRORS:
+            common.notice("error", t("visitor.store_down", lang))
+            saved = []
+        if not saved:
+            common.text(t("visitor.none_saved", lang), italic=True)
+        for tour in saved:
+            label = f"{tour.title} · {fmt.short_date(tour.created_at.date(), lang)}"
+            st.button(label, key=f"{V}pick-{tour.id}", on_click=_pick, args=(tour.id,),
+                      icon=":material/tour:", width="stretch",
+                      help=t("visitor.open_named", lang, title=tour.title))
+        with st.form("visitor-code-form", border=False):
+            st.text_input(t("visitor.code", lang), key="w.visitor-code", max_chars=16)
+            st.form_submit_button(t("visitor.open", lang), on_click=_pick_code,
+                                  icon=":material/qr_code_scanner:")
+
+
+# --------------------------------------------------------------------------- the tour
+
+
+def _go(delta: int, count: int) -> None:
+    state = st.session_state[V + "state"]
+    state.stop = visitor.clamp(state.stop + delta, count)
+
+
+def _toggle_seen(stop_id: str) -> None:
+    state = st.session_state[V + "state"]
+    if st.session_state.get("w.visited"):
+        state.seen.add(stop_id)
+    else:
+        state.seen.discard(stop_id)
+
+
+def _set_size() -> None:
+    st.session_state[V + "state"].size = st.session_state["w.size"]
+
+
+def _leave() -> None:
+    st.session_state[V + "state"] = VisitorState(size=st.session_state[V + "state"].size)
+    st.session_state.pop(_PLAN, None)
+
+
+def progress_bar(plan: routing.TourPlan, catalog: cat.Catalog, state: VisitorState,
+                 lang: str) -> visitor.Progress:
+    prog = visitor.progress(plan, state.stop, catalog, lang)
+    parts = [t("visitor.progress", lang, n=prog.number, total=prog.total),
+             t("visitor.time_left", lang, time=fmt.minutes(prog.minutes_left, lang)),
+             t("visitor.visited_count", lang, n=len(state.seen), total=prog.total)]
+    if prog.next_leg is not None:
+        parts.append(fmt.km(prog.next_leg.distance_m, lang))
+    common.text(" · ".join(parts), bold=True)
+    st.progress(prog.number / prog.total)
+    return prog
+
+
+def nav_buttons(count: int, state: VisitorState, lang: str) -> None:
+    with st.container(key="visitor-nav"):
+        prev_col, next_col = st.columns(2)
+        prev_col.button(t("visitor.previous", lang), key=V + "prev", icon=":material/arrow_back:",
+                        on_click=_go, args=(-1, count), disabled=state.stop <= 0,
+                        width="stretch")
+        next_col.button(t("visitor.next", lang), key=V + "next", icon=":material/arrow_forward:",
+                        on_click=_go, args=(1, count), disabled=state.stop >= count - 1,
+                        width="stretch", type="primary")
+
+
+def stop_card(stop: visitor.VisitorStop, state: VisitorState, lang: str) -> None:
+    """The current stop, large. Data text only through the escaping helpers; the pictogram is
+    our own SVG file and the colour is a validated #rrggbb from the data."""
+    with st.container(key="visitor-card", border=True):
+        icon_col, label_col = st.container(key="visitor-picto").columns(
+            [1, 6], vertical_alignment="center", gap="small")
+        icon_col.image(visitor.pictogram_svg(stop.category, stop.category_color), width=56,
+                       alt=stop.category_label or stop.name)
+        with label_col:
+            common.text(stop.category_label, bold=True)
+        common.heading(f"{stop.number}. {stop.name}", 2)
+        if stop.summary:
+            common.text(stop.summary, bold=True)
+        common.text(t("visitor.planned", lang, minutes=fmt.minutes(stop.minutes, lang),
+                      clock=stop.begin))
+        common.text(t("visitor.step_free_yes" if stop.step_free else "visitor.step_free_no",
+                      lang))
+        if stop.shows:
+            common.text(t("visitor.shows", lang, times=", ".join(stop.shows)))
+        if stop.facts:
+            common.text(t("detail.facts", lang), bold=True)
+            common.bullets(list(stop.facts))
+        st.session_state["w.visited"] = stop.id in state.seen
+        st.checkbox(t("visitor.visited", lang), key="w.visited", on_change=_toggle_seen,
+                    args=(stop.id,))
+
+
+def next_leg(prog: visitor.Progress, lang: str) -> None:
+    with st.container(key="visitor-leg"):
+        leg = prog.next_leg
+        if leg is None:
+            common.text(t("visitor.last_stop", lang), bold=True)
+            return
+        key = "visitor.next_leg_end" if leg.to_end else "visitor.next_leg"
+        common.text(t(key, lang, distance=fmt.km(leg.distance_m, lang),
+                      minutes=fmt.minutes(leg.minutes, lang),
+                      direction=visitor.direction_words(leg.direction, lang), name=leg.to_name),
+                    bold=True)
+
+
+def tour_map(catalog: cat.Catalog, plan: routing.TourPlan, state: VisitorState,
+             lang: str) -> None:
+    """The route, the walked part and the current stop on the offline base map (default)."""
+    walked = visitor.walked_coords(plan, state.stop)
+    st_folium(maps.visitor_map(catalog, plan, lang, common.basemap()),
+              key=f"visitor-map-{lang}-{common.basemap()}",
+              feature_group_to_add=maps.visitor_layer(catalog, plan, state.stop, walked, lang),
+              returned_objects=[], height=MAP_HEIGHT, use_container_width=True)
+    common.caption(t("visitor.map_caption", lang))
+
+
+def sources(stop: visitor.VisitorStop, lang: str) -> None:
+    """Source links as QR codes to scan with a phone: nothing on the tablet leaves the app."""
+    if not stop.sources:
+        return
+    common.text(t("visitor.sources", lang), bold=True)
+    cols = st.columns(min(len(stop.sources), 3))
+    for i, url in enumerate(stop.sources):
+        cols[i % len(cols)].image(export.qr_png(url, scale=4), width=140,
+                                  caption=common.md_escape(_host(url)),
+                                  alt=t("visitor.source_qr_alt", lang, url=url))
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url[:40]
+
+
+def settings_row(catalog: cat.Catalog, plan: routing.TourPlan, saved: store.SavedTour,
+                 state: VisitorState, lang: str) -> None:
+    size_col, dl_col, leave_col = st.columns(3)
+    with size_col:
+        st.session_state["w.size"] = state.size
+        st.radio(t("visitor.size", lang), SIZES, key="w.size", on_change=_set_size,
+                 horizontal=True, format_func=lambda s: t(f"visitor.size.{s}", lang))
+    name = export.slugify(saved.title) or "tour"
+    dl_col.download_button(t("visitor.offline", lang), key=V + "offline",
+                           data=lambda: export.to_offline_html(plan, catalog, lang, saved.title),
+                           file_name=f"{name}.html", mime="text/html", on_click="ignore",
+                           icon=":material/download:", help=t("visitor.offline_help", lang))
+    leave_col.button(t("visitor.other_tour", lang), key=V + "leave", on_click=_leave,
+                     icon=":material/list:")

@@ -1,0 +1,178 @@
+"""The visitor page in a real browser with touch: a tablet held either way and a phone.
+
+Open the share link, tap through every stop, mark a stop visited, switch text size and language,
+reload and keep it all; every request stays on this machine; axe-core finds nothing serious.
+Screenshots of the first and last stop go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import DEFAULT_DATA
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, App, sync_api
+
+from dashboard import catalog as cat
+from dashboard import links, routing, store
+
+pytestmark = pytest.mark.browser
+
+SIZES = {
+    "tablet": {"viewport": {"width": 1180, "height": 820}, "has_touch": True},
+    "portrait": {"viewport": {"width": 820, "height": 1180}, "has_touch": True},
+    "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+              "device_scale_factor": 2},
+}
+STOPS = ("skaio", "karlssee-wassershow", "buga-log", "holzpavillon")
+FRAME = "iframe[src*='streamlit_folium']"
+LOCAL = ("http://127.0.0.1", "data:", "blob:")
+
+
+class Server(App):
+    tour_id: str
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("visitor")
+    tours = store.open_store(f"sqlite:///{tmp / 'browser.sqlite3'}")
+    request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
+    tour_id = tours.save_tour(request.to_dict(), "Tablet-Tour", "buga2019-heilbronn")
+    server = Server(DEFAULT_DATA, tmp)
+    server.tour_id = tour_id
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def names() -> dict[str, list[str]]:
+    catalog = cat.load(DEFAULT_DATA)
+    return {lang: [catalog.text(catalog.exhibits[s].name, lang) for s in STOPS]
+            for lang in ("de", "en")}
+
+
+def open_context(browser, device: str):
+    context = browser.new_context(locale="de-DE", **SIZES[device])
+    context.requests = []
+    context.on("request", lambda r: context.requests.append(r.url))
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith(LOCAL) else route.abort())
+    return context
+
+
+def heading(page, text: str):
+    return page.get_by_role("heading", name=text, exact=True)
+
+
+def wait_map(page) -> None:
+    """The map with its route drawn; after a language switch the old map frame is gone first
+    (a new language is a new map)."""
+    page.wait_for_selector(FRAME, timeout=60_000)
+    page.wait_for_function(f"() => document.querySelectorAll(\"{FRAME}\").length === 1",
+                           timeout=60_000)
+    page.frame_locator(FRAME).locator(".lr-stop").first.wait_for(timeout=60_000)
+
+
+@pytest.mark.parametrize("device", list(SIZES))
+def test_follow_a_tour_from_its_share_link(app, browser, names, device):
+    context = open_context(browser, device)
+    page = context.new_page()
+    page.goto(links.share_url(app.url, app.tour_id, "de"))
+    heading(page, f"1. {names['de'][0]}").wait_for(timeout=60_000)
+    wait_map(page)
+    page.wait_for_timeout(800)
+    # Kiosk: no Streamlit header, toolbar or page links.
+    assert page.locator("[data-testid=stHeader]").is_hidden()
+    assert page.locator("[data-testid=stToolbar]").count() == 0 or \
+        page.locator("[data-testid=stToolbar]").is_hidden()
+    nxt = page.locator(".st-key-visitor-next button")
+    prev = page.locator(".st-key-visitor-prev button")
+    for button in (nxt, prev):
+        box = button.bounding_box()
+        assert box["height"] >= 48 and box["width"] >= 48, box
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"visitor-{device}-first.png"), full_page=True)
+    total = len(STOPS)
+    for n in range(2, total + 1):
+        nxt.tap()
+        heading(page, f"{n}. {names['de'][n - 1]}").wait_for(timeout=30_000)
+        page.get_by_text(f"Station {n} von {total}").first.wait_for(timeout=10_000)
+    assert nxt.is_disabled()
+    page.get_by_text("Besucht", exact=True).tap()
+    page.wait_for_function("() => location.search.includes('seen=4')", timeout=30_000)
+    page.get_by_text("groß", exact=True).tap()
+    page.wait_for_function("() => location.search.includes('size=large')", timeout=30_000)
+    page.get_by_text("English", exact=True).tap()
+    heading(page, f"{total}. {names['en'][-1]}").wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('lang=en')", timeout=30_000)
+    wait_map(page)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / f"visitor-{device}-last.png"), full_page=True)
+    # A reload keeps the stop, the language, the size and the visited mark.
+    page.reload()
+    heading(page, f"{total}. {names['en'][-1]}").wait_for(timeout=60_000)
+    assert page.get_by_role("checkbox", name="Visited").is_checked()
+    assert page.get_by_role("radio", name="large").is_checked()
+    prev.tap()
+    heading(page, f"{total - 1}. {names['en'][-2]}").wait_for(timeout=30_000)
+    assert not page.get_by_role("checkbox", name="Visited").is_checked()
+    wait_map(page)
+    page.wait_for_timeout(1500)
+    outside = [u for u in context.requests if not u.startswith(LOCAL)]
+    context.close()
+    assert outside == []
+
+
+def test_save_for_offline_use_downloads_the_tour_file(app, browser, names):
+    context = open_context(browser, "tablet")
+    page = context.new_page()
+    page.goto(links.share_url(app.url, app.tour_id, "en"))
+    heading(page, f"1. {names['en'][0]}").wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Save for offline use").tap()
+    doc = Path(info.value.path()).read_text(encoding="utf-8")
+    context.close()
+    assert info.value.suggested_filename == "tablet-tour.html"
+    assert doc.count('<section class="stop"') == len(STOPS)
+    assert "default-src 'none'" in doc and '<html lang="en">' in doc
+
+
+def test_start_screen_and_unknown_code(app, browser):
+    context = open_context(browser, "tablet")
+    page = context.new_page()
+    page.goto(f"{app.url}/visitor?tour=nichtda9&lang=de")
+    page.get_by_text("Die Tour „nichtda9“ gibt es hier nicht").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Tablet-Tour").first.tap()
+    heading(page, "1. " + cat.load(DEFAULT_DATA).text(
+        cat.load(DEFAULT_DATA).exhibits[STOPS[0]].name, "de")).wait_for(timeout=60_000)
+    context.close()
+
+
+def test_no_serious_axe_violations_on_the_visitor_page(app, browser):
+    axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
+    context = open_context(browser, "tablet")
+    page = context.new_page()
+    page.goto(links.share_url(app.url, app.tour_id, "de"))
+    wait_map(page)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("() => document.documentElement.lang") == "de"
+    results = axe_playwright.Axe().run(page)
+    for v in results.response["violations"]:
+        print(f"axe {v['impact']}: {v['id']} ({len(v['nodes'])} nodes)")
+    found = [v for v in results.response["violations"]
+             if v["impact"] in ("critical", "serious")]
+    context.close()
+    assert found == [], "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(str(n["target"]) for n in v["nodes"][:5]) for v in found)

@@ -1,0 +1,212 @@
+"""Visitor mode: the domain (dashboard.visitor) and the page in AppTest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from conftest import MINI, ROOT
+from streamlit.testing.v1 import AppTest
+
+from dashboard import catalog as cat
+from dashboard import links, routing, store, visitor
+
+DAY = dt.date(2019, 6, 1)
+STOPS = ("solar-roof", "rain-garden", "fountain")
+
+
+@pytest.fixture(scope="module")
+def mini() -> cat.Catalog:
+    return cat.load(MINI)
+
+
+@pytest.fixture(scope="module")
+def plan(mini) -> routing.TourPlan:
+    return routing.plan_tour(mini, routing.TourRequest(stops=STOPS, optimize=False, date=DAY))
+
+
+# --------------------------------------------------------------------------- domain
+
+
+def test_compass_words_from_bearings():
+    assert visitor.bearing(47.0, 9.0, 47.01, 9.0) == pytest.approx(0, abs=0.01)
+    assert visitor.bearing(47.0, 9.0, 47.0, 9.01) == pytest.approx(90, abs=0.1)
+    assert visitor.bearing(47.0, 9.0, 46.99, 9.0) == pytest.approx(180, abs=0.01)
+    assert [visitor.compass(d) for d in (0, 44, 46, 90, 135, 180, 225, 270, 315, 359)] == \
+        ["n", "ne", "ne", "e", "se", "s", "sw", "w", "nw", "n"]
+    assert visitor.direction_words("sw", "de") == "Südwesten"
+
+
+def test_progress_and_next_leg(mini, plan):
+    stops = visitor.visitor_stops(plan, mini, "en")
+    assert [s.id for s in stops] == list(STOPS)
+    first = visitor.progress(plan, 0, mini, "en")
+    assert (first.number, first.total) == (1, 3)
+    leg = first.next_leg
+    assert leg is not None and not leg.to_end and leg.to_name == stops[1].name
+    assert leg.distance_m == pytest.approx(plan.visits[2].leg.distance_m)
+    here, there = plan.stops[0].place, plan.stops[1].place
+    assert leg.direction == visitor.compass(visitor.bearing(here.lat, here.lon,
+                                                            there.lat, there.lon))
+    last = visitor.progress(plan, 2, mini, "en")
+    assert last.next_leg is not None and last.next_leg.to_end  # back to the gate
+    assert last.minutes_left < first.minutes_left
+    assert visitor.progress(plan, 99, mini, "en").number == 3  # clamped
+
+
+def test_walked_part_grows(plan):
+    assert len(visitor.walked_coords(plan, 0)) >= 2  # gate -> first stop
+    assert len(visitor.walked_coords(plan, 2)) > len(visitor.walked_coords(plan, 0))
+
+
+def test_stop_and_visited_parameters():
+    ids = ["a", "b", "c"]
+    assert visitor.parse_stop("2", 3) == 1
+    for bad in ("0", "4", "-1", "x", "1e3", "99999", None, " 1"):
+        assert visitor.parse_stop(bad, 3) is None
+    assert visitor.parse_visited("1,3,9,x,,3", ids) == {"a", "c"}
+    assert visitor.parse_visited(None, ids) == set()
+    assert visitor.format_visited({"c", "a"}, ids) == "1,3"
+    assert visitor.format_visited(set(), ids) is None
+
+
+def test_nearest_stop(plan):
+    for i, visit in enumerate(plan.stops):
+        assert visitor.nearest_stop(plan, visit.place.lat + 1e-5, visit.place.lon) == i
+    assert visitor.nearest_stop(plan, float("nan"), 0.0) is None
+
+
+def test_every_bundled_category_has_a_pictogram_and_unknown_ones_the_generic():
+    bundled = cat.load(ROOT / "data")
+    for category in bundled.categories:
+        assert (visitor.PICTOGRAMS / f"{category}.svg").exists(), category
+    assert visitor.pictogram_svg("../../etc/passwd") == visitor.pictogram_svg(None)
+    assert visitor.pictogram_svg("water").startswith("<svg")
+    assert "CC0" in (visitor.PICTOGRAMS / "README.md").read_text()
+
+
+def test_share_link_opens_the_visitor_page():
+    assert links.share_url("https://x.example", "abcd2345", "en") == \
+        "https://x.example/visitor?tour=abcd2345&lang=en"
+    assert links.app_root("http://h:1/visitor?tour=x") == "http://h:1"
+
+
+# --------------------------------------------------------------------------- page
+
+
+def start(monkeypatch, tmp_path, **query: str) -> AppTest:
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(MINI))
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.switch_page("app_pages/visitor.py")
+    at.query_params.update(query)
+    return at.run()
+
+
+def save(tmp_path, title="Mini <b>tour</b>") -> str:
+    tours = store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    request = routing.TourRequest(stops=STOPS, optimize=False, date=DAY)
+    return tours.save_tour(request.to_dict(), title, "mini-expo")
+
+
+def q(at: AppTest, name: str):
+    value = at.query_params.get(name)
+    return value[0] if isinstance(value, list) else value
+
+
+def plain(value: str) -> str:
+    return value.replace("\\", "")
+
+
+def body(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [h.value for h in at.subheader]
+    parts += [h.value for h in at.header] + [c.value for c in at.caption]
+    return "\n".join(parts).replace("\\", "")
+
+
+def test_start_screen_lists_saved_tours_newest_first(monkeypatch, tmp_path):
+    older = save(tmp_path, "Older")
+    newer = save(tmp_path, "Newer")
+    at = start(monkeypatch, tmp_path, lang="en")
+    assert not at.exception
+    assert at.header[0].value == "Follow a tour"
+    picks = [b.key for b in at.button if b.key and b.key.startswith("visitor.pick-")]
+    assert picks == [f"visitor.pick-{newer}", f"visitor.pick-{older}"]
+    at.button(key=f"visitor.pick-{older}").click().run()
+    assert not at.exception
+    assert q(at, "tour") == older and q(at, "stop") == "1"
+
+
+@pytest.mark.parametrize("bad", ["nope2345", "../etc", "x" * 300, "<script>"])
+def test_unknown_or_malformed_tour_gives_a_message_and_the_start_screen(monkeypatch, tmp_path,
+                                                                       bad):
+    at = start(monkeypatch, tmp_path, tour=bad, lang="en")
+    assert not at.exception
+    assert any("There is no tour" in w.value for w in at.warning)
+    assert at.header[0].value == "Follow a tour"
+    assert q(at, "tour") is None
+
+
+def test_a_tour_opens_at_its_first_stop_and_steps_through(monkeypatch, tmp_path, mini):
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, tour=tour_id, lang="en")
+    assert not at.exception
+    assert at.header[0].value == r"Mini \<b\>tour\</b\>"  # escaped: shown as written
+    names = [mini.text(mini.exhibits[s].name, "en") for s in STOPS]
+    assert plain(at.subheader[0].value) == f"1. {names[0]}"
+    assert "Stop 1 of 3" in body(at)
+    assert at.button(key="visitor.prev").disabled
+    for n in (2, 3):
+        at.button(key="visitor.next").click().run()
+        assert plain(at.subheader[0].value) == f"{n}. {names[n - 1]}"
+        assert q(at, "stop") == str(n)
+    assert at.button(key="visitor.next").disabled
+    assert "to the end" in body(at)
+    at.checkbox(key="w.visited").check().run()
+    assert q(at, "seen") == "3"
+    at.radio(key="w.size").set_value("large").run()
+    assert q(at, "size") == "large"
+    assert not at.exception
+
+
+def test_stop_visited_and_size_come_from_the_url(monkeypatch, tmp_path):
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, tour=tour_id, stop="2", seen="1,2", size="large",
+               lang="de")
+    assert not at.exception
+    assert plain(at.subheader[0].value).startswith("2. ")
+    assert "Station 2 von 3" in body(at)
+    assert at.checkbox(key="w.visited").value is True
+    assert at.radio(key="w.size").value == "large"
+
+
+@pytest.mark.parametrize("stop", ["0", "17", "abc"])
+def test_bad_stop_in_the_url_is_reported_and_the_first_stop_shown(monkeypatch, tmp_path, stop):
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, tour=tour_id, stop=stop, lang="en")
+    assert not at.exception
+    assert plain(at.subheader[0].value).startswith("1. ")
+    assert any("stop" in w.value for w in at.warning)
+
+
+def test_tour_of_another_exhibition_is_refused_kindly(monkeypatch, tmp_path):
+    tours = store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    tour_id = tours.save_tour(routing.TourRequest(stops=STOPS).to_dict(), "Other", "elsewhere")
+    at = start(monkeypatch, tmp_path, tour=tour_id, lang="en")
+    assert not at.exception
+    assert any("another exhibition" in w.value for w in at.warning)
+
+
+def test_visitor_map_shows_route_walked_part_and_current_stop(mini, plan):
+    from dashboard import maps
+
+    walked = visitor.walked_coords(plan, 1)
+    fmap = maps.visitor_map(mini, plan, "en")
+    maps.visitor_layer(mini, plan, 1, walked, "en").add_to(fmap)
+    doc = fmap.get_root().render()
+    assert maps.WALKED in doc and "#c0392b" in doc
+    # The one selected marker (besides the CSS rule) is the current stop, number 2.
+    assert doc.count("lr-stop lr-selected") == 1
+    assert re.search(r'lr-stop lr-selected\\?" data-exhibit=\\?"rain-garden', doc)
+    assert "tile.openstreetmap" not in doc  # the offline base map: no tile server
