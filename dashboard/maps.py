@@ -532,12 +532,23 @@ def _polygon_rings(geom) -> list[list[list[float]]]:
     return [[list(c) for c in p.exterior.coords] for p in polys]
 
 
-def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> pdk.Deck:
+class _FrozenDeck(pdk.Deck):
+    """A Deck that serialises once: for a deck cached and shown unchanged on every rerun."""
+
+    def to_json(self) -> str:
+        if getattr(self, "_json_once", None) is None:
+            self._json_once = super().to_json()
+        return self._json_once
+
+
+def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str,
+                  frozen: bool = False) -> pdk.Deck:
     """A 3D overview: buildings extruded by height, exhibits as category-coloured columns.
 
     No base map style is set, so it needs no tile or style server; the site outline and water
     are drawn as flat layers instead. Tooltips are plain text (deck.gl sets innerText), so
-    names are not HTML-escaped here: "Energy & water" must not show as "&amp;".
+    names are not HTML-escaped here: "Energy & water" must not show as "&amp;". frozen: the
+    deck serialises once (it must not be changed afterwards).
     """
     site = catalog.site
     ground = [{"polygon": ring} for g in site.layer("site").geometry for ring in _polygon_rings(g)]
@@ -586,7 +597,7 @@ def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> p
                   pickable=True, auto_highlight=True),
     ]
     lat, lon = site.center
-    return pdk.Deck(
+    return (_FrozenDeck if frozen else pdk.Deck)(
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=15.6, pitch=50,
                                          bearing=-20),
