@@ -110,6 +110,23 @@ def test_first_tap_selects_without_the_page_jumping(app, browser, device):
     context.close()
 
 
+@pytest.mark.parametrize("key", ["Enter", " "])
+def test_enter_or_space_on_a_focused_marker_selects_it(app, browser, key):
+    """Defect 12: a keyboard user reaches a marker with Tab and selects it like a tap."""
+    context, page = open_page(browser, "desktop")
+    catalog = cat.load(DEFAULT_DATA)
+    page.goto(app.url + "/?lang=de")
+    frame = map_frame(page)
+    chosen = visible_marker(page, frame)
+    icon = marker(frame, chosen)
+    assert icon.get_attribute("role") == "button" and icon.get_attribute("tabindex") == "0"
+    icon.focus()
+    icon.press(key)
+    name = catalog.text(catalog.exhibits[chosen].name, "de")
+    page.get_by_role("heading", name=name).wait_for(timeout=30_000)
+    context.close()
+
+
 @pytest.mark.parametrize("device", ["portrait", "phone"])
 def test_narrow_screens_give_the_map_the_width_and_keep_it_shorter_than_the_screen(
         app, browser, device):
