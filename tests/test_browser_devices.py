@@ -212,6 +212,26 @@ def test_a_tap_on_a_planner_stop_shows_it_and_removes_nothing(app, browser):
     context.close()
 
 
+def test_planner_pace_slider_handle_is_a_44_px_target_on_a_tablet(app, browser):
+    context, page = open_page(browser, "tablet")
+    page.goto(app.url + "/planner?lang=en")
+    settings = page.locator("[data-testid=stExpander] summary", has_text="Settings").first
+    settings.wait_for(timeout=60_000)
+    settings.click()
+    slider = page.locator("[data-testid=stSlider] input[type=range]").first
+    slider.wait_for(state="attached", timeout=30_000)
+    handle = page.locator("[data-testid=stSlider] div:has(> div > input[type=range])").first
+    box = handle.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
+    # Still a working slider: the keyboard moves it.
+    before = slider.input_value()
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("v => document.querySelector('[data-testid=stSlider] "
+                           "input[type=range]').value !== v", arg=before)
+    context.close()
+
+
 @pytest.mark.parametrize("path", ["/?lang=de", "/planner?lang=de"])
 def test_no_request_leaves_the_machine_with_the_offline_map(app, browser, path):
     context, page = open_page(browser, "tablet")

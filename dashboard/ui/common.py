@@ -394,8 +394,11 @@ h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 [data-testid="stBaseButton-minimal"] { min-height: 44px; min-width: 44px; }
 [data-testid="stCheckbox"] label, [data-testid="stRadio"] label { min-height: 44px;
   align-items: center; }
-[data-testid="stSlider"] [role="slider"] { width: 28px; height: 28px; }
-[data-testid="stSlider"] [data-baseweb="slider"] { padding: 8px 0; }
+/* Slider handle (the element around the hidden range input): a 44 px target, a transparent
+   ring around the 28 px visible disc. */
+[data-testid="stSlider"] div:has(> div > input[type="range"]) { width: 44px; height: 44px;
+  box-sizing: border-box; border: 8px solid transparent; background-clip: padding-box; }
+[data-testid="stSlider"] [data-baseweb="slider"] { padding: 16px 0; }
 [data-testid="stExpander"] summary { min-height: 44px; }
 [data-testid="stBaseButton-elementToolbar"] { min-width: 44px; min-height: 44px; }
 [data-testid="stCaptionContainer"] { color: #4a4f57; opacity: 1; }
