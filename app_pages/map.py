@@ -23,7 +23,7 @@ page.warn_unknown_exhibit(lang)
 
 map_col, detail_col = st.container(key="maprow").columns([5, 3], gap="medium")
 with map_col:
-    page.exhibit_map(catalog, shown, lang, common.basemap())
+    page.exhibit_map(catalog, shown, lang, common.basemap(), flt)
     if common.basemap_picker(lang) == maps.OSM:
         common.caption(t("basemap.osm_note", lang))
 with detail_col, st.container(key="detail"):
@@ -32,4 +32,4 @@ with detail_col, st.container(key="detail"):
 
 common.heading(t("overview.title", lang), 2)
 common.caption(t("overview.caption", lang))
-st.pydeck_chart(maps.overview_deck(catalog, shown, lang), height=420)
+page.overview(catalog, shown, lang, flt)

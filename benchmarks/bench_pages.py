@@ -6,6 +6,11 @@ the page can update). Every case runs several times after a warm-up; rows give t
 
     .venv/bin/python benchmarks/bench_pages.py            # 7 runs per case
     .venv/bin/python benchmarks/bench_pages.py --quick    # 3 runs per case
+    .venv/bin/python benchmarks/bench_pages.py --scale-only  # only the map page at scale
+
+The map page at scale (issue 11): first and repeated script run and the size of the map sent to
+the browser (st_folium's arguments) at 25, 500 and 2,000 exhibits of a synthetic site, side by
+side with the bare page showing the same points as one GeoJson layer with tooltips.
 
 `run(quick)` returns rows {benchmark, case, metric, value, unit, note} for the runner that
 runs every benchmarks/bench_*.py.
@@ -24,11 +29,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(HERE)]
 
+import streamlit as st  # noqa: E402
+import streamlit_folium  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from dashboard import catalog as catalog_mod  # noqa: E402
+
+SCALE_SIZES = (25, 500, 2000)
 
 BARE_PAGE = '''
 import folium
@@ -48,10 +57,12 @@ query = st.text_input("q", key="q")
 shown = cat.filter_exhibits(catalog, cat.ExhibitFilter(query=query))
 points = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "geometry": {"type": "Point",
-     "coordinates": [e.location.lon, e.location.lat]}, "properties": {"id": e.id}}
+     "coordinates": [e.location.lon, e.location.lat]},
+     "properties": {"id": e.id, "name": catalog.text(e.name, "de")}}
     for e in shown]}
 group = folium.FeatureGroup(name="x")
-folium.GeoJson(points).add_to(group)
+folium.GeoJson(points, tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)
+               ).add_to(group)
 st_folium(maps.base_map(catalog, "de"), key="m", feature_group_to_add=group,
           returned_objects=["last_object_clicked"], height=460, use_container_width=True)
 '''
@@ -79,7 +90,91 @@ def _app(script: Path, page: str | None = None, **query: str) -> AppTest:
     return at.run()
 
 
-def run(quick: bool = False) -> list[dict]:
+class _MapBytes:
+    """Records the size of what st_folium sends to the browser (script, header, html and the
+    feature group): both pages call streamlit_folium's component function."""
+
+    def __init__(self) -> None:
+        self.last = 0
+        self._inner = streamlit_folium._component_func
+
+    def __call__(self, **kwargs):
+        self.last = sum(len((kwargs.get(k) or "").encode())
+                        for k in ("script", "header", "html", "feature_group"))
+        return self._inner(**kwargs)
+
+
+def _first_run_ms(runs: int, setup: Callable[[], AppTest]) -> float:
+    times = []
+    for _ in range(runs):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        start = time.perf_counter()
+        at = setup()
+        times.append((time.perf_counter() - start) * 1000)
+        if at.exception:
+            raise RuntimeError(f"the page failed: {at.exception}")
+    return statistics.median(times)
+
+
+def run_scale(quick: bool = False, sizes: tuple[int, ...] = SCALE_SIZES) -> list[dict]:
+    """The map page at 25/500/2,000 exhibits beside the bare page, in this process."""
+    from dashboard import synth
+
+    runs = 3 if quick else 7
+    rows: list[dict] = []
+    recorder = _MapBytes()
+    streamlit_folium._component_func = recorder
+    saved_dir = os.environ.get("LERNREISE_DATA_DIR")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["LERNREISE_DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            bare = Path(tmp) / "bare_page.py"
+            bare.write_text(BARE_PAGE)
+            app = ROOT / "streamlit_app.py"
+            for n in sizes:
+                site = Path(tmp) / f"site{n}"
+                synth.generate(site, seed=1, exhibits=n)  # its grid grows with the count
+                os.environ["LERNREISE_DATA_DIR"] = str(site)
+
+                def add(case: str, metric: str, value: float, unit: str, note: str,
+                        n: int = n) -> None:
+                    rows.append({"benchmark": "pages", "case": f"{case} @ {n} exhibits",
+                                 "metric": metric, "value": round(value, 1), "unit": unit,
+                                 "note": note})
+
+                pages = (("bare one-map page", lambda: _app(bare)),
+                         ("map page", lambda: _app(app, lang="de")))
+                reruns = {}
+                for name, setup in pages:
+                    first = _first_run_ms(max(1, runs // 2), setup)
+                    add(f"{name}: first run", "server_time_median", first, "ms",
+                        f"cold caches, median of {max(1, runs // 2)} runs")
+                    reruns[name] = _median_ms(runs, setup, lambda at, i: at.run())
+                    size = recorder.last / 1024
+                    note = f"median of {runs} runs"
+                    if name == "map page":
+                        note += f"; {reruns[name] / reruns['bare one-map page']:.2f}x the bare page"
+                    add(f"{name}: repeated run", "server_time_median", reruns[name], "ms", note)
+                    add(f"{name}: map HTML", "map_html_size", size, "KiB",
+                        "st_folium script + header + html + feature group")
+    finally:
+        streamlit_folium._component_func = recorder._inner
+        if saved_dir is None:
+            os.environ.pop("LERNREISE_DATA_DIR", None)
+        else:
+            os.environ["LERNREISE_DATA_DIR"] = saved_dir
+    return rows
+
+
+def run(quick: bool = False, scale: bool = True) -> list[dict]:
+    rows = run_actions(quick)
+    if scale:
+        rows += run_scale(quick)
+    return rows
+
+
+def run_actions(quick: bool = False) -> list[dict]:
     runs = 3 if quick else 7
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -140,8 +235,17 @@ def run(quick: bool = False) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 runs per case instead of 7")
+    parser.add_argument("--scale-only", action="store_true",
+                        help="only the map page at 25/500/2,000 exhibits")
+    parser.add_argument("--actions-only", action="store_true",
+                        help="only the planner actions and the filter change")
     args = parser.parse_args()
-    rows = run(args.quick)
+    if args.scale_only:
+        rows = run_scale(args.quick)
+    elif args.actions_only:
+        rows = run_actions(args.quick)
+    else:
+        rows = run(args.quick)
     width = max(len(r["case"]) for r in rows)
     for r in rows:
         print(f"{r['case']:<{width}}  {r['value']:>8.1f} {r['unit']}  ({r['note']})")

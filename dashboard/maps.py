@@ -11,6 +11,7 @@ Two rules shape this module:
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -183,16 +184,57 @@ def _add_geometry_layers(fmap: folium.Map, catalog: Catalog, lang: str, offline:
                  "name" if has("buildings", "name") else None).add_to(fmap)
     if not site.layer("paths").empty:
         group = folium.FeatureGroup(name=t("map.layer.paths", lang))
-        flat = layer("paths", lambda p: p.get("step_free", True))
-        stairs = layer("paths", lambda p: not p.get("step_free", True))
+        flat = _merged_lines(layer("paths", lambda p: p.get("step_free", True)))
+        stairs = _merged_lines(layer("paths", lambda p: not p.get("step_free", True)))
         if flat["features"]:
-            _geojson(flat, "edge", {"color": PATH_EDGE, "weight": 7, "opacity": 1}).add_to(group)
-            _geojson(flat, "path", {"color": PATH_LINE, "weight": 4.5, "opacity": 1}).add_to(group)
+            line = _geojson(flat, "path", {"color": PATH_LINE, "weight": 4.5, "opacity": 1})
+            line.add_to(group)
+            group.add_child(_CasedLines(line, {"color": PATH_EDGE, "weight": 7, "opacity": 1}))
         if stairs["features"]:
             _geojson(stairs, "stairs", {"color": STAIRS_LINE, "weight": 4, "dashArray": "2 5",
                                         "opacity": 1}).add_to(group)
         group.add_to(fmap)
     _add_zone_labels(fmap, catalog, lang)
+
+
+class _CasedLines(MacroElement):
+    """A wider line of another colour under a GeoJson line layer, drawn from the same data in
+    the browser (the paths are sent once, not once per stroke)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var line = {{ this.line.get_name() }};
+            var style = {{ this.style|tojson }};
+            var edge = L.geoJson(line.toGeoJSON(), {
+                style: function() { return style; }, interactive: false});
+            {{ this._parent.get_name() }}.addLayer(edge);
+            line.bringToFront();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, line: folium.GeoJson, style: dict):
+        super().__init__()
+        self._name = "CasedLines"
+        self.line = line
+        self.style = style
+
+
+def _merged_lines(collection: dict) -> dict:
+    """The paths as one MultiLineString without properties: the map draws them (twice, edge
+    and line) and needs no per-path data, and a big site has thousands of path pieces."""
+    lines = []
+    for f in collection["features"]:
+        geom = f["geometry"]
+        lines += geom["coordinates"] if geom["type"] == "MultiLineString" else [geom["coordinates"]]
+    if not lines:
+        return {"type": "FeatureCollection", "features": []}
+    return {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {},
+        "geometry": {"type": "MultiLineString", "coordinates": lines}}]}
 
 
 def _add_zone_labels(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
@@ -313,22 +355,96 @@ def _marker_geojson(features: list[dict], name: str) -> folium.GeoJson:
     )
 
 
+# The exhibit layer is the big one (thousands of markers), so it is ONE GeoJson feature: a
+# MultiPoint whose properties are parallel lists (id, name as plain text, category index) and
+# the index of the selected one; Leaflet makes one marker per point, all in one layer. The
+# category colours, symbols and names come once with the layer. Marker and tooltip are built
+# as DOM nodes with textContent / setAttribute: data text is never parsed as HTML.
+_ON_EACH_EXHIBIT = """
+function(feature, group) {
+  var C = %s;
+  var p = feature.properties;
+  group.getLayers().forEach(function(layer, k) {
+    var c = C[p.c[k]], name = p.n[k], selected = k === p.s;
+    var label = name + ' (' + c.name + ')';
+    var hit = document.createElement('div'), disc = document.createElement('div');
+    hit.className = 'lr-hit';
+    disc.className = selected ? 'lr-marker lr-selected' : 'lr-marker';
+    disc.setAttribute('data-exhibit', p.i[k]);
+    disc.style.borderColor = c.color;
+    disc.textContent = c.icon;
+    hit.appendChild(disc);
+    var tip = document.createElement('span');
+    tip.textContent = name;
+    layer.options.keyboard = true;
+    layer.options.title = label;
+    layer.options.zIndexOffset = selected ? 1000 : 0;
+    layer.setIcon(L.divIcon({html: hit, className: 'lr-divicon', iconSize: [44, 44],
+                             iconAnchor: [22, 22]}));
+    layer.bindTooltip(tip, {permanent: selected, direction: 'top', offset: [0, -20],
+                            className: 'lr-tip', opacity: 1});
+    layer.on('add', function() {
+      var el = layer.getElement();
+      el.setAttribute('role', 'button');
+      el.setAttribute('aria-label', label);
+      if (selected) { el.setAttribute('aria-pressed', 'true'); }
+      el.addEventListener('keydown', function(e) {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          layer.fire('click', {latlng: layer.getLatLng(), originalEvent: e});
+        }
+      });
+    });
+    layer.on('click', function() { layer.openTooltip(); });
+  });
+}
+"""
+
+
+def _script_json(value) -> str:
+    """JSON that is safe inside a <script> element (no closing tag, no comment opener)."""
+    return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+            .replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def exhibit_features(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str,
+                     selected_id: str | None = None) -> list[dict]:
+    """The exhibit layer's data: one MultiPoint feature (none without exhibits) with parallel
+    property lists i (ids), n (names), c (category indexes) and s (index of the selected one,
+    -1 for none); see _ON_EACH_EXHIBIT."""
+    index = {cat_id: i for i, cat_id in enumerate(catalog.categories)}
+    exhibits = list(exhibits)
+    if not exhibits:
+        return []
+    ids = [ex.id for ex in exhibits]
+    return [{"type": "Feature",
+             "geometry": {"type": "MultiPoint", "coordinates": [
+                 [round(ex.location.lon, 7), round(ex.location.lat, 7)] for ex in exhibits]},
+             "properties": {"i": ids, "n": [catalog.text(ex.name, lang) for ex in exhibits],
+                            "c": [index[ex.category] for ex in exhibits],
+                            "s": ids.index(selected_id) if selected_id in ids else -1}}]
+
+
 def exhibit_layer(
     catalog: Catalog, exhibits: Iterable[Exhibit], lang: str, selected_id: str | None = None
 ) -> folium.FeatureGroup:
-    """The exhibits as one GeoJson layer of 44 px markers coloured by category; names are
-    escaped for the tooltip and set as plain-text attributes for screen readers."""
-    group = folium.FeatureGroup(name=t("map.layer.exhibits", lang))
-    features = []
-    for ex in exhibits:
-        name = catalog.text(ex.name, lang)
-        selected = ex.id == selected_id
-        features.append(_marker_feature(
-            ex.location.lat, ex.location.lon, marker_html(catalog, ex, selected),
-            f"{name} ({catalog.text(catalog.categories[ex.category].name, lang)})",
-            escape_js_html(name), selected))
+    """The exhibits as one GeoJson layer of 44 px markers coloured by category, each with its
+    name as tooltip and as accessible name, focusable, Enter/Space select like a tap."""
+    name = t("map.layer.exhibits", lang)
+    group = folium.FeatureGroup(name=name)
+    features = exhibit_features(catalog, exhibits, lang, selected_id)
     if features:
-        _marker_geojson(features, t("map.layer.exhibits", lang)).add_to(group)
+        categories = [{"color": c.color, "icon": c.icon, "name": catalog.text(c.name, lang)}
+                      for c in catalog.categories.values()]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name=name,
+            marker=folium.Marker(icon=folium.DivIcon(icon_size=(TOUCH, TOUCH),
+                                                     icon_anchor=(TOUCH // 2, TOUCH // 2),
+                                                     class_name="lr-divicon")),
+            on_each_feature=JsCode(_ON_EACH_EXHIBIT % _script_json(categories)),
+        ).add_to(group)
     return group
 
 
@@ -532,12 +648,23 @@ def _polygon_rings(geom) -> list[list[list[float]]]:
     return [[list(c) for c in p.exterior.coords] for p in polys]
 
 
-def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> pdk.Deck:
+class _FrozenDeck(pdk.Deck):
+    """A Deck that serialises once: for a deck cached and shown unchanged on every rerun."""
+
+    def to_json(self) -> str:
+        if getattr(self, "_json_once", None) is None:
+            self._json_once = super().to_json()
+        return self._json_once
+
+
+def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str,
+                  frozen: bool = False) -> pdk.Deck:
     """A 3D overview: buildings extruded by height, exhibits as category-coloured columns.
 
     No base map style is set, so it needs no tile or style server; the site outline and water
     are drawn as flat layers instead. Tooltips are plain text (deck.gl sets innerText), so
-    names are not HTML-escaped here: "Energy & water" must not show as "&amp;".
+    names are not HTML-escaped here: "Energy & water" must not show as "&amp;". frozen: the
+    deck serialises once (it must not be changed afterwards).
     """
     site = catalog.site
     ground = [{"polygon": ring} for g in site.layer("site").geometry for ring in _polygon_rings(g)]
@@ -586,7 +713,7 @@ def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str) -> p
                   pickable=True, auto_highlight=True),
     ]
     lat, lon = site.center
-    return pdk.Deck(
+    return (_FrozenDeck if frozen else pdk.Deck)(
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=15.6, pitch=50,
                                          bearing=-20),

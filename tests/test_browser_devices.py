@@ -110,6 +110,23 @@ def test_first_tap_selects_without_the_page_jumping(app, browser, device):
     context.close()
 
 
+@pytest.mark.parametrize("key", ["Enter", " "])
+def test_enter_or_space_on_a_focused_marker_selects_it(app, browser, key):
+    """Defect 12: a keyboard user reaches a marker with Tab and selects it like a tap."""
+    context, page = open_page(browser, "desktop")
+    catalog = cat.load(DEFAULT_DATA)
+    page.goto(app.url + "/?lang=de")
+    frame = map_frame(page)
+    chosen = visible_marker(page, frame)
+    icon = marker(frame, chosen)
+    assert icon.get_attribute("role") == "button" and icon.get_attribute("tabindex") == "0"
+    icon.focus()
+    icon.press(key)
+    name = catalog.text(catalog.exhibits[chosen].name, "de")
+    page.get_by_role("heading", name=name).wait_for(timeout=30_000)
+    context.close()
+
+
 @pytest.mark.parametrize("device", ["portrait", "phone"])
 def test_narrow_screens_give_the_map_the_width_and_keep_it_shorter_than_the_screen(
         app, browser, device):
@@ -192,6 +209,26 @@ def test_a_tap_on_a_planner_stop_shows_it_and_removes_nothing(app, browser):
     page.get_by_role("button", name=f"Remove {name} from the tour").first.wait_for()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "planner-tablet-tapped.png"), full_page=True)
+    context.close()
+
+
+def test_planner_pace_slider_handle_is_a_44_px_target_on_a_tablet(app, browser):
+    context, page = open_page(browser, "tablet")
+    page.goto(app.url + "/planner?lang=en")
+    settings = page.locator("[data-testid=stExpander] summary", has_text="Settings").first
+    settings.wait_for(timeout=60_000)
+    settings.click()
+    slider = page.locator("[data-testid=stSlider] input[type=range]").first
+    slider.wait_for(state="attached", timeout=30_000)
+    handle = page.locator("[data-testid=stSlider] div:has(> div > input[type=range])").first
+    box = handle.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
+    # Still a working slider: the keyboard moves it.
+    before = slider.input_value()
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("v => document.querySelector('[data-testid=stSlider] "
+                           "input[type=range]').value !== v", arg=before)
     context.close()
 
 

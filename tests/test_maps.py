@@ -40,8 +40,17 @@ def test_map_loads_leaflet_from_the_app_not_a_cdn(mini):
 def test_offline_base_map_has_no_tiles_and_draws_the_site(mini):
     html = render(maps.base_map(mini, "de", maps.OFFLINE))
     assert "tile.openstreetmap.org" not in html and "L.tileLayer" not in html
-    for feature_id in ("site", "west-axis", "north-stairs", "house", "pond"):
+    for feature_id in ("site", "house", "pond"):
         assert f'"{feature_id}"' in html
+    # Paths come as one MultiLineString per kind (no per-path properties): every path's
+    # coordinates are drawn.
+    paths = mini.site.geojson("paths")["features"]
+    assert {f["properties"]["id"] for f in paths} >= {"west-axis", "north-stairs"}
+    for f in paths:
+        first = f["geometry"]["coordinates"][0]
+        assert json.dumps(first) in html
+    assert html.count('"MultiLineString"') == 2  # the flat paths (edge and line), the stairs
+    assert "L.geoJson(line.toGeoJSON()" in html and maps.PATH_EDGE in html
     assert maps.STAIRS_LINE in html  # stairs are drawn differently from step-free paths
     assert "Westteil" in html  # zone labels in the chosen language
 
@@ -62,24 +71,42 @@ def test_one_marker_per_exhibit_with_category_colour_in_one_layer(mini):
     exhibits = list(mini.exhibits.values())
     layer = maps.exhibit_layer(mini, exhibits, "en")
     assert [c._name for c in layer._children.values()] == ["GeoJson"]  # no Marker per exhibit
-    features = marker_features(layer)
-    assert sorted(tuple(f["geometry"]["coordinates"]) for f in features) == sorted(
+    (feature,) = marker_features(layer)  # one MultiPoint: one marker per point
+    assert feature["geometry"]["type"] == "MultiPoint"
+    assert sorted(tuple(c) for c in feature["geometry"]["coordinates"]) == sorted(
         (e.location.lon, e.location.lat) for e in exhibits)
+    assert sorted(feature["properties"]["i"]) == sorted(mini.exhibits)
     html = render(maps.base_map(mini, "en").add_child(layer))
-    assert html.count('class=\\"lr-marker') == 3
+    assert "disc.className = selected ? 'lr-marker lr-selected' : 'lr-marker'" in html
     assert mini.categories["water"].color in html and mini.categories["energy"].color in html
-    # 44 px touch targets, keyboard focusable, named for screen readers.
+    # 44 px touch targets, keyboard focusable (Enter/Space act as a tap), named for screen
+    # readers.
     assert "iconSize: [44, 44]" in html and "layer.options.keyboard = true" in html
-    assert "setAttribute('aria-label', p.label)" in html
+    assert "setAttribute('aria-label', label)" in html and "e.key === 'Enter'" in html
+
+
+def test_exhibit_features_carry_only_ids_names_categories_and_selection(mini):
+    (feature,) = maps.exhibit_features(mini, mini.exhibits.values(), "en", "fountain")
+    props = feature["properties"]
+    assert set(props) == {"i", "n", "c", "s"}
+    cats = list(mini.categories)
+    for k, exhibit_id in enumerate(props["i"]):
+        ex = mini.exhibits[exhibit_id]
+        assert props["n"][k] == mini.text(ex.name, "en") and cats[props["c"][k]] == ex.category
+        assert feature["geometry"]["coordinates"][k] == [ex.location.lon, ex.location.lat]
+    assert props["i"][props["s"]] == "fountain"
+    (none,) = maps.exhibit_features(mini, mini.exhibits.values(), "en")
+    assert none["properties"]["s"] == -1
+    assert maps.exhibit_features(mini, [], "en") == []
 
 
 def test_selected_marker_is_highlighted_and_keeps_its_name_shown(mini):
     layer = maps.exhibit_layer(mini, mini.exhibits.values(), "en", selected_id="fountain")
-    (chosen,) = [f for f in marker_features(layer) if f["properties"]["selected"]]
-    assert 'lr-marker lr-selected" data-exhibit="fountain' in chosen["properties"]["html"]
-    assert chosen["properties"]["tip"] == "Fountain"
+    (feature,) = marker_features(layer)
+    props = feature["properties"]
+    assert props["i"][props["s"]] == "fountain" and props["n"][props["s"]] == "Fountain"
     html = render(maps.base_map(mini, "en").add_child(layer))
-    assert "permanent: !!p.selected" in html  # the tapped marker shows its name (touch)
+    assert "permanent: selected" in html  # the tapped marker shows its name (touch)
 
 
 def test_route_layer_names_stops_like_the_table(mini):
@@ -114,14 +141,12 @@ def test_user_text_is_escaped_in_tooltip_popup_and_legend(mini_dir):
     fmap.add_child(layer)
     html = render(fmap)
     assert "<img src=x" not in html
-    # Text that becomes HTML (tooltip, marker) is escaped; the plain label only ever becomes an
-    # attribute value through setAttribute / the title property, inside a JSON string.
-    (feature,) = [f for f in marker_features(layer) if "fountain" in f["properties"]["html"]]
-    props = feature["properties"]
-    assert props["tip"] == maps.escape_js_html(XSS)
-    assert "<img" not in props["html"]
-    assert props["label"].startswith(XSS)
-    assert "${" not in props["tip"] and "`" not in props["tip"]
+    # Marker texts travel as JSON (with < escaped) and become DOM text through textContent /
+    # setAttribute / the title property: never parsed as HTML.
+    (feature,) = marker_features(layer)
+    assert XSS in feature["properties"]["n"]
+    assert "tip.textContent = name" in html and "disc.textContent = c.icon" in html
+    assert XSS not in html
     # The legend goes through JSON into innerHTML: escaped before it is encoded.
     assert "<img" not in json.loads(json.dumps(maps.legend_html(catalog, "en")))
 

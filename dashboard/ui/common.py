@@ -14,11 +14,15 @@ Rules kept here so that pages cannot get them wrong:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
+import branca
+import folium
 import sqlalchemy.exc
 import streamlit as st
+import streamlit_folium
 
 from dashboard import catalog as cat
 from dashboard import links, maps, routing, settings, store
@@ -111,6 +115,104 @@ def _walking_network(data_dir: str, fingerprint: tuple) -> routing.WalkingNetwor
 
 def walking_network(catalog: cat.Catalog) -> routing.WalkingNetwork:
     return _walking_network(str(catalog.data_dir), _fingerprint(catalog.data_dir))
+
+
+# --------------------------------------------------------------------------- cached maps
+#
+# st_folium renders the whole folium map (every GeoJson layer through Jinja) on every script
+# run: with thousands of exhibits that is most of a rerun. The map is the same for everybody
+# with the same data, language and base map, and the marker layer the same for the same
+# filter and selection, so both are rendered once into strings (exactly as st_folium does,
+# with its own helpers) and shared read-only between sessions; a rerun only sends them.
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    script: str
+    header: str
+    html: str
+    id: str
+    bounds: dict
+    zoom: float | None
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+
+
+def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The CSS and JS files the map needs (as st_folium collects them)."""
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(element):
+        if isinstance(element, branca.colormap.ColorMap):
+            js[:0] = ["https://d3js.org/d3.v4.min.js",
+                      "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(fmap)
+    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _rendered_map(cache_key: Hashable, _build: Callable[[], folium.Map]) -> RenderedMap:
+    fmap = _build()
+    fmap.get_root().render()
+    fmap.render()
+    html = streamlit_folium._get_html(fmap)
+    header = streamlit_folium._get_header(fmap)
+    script = streamlit_folium._get_map_string(fmap)
+    (s, w), (n, e) = fmap.get_bounds()
+    css, js = _links(fmap)
+    return RenderedMap(script, header, html, streamlit_folium.get_full_id(fmap),
+                       {"_southWest": {"lat": s, "lng": w}, "_northEast": {"lat": n, "lng": e}},
+                       fmap.options.get("zoom"), css, js)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _rendered_layer(cache_key: Hashable, _build: Callable[[], folium.FeatureGroup]) -> str:
+    # The layer's script with the map's name replaced by st_folium's "map_div": any map will do.
+    return streamlit_folium._get_feature_group_string(_build(), map=folium.Map(tiles=None),
+                                                      idx=0)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _component_key(script: str, key: str) -> str:
+    return streamlit_folium.generate_js_hash(script, key, False)
+
+
+def folium_map(map_key: Hashable, build_map: Callable[[], folium.Map],
+               layer_key: Hashable, build_layer: Callable[[], folium.FeatureGroup], *,
+               key: str, height: int, returned_objects: list[str]) -> dict:
+    """st_folium(build_map(), feature_group_to_add=build_layer(), ...) with the map and the
+    layer rendered once per key (`map_key` / `layer_key` must name everything they depend
+    on: data fingerprint, language, base map, filter, selection). Returns st_folium's dict."""
+    rendered = _rendered_map(map_key, build_map)
+    layer = _rendered_layer(layer_key, build_layer)
+    defaults = {"last_clicked": None, "last_object_clicked": None,
+                "last_object_clicked_count": None, "last_object_clicked_tooltip": None,
+                "last_object_clicked_popup": None, "bounds": rendered.bounds,
+                "zoom": rendered.zoom}
+    hash_key = _component_key(rendered.script, key)
+
+    def on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    return streamlit_folium._component_func(
+        script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.id,
+        key=hash_key, height=height, width=None, returned_objects=returned_objects,
+        default={k: v for k, v in defaults.items() if k in returned_objects},
+        zoom=None, center=None, feature_group=layer, return_on_hover=False,
+        layer_control=None, pixelated=False, css_links=list(rendered.css_links),
+        js_links=list(rendered.js_links), on_change=on_change, wrap_longitude=False,
+    )
+
+
+def data_key(catalog: cat.Catalog) -> tuple:
+    """What a cached map of this catalogue depends on: its folder and the files' fingerprint."""
+    return (str(catalog.data_dir), _fingerprint(catalog.data_dir))
 
 
 @st.cache_resource(show_spinner=False)
@@ -292,8 +394,11 @@ h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 [data-testid="stBaseButton-minimal"] { min-height: 44px; min-width: 44px; }
 [data-testid="stCheckbox"] label, [data-testid="stRadio"] label { min-height: 44px;
   align-items: center; }
-[data-testid="stSlider"] [role="slider"] { width: 28px; height: 28px; }
-[data-testid="stSlider"] [data-baseweb="slider"] { padding: 8px 0; }
+/* Slider handle (the element around the hidden range input): a 44 px target, a transparent
+   ring around the 28 px visible disc. */
+[data-testid="stSlider"] div:has(> div > input[type="range"]) { width: 44px; height: 44px;
+  box-sizing: border-box; border: 8px solid transparent; background-clip: padding-box; }
+[data-testid="stSlider"] [data-baseweb="slider"] { padding: 16px 0; }
 [data-testid="stExpander"] summary { min-height: 44px; }
 [data-testid="stBaseButton-elementToolbar"] { min-width: 44px; min-height: 44px; }
 [data-testid="stCaptionContainer"] { color: #4a4f57; opacity: 1; }

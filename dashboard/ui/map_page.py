@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard import catalog as cat
 from dashboard import maps
@@ -145,16 +144,18 @@ def newly_clicked_exhibit(catalog: cat.Catalog, result: dict | None,
 
 
 def exhibit_map(catalog: cat.Catalog, shown: list[cat.Exhibit], lang: str,
-                basemap: str) -> None:
-    """The map; a tap on a marker selects the exhibit and reruns so the card follows."""
-    result = st_folium(
-        maps.base_map(catalog, lang, basemap),
+                basemap: str, flt: cat.ExhibitFilter) -> None:
+    """The map; a tap on a marker selects the exhibit and reruns so the card follows.
+    `shown` is what `flt` selects: the rendered marker layer is shared per filter."""
+    pick = st.session_state.get(PICK)
+    data = common.data_key(catalog)
+    result = common.folium_map(
+        ("exhibit-map", data, lang, basemap), lambda: maps.base_map(catalog, lang, basemap),
+        ("exhibit-layer", data, lang, astuple(flt), pick),
+        lambda: maps.exhibit_layer(catalog, shown, lang, pick),
         key=f"exhibit-map-{basemap}-{lang}",
-        feature_group_to_add=maps.exhibit_layer(catalog, shown, lang,
-                                                st.session_state.get(PICK)),
         returned_objects=["last_object_clicked", "last_object_clicked_count"],
         height=MAP_HEIGHT,
-        use_container_width=True,
     )
     ex = newly_clicked_exhibit(catalog, result, _LAST_CLICK)
     if ex is not None and ex.id != st.session_state.get(PICK):
@@ -187,3 +188,17 @@ def detail(catalog: cat.Catalog, shown: list[cat.Exhibit], lang: str,
                                                      lang, city), lang)
     else:
         st.info(t("pick.hint", lang), icon=":material/touch_app:")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _overview(data: tuple, lang: str, flt: tuple, _catalog: cat.Catalog,
+              _shown: list[cat.Exhibit]):
+    return maps.overview_deck(_catalog, _shown, lang, frozen=True)
+
+
+def overview(catalog: cat.Catalog, shown: list[cat.Exhibit], lang: str,
+             flt: cat.ExhibitFilter) -> None:
+    """The 3D overview; the deck (and its JSON) is built once per data, language and filter
+    and shared read-only."""
+    st.pydeck_chart(_overview(common.data_key(catalog), lang, astuple(flt), catalog, shown),
+                    height=420)

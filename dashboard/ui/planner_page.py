@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard import catalog as cat
 from dashboard import export, links, maps, planner, routing, store
@@ -361,10 +361,26 @@ def suggestion_box(catalog: cat.Catalog, network: routing.WalkingNetwork, city: 
 # --------------------------------------------------------------------------- plan & map
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_plan(data: tuple, request_json: str, _catalog: cat.Catalog,
+                 _network: routing.WalkingNetwork) -> routing.TourPlan:
+    # A plan depends only on the data (fingerprint in `data`) and the request; cache_data
+    # hands every caller its own copy, so no session can change another's plan.
+    request = routing.TourRequest.from_dict(json.loads(request_json))
+    return routing.plan_tour(_catalog, request, _network)
+
+
+def _request_json(request: routing.TourRequest) -> str:
+    return json.dumps(request.to_dict(), sort_keys=True)
+
+
 def plan_or_message(catalog: cat.Catalog, network: routing.WalkingNetwork,
                     state: PlannerState, lang: str) -> routing.TourPlan | None:
+    """The plan of the guide's request: planned once per request and data, so a rerun that
+    changes nothing in the request (a tap, the language) does not plan again."""
     try:
-        plan = routing.plan_tour(catalog, state.to_request(), network)
+        plan = _cached_plan(common.data_key(catalog), _request_json(state.to_request()),
+                            catalog, network)
     except routing.TourError as exc:
         common.notice("error", t("planner.error", lang, error=str(exc)))
         return None
@@ -373,15 +389,21 @@ def plan_or_message(catalog: cat.Catalog, network: routing.WalkingNetwork,
 
 def tour_map(catalog: cat.Catalog, plan: routing.TourPlan | None, state: PlannerState,
              lang: str) -> None:
-    """The route map. A tap shows the place below the map; adding or removing it is a button."""
-    result = st_folium(
-        maps.base_map(catalog, lang, common.basemap(), legend_open=False),
-        key=f"planner-map-{lang}-{common.basemap()}",
-        feature_group_to_add=maps.route_layer(
-            catalog, plan, lang, planner.not_on_tour(catalog, state.stops), state.selected),
+    """The route map. A tap shows the place below the map; adding or removing it is a button.
+    The base map is rendered once per data, language and base map; the route layer once per
+    request, stops and selection (common.folium_map)."""
+    basemap = common.basemap()
+    data = common.data_key(catalog)
+    result = common.folium_map(
+        ("planner-map", data, lang, basemap),
+        lambda: maps.base_map(catalog, lang, basemap, legend_open=False),
+        ("route-layer", data, lang, _request_json(state.to_request()) if plan else None,
+         tuple(state.stops), state.selected),
+        lambda: maps.route_layer(catalog, plan, lang, planner.not_on_tour(catalog, state.stops),
+                                 state.selected),
+        key=f"planner-map-{lang}-{basemap}",
         returned_objects=["last_object_clicked", "last_object_clicked_count"],
         height=MAP_HEIGHT,
-        use_container_width=True,
     )
     ex = newly_clicked_exhibit(catalog, result, _LAST_CLICK)
     if ex is not None and ex.id != state.selected:
