@@ -19,7 +19,6 @@ from dashboard.catalog import (
     Catalog,
     Localized,
     Slug,
-    _check_refs,
     _Model,
     _parse_hhmm,
     _read_yaml,
@@ -28,6 +27,7 @@ from dashboard.catalog import (
     _validate_item,
 )
 from dashboard.errors import DataError, Problem
+from dashboard.validate import unknown_refs
 
 PROGRAMME_FILE = "programme.yaml"
 SessionKind = Literal["plenary", "walk", "group", "open_space", "break"]
@@ -109,9 +109,9 @@ def parse_programme(data: dict[str, Any], catalog: Catalog, problems: list[Probl
     for session in sessions.values():
         item = f"session {session.id!r}"
         if session.place_id is not None:
-            for _, message in _check_refs([session.place_id], places, "exhibit or entrance"):
+            for message in unknown_refs([session.place_id], places, "exhibit or entrance"):
                 problems.append(Problem(label, message, item, "place_id"))
-        for _, message in _check_refs(session.departments, catalog.departments, "department"):
+        for message in unknown_refs(session.departments, catalog.departments, "department"):
             problems.append(Problem(label, message, item, "departments"))
     if header is None or len(problems) > before:
         return None
