@@ -343,6 +343,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "visitor.dir.sw": {"de": "Südwesten", "en": "south-west"},
     "visitor.dir.w": {"de": "Westen", "en": "west"},
     "visitor.dir.nw": {"de": "Nordwesten", "en": "north-west"},
+    # Strings of one feature stay together below their heading (and out of each other's way).
+    # -- follow the guide (lead.*) --
+
+    # -- visitor extras: where am I, idle return, images (visitor.*) --
+
+    # -- review page (review.*) --
+
+    # -- sign-in and roles (auth.*) --
+
+    # -- review insights (insights.*) --
+
+    # -- replicas and load (scale.*) --
+
 }
 
 
