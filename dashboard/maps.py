@@ -238,6 +238,9 @@ def _merged_lines(collection: dict) -> dict:
 
 
 def _add_zone_labels(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
+    # Labels get a pane of their own between the shapes (400) and the markers (600): where a
+    # label and an exhibit overlap, the exhibit stays visible and tappable on top.
+    folium.map.CustomPane(ZONE_LABEL_PANE, z_index=450, pointer_events=False).add_to(fmap)
     for zone_id, shape in catalog.site.zone_shapes.items():
         if zone_id not in catalog.zones:
             continue
@@ -250,9 +253,12 @@ def _add_zone_labels(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
                 icon_size=(120, 18), icon_anchor=(60, 9), class_name="lr-zone",
             ),
             interactive=False,
+            pane=ZONE_LABEL_PANE,
         ).add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
 
+
+ZONE_LABEL_PANE = "lr-zone-labels"
 
 MAP_CSS = (
     # Zone labels: 12 px in a dark green on the site fill (7.9:1, WCAG AA).
@@ -518,7 +524,9 @@ class _TouchSupport(MacroElement):
                     window.frameElement.setAttribute('title', {{ this.title|tojson }});
                 }
             } catch (e) {}
-            if (box.clientWidth < 600) {  // a narrow map: the legend starts folded
+            // A map narrower than a desktop's (a tablet's half of the screen, a phone): the
+            // open legend would cover a third of the exhibits, so it starts folded.
+            if (box.clientWidth < 800) {
                 setTimeout(function() {
                     var d = box.querySelector('.lr-legend details');
                     if (d) { d.removeAttribute('open'); }

@@ -168,6 +168,30 @@ def test_no_touch_target_under_44_px_on_the_map_page(app, browser, device):
     assert close == []
 
 
+@pytest.mark.parametrize("device", ["desktop", "tablet", "portrait", "phone"])
+def test_the_legend_hides_no_exhibit_and_labels_lie_under_the_markers(app, browser, device):
+    context, page = open_page(browser, device)
+    page.goto(app.url + "/?lang=de")
+    frame = map_frame(page)
+    legend = frame.locator(".lr-legend").first.bounding_box()
+    hidden = []
+    for el in frame.locator(".leaflet-marker-icon.lr-divicon").all():
+        b = el.bounding_box()
+        x, y = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+        if legend["x"] <= x <= legend["x"] + legend["width"] \
+                and legend["y"] <= y <= legend["y"] + legend["height"]:
+            hidden.append(el.get_attribute("aria-label"))
+    # Zone names are drawn in a pane below the exhibits' pane: a marker is never under a label.
+    label_z = frame.locator(".leaflet-lr-zone-labels-pane").evaluate(
+        "e => Number(getComputedStyle(e).zIndex)")
+    marker_z = frame.locator(".leaflet-marker-pane").evaluate(
+        "e => Number(getComputedStyle(e).zIndex)")
+    labels = frame.locator(".leaflet-lr-zone-labels-pane .lr-zone-label").count()
+    context.close()
+    assert hidden == []
+    assert labels > 0 and label_z < marker_z
+
+
 def test_reset_filters_clears_the_search_for_good(app, browser):
     context, page = open_page(browser, "tablet")
     total = len(cat.load(DEFAULT_DATA).exhibits)
