@@ -274,6 +274,7 @@ def first_visit(url: str) -> tuple[str, str, urllib.request.OpenerDirector]:
     return cookie, replica, opener
 
 
+@pytest.mark.postgres
 def test_a_client_stays_on_the_replica_of_its_first_request(cluster):
     seen = collections.Counter()
     for _ in range(40):  # until both replicas answered a first request (2**-39 to fail)
