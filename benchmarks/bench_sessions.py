@@ -1,0 +1,271 @@
+"""Many visitors: concurrent browser sessions on one `streamlit run` server follow a saved tour
+in visitor mode; how long a tap on Next takes to show the next stop, and the memory per session.
+
+The scene: a guide says "next" and every tablet of the group taps Next at the same moment. N
+headless Chromium contexts (one browser, Playwright, Debian's chromium) open the tour's share
+link on one server; then, round after round, all N tap Next at once (within a few ms). Each tap
+is timed inside its page, from the click to the moment the stop heading shows the next stop
+(a MutationObserver), so the figure is what the visitor sees: WebSocket, script rerun, the
+deltas and React's render. Between rounds the group walks (a pause). Memory: the server
+process's RSS (psutil) after one warm-up session has loaded the caches, and again with all N
+sessions open after the last round; the difference divided by N.
+
+Part of `make bench` (run(quick) is the runner's contract); needs /usr/bin/chromium and the
+`bench` extra (psutil). --profile FILE records the server with py-spy during the rounds.
+
+    .venv/bin/python benchmarks/bench_sessions.py [--quick] [--sessions 20] [--profile prof.txt]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT)]
+
+from dashboard import catalog as cat  # noqa: E402 - after the path
+from dashboard import links, routing, store  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+LOCAL = ("http://127.0.0.1", "data:", "blob:")
+TIMEOUT_MS = 120_000
+
+# Click Next, resolve with the milliseconds until a heading reads `expected` (page clock).
+TAP_JS = """
+([expected, timeout]) => new Promise((resolve, reject) => {
+  const shown = () => [...document.querySelectorAll('h1, h2, h3, h4')]
+    .some(h => h.textContent.trim() === expected);
+  const button = document.querySelector('.st-key-visitor-next button');
+  const t0 = performance.now();
+  const observer = new MutationObserver(() => {
+    if (shown()) { observer.disconnect(); resolve(performance.now() - t0); }
+  });
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  button.click();
+  setTimeout(() => { observer.disconnect(); reject(new Error('no heading ' + expected)); },
+             timeout);
+})
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run` on a free loopback port with a SQLite database in `tmp`."""
+
+    def __init__(self, tmp: Path, database_url: str):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "LERNREISE_DATA_DIR": str(ROOT / "data"),
+               "LERNREISE_DATABASE_URL": database_url}
+        self.log = (tmp / "streamlit.log").open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"streamlit did not start on {self.url}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def _tour(catalog: cat.Catalog, stops: int) -> list[str]:
+    """The first `stops` exhibits in the catalogue's order (a fixed, reproducible tour)."""
+    ids = list(catalog.exhibits)[:stops]
+    if len(ids) < stops:
+        raise ValueError(f"the data has only {len(ids)} exhibits, not {stops}")
+    return ids
+
+
+async def _open(browser, url: str, first: str):
+    context = await browser.new_context(viewport={"width": 1180, "height": 820},
+                                        locale="de-DE", has_touch=True)
+    await context.route("**/*", lambda route: route.continue_()
+                        if route.request.url.startswith(LOCAL) else route.abort())
+    page = await context.new_page()
+    await page.goto(url, timeout=TIMEOUT_MS)
+    await page.get_by_role("heading", name=first, exact=True).wait_for(timeout=TIMEOUT_MS)
+    await page.locator(".st-key-visitor-next button").wait_for(timeout=TIMEOUT_MS)
+    return context, page
+
+
+async def _wait_idle(page) -> None:
+    """Until the script run behind the last tap has finished (no 'running' widget)."""
+    await page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT_MS)
+
+
+async def _measure(url: str, server_pid: int, headings: list[str], sessions: int,
+                   pause_s: float) -> dict:
+    import psutil
+    from playwright.async_api import async_playwright
+
+    proc = psutil.Process(server_pid)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            # Warm-up: catalogue, walking network and the page's caches are loaded once.
+            context, page = await _open(browser, url, headings[0])
+            await page.evaluate(TAP_JS, [headings[1], TIMEOUT_MS])
+            await _wait_idle(page)
+            await context.close()
+            await asyncio.sleep(3)
+            rss_before = proc.memory_info().rss
+            opened = [await _open(browser, url, headings[0]) for _ in range(sessions)]
+            pages = [p for _, p in opened]
+            for p in pages:
+                await _wait_idle(p)
+            rss_open = proc.memory_info().rss
+            taps: list[float] = []
+            rounds: list[float] = []
+            cpu = proc.cpu_times()
+            for expected in headings[1:]:
+                await asyncio.sleep(pause_s)
+                start = time.perf_counter()
+                taps += await asyncio.gather(*(p.evaluate(TAP_JS, [expected, TIMEOUT_MS])
+                                               for p in pages))
+                rounds.append(time.perf_counter() - start)
+                await asyncio.gather(*(_wait_idle(p) for p in pages))
+            cpu_after = proc.cpu_times()
+            rss_after = proc.memory_info().rss
+            for context, _ in opened:
+                await context.close()
+        finally:
+            await browser.close()
+    ms = sorted(taps)
+    return {"taps": len(ms), "p50_ms": statistics.median(ms),
+            "p95_ms": statistics.quantiles(ms, n=20, method="inclusive")[18]
+            if len(ms) > 1 else ms[0],
+            "max_ms": ms[-1], "round_s": statistics.median(rounds),
+            "cpu_ms_per_tap": 1000 * (cpu_after.user + cpu_after.system - cpu.user - cpu.system)
+            / len(ms),
+            "rss_before_mib": rss_before / 2**20, "rss_open_mib": rss_open / 2**20,
+            "rss_after_mib": rss_after / 2**20,
+            "per_session_mib": (rss_after - rss_before) / sessions / 2**20}
+
+
+def measure(sessions: int, stops: int, pause_s: float, profile: Path | None = None) -> dict:
+    """Start a server with a saved tour of `stops` stops; `sessions` visitors tap through it."""
+    catalog = cat.load(ROOT / "data")
+    ids = _tour(catalog, stops)
+    headings = [f"{n}. {catalog.text(catalog.exhibits[i].name, 'de')}"
+                for n, i in enumerate(ids, start=1)]
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch)
+        url = f"sqlite:///{tmp / 'sessions.sqlite3'}"
+        tours = store.open_store(url)
+        request = routing.TourRequest(stops=tuple(ids), optimize=False,
+                                      date=dt.date(2019, 6, 1))
+        tour_id = tours.save_tour(request.to_dict(), "Bench-Tour", catalog.exhibition.id)
+        tours.dispose()
+        server = Server(tmp, url)
+        spy = None
+        try:
+            if profile is not None:
+                spy = subprocess.Popen(
+                    [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
+                     str(server.proc.pid), "--format", "raw", "--output", str(profile),
+                     "--rate", "50"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            result = asyncio.run(_measure(links.share_url(server.url, tour_id, "de"),
+                                          server.proc.pid, headings, sessions, pause_s))
+        finally:
+            if spy is not None:
+                spy.send_signal(2)  # SIGINT: py-spy writes its file and exits
+                spy.wait(timeout=60)
+            server.stop()
+    return result
+
+
+def run(quick: bool = False, sessions: int | None = None) -> list[dict]:
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"no chromium at {CHROMIUM} (apt-get install chromium)")
+    n = sessions or (4 if quick else 20)
+    stops = 4 if quick else 10
+    m = measure(n, stops, pause_s=1.0 if quick else 2.0)
+    case = f"{n} sessions, visitor mode, {stops}-stop tour"
+    how = (f"{m['taps']} taps: {stops - 1} rounds, all {n} sessions tap Next at once; "
+           "click to the next stop's heading, timed in the page")
+    return [
+        {"benchmark": "sessions", "case": case, "metric": "tap to next stop, p50",
+         "value": round(m["p50_ms"], 1), "unit": "ms", "note": how},
+        {"benchmark": "sessions", "case": case, "metric": "tap to next stop, p95",
+         "value": round(m["p95_ms"], 1), "unit": "ms",
+         "note": f"target < 1000 ms; slowest {m['max_ms']:.0f} ms"},
+        {"benchmark": "sessions", "case": case, "metric": "server CPU per tap",
+         "value": round(m["cpu_ms_per_tap"], 1), "unit": "ms",
+         "note": "server process CPU time (user + system) over the rounds / taps: the work "
+                 "behind one tap, apart from how busy the machine is"},
+        {"benchmark": "sessions", "case": case, "metric": "round until all updated",
+         "value": round(m["round_s"], 3), "unit": "s", "note": "median over rounds"},
+        {"benchmark": "sessions", "case": case, "metric": "server memory per session",
+         "value": round(m["per_session_mib"], 2), "unit": "MiB",
+         "note": f"RSS {m['rss_before_mib']:.0f} MiB after warm-up, {m['rss_open_mib']:.0f} "
+                 f"with {n} sessions open, {m['rss_after_mib']:.0f} after the taps; "
+                 "target < 50 MB"},
+        {"benchmark": "sessions", "case": case, "metric": "server RSS with all sessions",
+         "value": round(m["rss_after_mib"], 1), "unit": "MiB", "note": "psutil, one process"},
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="4 sessions, 4 stops")
+    parser.add_argument("--sessions", type=int, help="concurrent sessions (default 20)")
+    parser.add_argument("--stops", type=int, help="stops of the tour (default 10)")
+    parser.add_argument("--pause", type=float, default=2.0, help="seconds between rounds")
+    parser.add_argument("--profile", type=Path,
+                        help="record the server with py-spy (collapsed stacks) into this file")
+    args = parser.parse_args()
+    sessions = args.sessions or (4 if args.quick else 20)
+    stops = args.stops or (4 if args.quick else 10)
+    m = measure(sessions, stops, args.pause, args.profile)
+    print(f"{sessions} sessions, {m['taps']} taps: p50 {m['p50_ms']:.0f} ms, "
+          f"p95 {m['p95_ms']:.0f} ms, max {m['max_ms']:.0f} ms, round {m['round_s']:.2f} s, "
+          f"server CPU {m['cpu_ms_per_tap']:.0f} ms per tap; "
+          f"RSS {m['rss_before_mib']:.0f} -> {m['rss_open_mib']:.0f} (open) -> "
+          f"{m['rss_after_mib']:.0f} MiB (after taps): "
+          f"{m['per_session_mib']:.1f} MiB per session")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

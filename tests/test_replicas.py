@@ -1,0 +1,415 @@
+"""Two app replicas behind nginx with sticky sessions and one PostgreSQL, proven in a browser.
+
+What docs/deploy.md promises for several replicas, run here: one PostgreSQL (a fresh schema of
+LERNREISE_TEST_POSTGRES_URL), `python -m dashboard db upgrade` once, two `streamlit run`
+processes on two loopback ports, and nginx (Debian's package, run as this user with its own
+prefix in tmp_path) on a third port with deploy/nginx/lernreise.conf.template, the file
+compose.yaml mounts. Chromium (Playwright) then opens the app through nginx.
+
+Without nginx, PostgreSQL or Chromium the live tests are skipped locally and fail in CI
+(CI=true): `.ci/run` installs all three. The compose file is only parsed (no images are pulled).
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import http.cookiejar
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import DEFAULT_DATA, ROOT
+
+from dashboard import catalog as cat
+from dashboard import links
+
+TEMPLATE = ROOT / "deploy" / "nginx" / "lernreise.conf.template"
+COOKIE = "lernreise_replica"
+HEADER = "X-Lernreise-Replica"
+POSTGRES_ENV = "LERNREISE_TEST_POSTGRES_URL"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+LOCAL = ("http://127.0.0.1", "data:", "blob:")
+STOPS = ("karlssee-wassershow", "buga-log", "holzpavillon")
+
+
+def need(what: str, ok: bool, how: str) -> None:
+    """Skip without `what` locally; fail in CI, which must prove the replicas."""
+    if ok:
+        return
+    message = f"{what} is missing ({how})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + ": CI must run the replica tests")
+    pytest.skip(message)
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    need("nginx", Path(found).exists(), "apt-get install nginx")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    """Fill in ${LERNREISE_*} like envsubst with only those names defined (nginx's own $vars
+    stay); an unfilled name is an error, not an empty string."""
+    missing = set(re.findall(r"\$\{(LERNREISE_\w+)\}", template)) - set(values)
+    assert not missing, f"no value for {sorted(missing)}"
+    return re.sub(r"\$\{(LERNREISE_\w+)\}", lambda m: values[m.group(1)], template)
+
+
+def nginx_conf(prefix: Path, include: Path) -> str:
+    """The top-level configuration around the template: everything nginx writes stays in
+    `prefix`, and the access log records cookie and replica of every request."""
+    user = ""
+    if os.geteuid() == 0:  # as root nginx would hand its workers to `nobody`
+        user = "user root root;"
+    temp = "\n".join(f"    {kind}_temp_path {prefix / kind};"
+                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return f"""{user}
+worker_processes 1;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    log_format replica '$cookie_{COOKIE} $upstream_addr $status $request_uri';
+    access_log {prefix / "access.log"} replica;
+{temp}
+    include {include};
+}}
+"""
+
+
+class Process:
+    """A subprocess with its log in tmp, stopped by its own pid."""
+
+    def __init__(self, args: list[str], log: Path, **kwargs: object):
+        self.log_path = log
+        self.log = log.open("w")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, **kwargs)
+
+    def wait_http(self, url: str, what: str) -> None:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{what} did not answer on {url}:\n"
+                           + self.log_path.read_text(errors="replace")[-3000:])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+class Cluster:
+    url: str
+    database_url: str
+    replicas: list[str]
+    prefix: Path
+
+    def access_log(self) -> list[tuple[str, str, str, str]]:
+        lines = (self.prefix / "access.log").read_text().splitlines()
+        return [tuple(line.split(" ", 3)) for line in lines]
+
+
+@pytest.fixture(scope="module")
+def database_url() -> Iterator[str]:
+    """A fresh schema on the test server, dropped afterwards."""
+    base = os.environ.get(POSTGRES_ENV)
+    need(POSTGRES_ENV, bool(base), "bash .ci/start-postgres prints one")
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    schema = f"replicas_{secrets.token_hex(5)}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def cluster(database_url, tmp_path_factory) -> Iterator[Cluster]:
+    nginx = nginx_binary()
+    tmp = tmp_path_factory.mktemp("replicas")
+    env = {**os.environ, "LERNREISE_DATA_DIR": str(DEFAULT_DATA),
+           "LERNREISE_DATABASE_URL": database_url}
+    env.pop("LERNREISE_BASE_URL", None)
+    # Migrations once, before any replica starts (docs/deploy.md).
+    upgrade = subprocess.run([sys.executable, "-m", "dashboard", "db", "upgrade"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
+    started: list[Process] = []
+    try:
+        ports = [free_port(), free_port()]
+        for port in ports:
+            app = Process([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+                           "--server.port", str(port), "--server.address", "127.0.0.1",
+                           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                           "--server.fileWatcherType", "none"],
+                          tmp / f"streamlit-{port}.log", cwd=ROOT, env=env)
+            started.append(app)
+        for port, app in zip(ports, started, strict=True):
+            app.wait_http(f"http://127.0.0.1:{port}/_stcore/health", "streamlit")
+        listen = free_port()
+        prefix = tmp / "nginx"
+        prefix.mkdir()
+        replicas = [f"127.0.0.1:{p}" for p in ports]
+        (prefix / "lernreise.conf").write_text(render(TEMPLATE.read_text(), {
+            "LERNREISE_LISTEN": f"127.0.0.1:{listen}",
+            "LERNREISE_REPLICA_1": replicas[0], "LERNREISE_REPLICA_2": replicas[1]}))
+        conf = prefix / "nginx.conf"
+        conf.write_text(nginx_conf(prefix, prefix / "lernreise.conf"))
+        args = [nginx, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
+        checked = subprocess.run([*args, "-t"], capture_output=True, text=True, timeout=30)
+        assert checked.returncode == 0, checked.stderr
+        proxy = Process([*args, "-g", "daemon off;"], tmp / "nginx.out")
+        started.append(proxy)
+        proxy.wait_http(f"http://127.0.0.1:{listen}/_stcore/health", "nginx")
+        cluster = Cluster()
+        cluster.url, cluster.database_url = f"http://127.0.0.1:{listen}", database_url
+        cluster.replicas, cluster.prefix = replicas, prefix
+        yield cluster
+    finally:
+        for process in reversed(started):
+            process.stop()
+
+
+# --- the configuration -----------------------------------------------------------------------
+
+
+def test_compose_runs_two_replicas_behind_nginx_with_the_tested_configuration():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    nginx = services["nginx"]
+    mounts = [v.split(":") for v in nginx["volumes"]]
+    # The very file the live test below runs, as a template the nginx image fills in at start.
+    assert [m[1] for m in mounts if (ROOT / m[0]).resolve() == TEMPLATE] == [
+        "/etc/nginx/templates/default.conf.template"]
+    env = nginx["environment"]
+    assert set(re.findall(r"\$\{(LERNREISE_\w+)\}", TEMPLATE.read_text())) <= set(env)
+    replicas = [env[k].split(":")[0] for k in sorted(env) if k.startswith("LERNREISE_REPLICA_")]
+    assert len(replicas) == 2 and len(set(replicas)) == 2
+    assert set(nginx["depends_on"]) == set(replicas)
+    # Each replica is the Dockerfile's image on the shared PostgreSQL, started after the one
+    # migration run.
+    db_url = services[replicas[0]]["environment"]["LERNREISE_DATABASE_URL"]
+    assert db_url.startswith("postgresql+psycopg://") and "@db:5432/" in db_url
+    for name in replicas:
+        app = services[name]
+        assert app["build"] == "." and "command" not in app
+        assert app["environment"]["LERNREISE_DATABASE_URL"] == db_url
+        assert app["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert services["migrate"]["command"] == ["python", "-m", "dashboard", "db", "upgrade"]
+    assert services["migrate"]["environment"]["LERNREISE_DATABASE_URL"] == db_url
+    assert services["db"]["image"].startswith("postgres:")
+    assert any(v.startswith("pgdata:") for v in services["db"]["volumes"])
+    assert "pgdata" in compose["volumes"]
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert dockerfile.startswith("#") and "\nFROM python:3.11-slim\n" in dockerfile
+    assert re.search(r"^USER (?!root)\w+$", dockerfile, re.M)
+    assert "/_stcore/health" in dockerfile and '"0.0.0.0", "--server.port", "8501"' in dockerfile
+    assert "tests" in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_nginx_accepts_the_configuration(tmp_path):
+    nginx = nginx_binary()
+    (tmp_path / "lernreise.conf").write_text(render(TEMPLATE.read_text(), {
+        "LERNREISE_LISTEN": f"127.0.0.1:{free_port()}",
+        "LERNREISE_REPLICA_1": "127.0.0.1:1", "LERNREISE_REPLICA_2": "127.0.0.1:2"}))
+    (tmp_path / "nginx.conf").write_text(nginx_conf(tmp_path, tmp_path / "lernreise.conf"))
+    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c",
+                             str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "error.log")],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+
+
+# --- stickiness without a browser ------------------------------------------------------------
+
+
+def first_visit(url: str) -> tuple[str, str, urllib.request.OpenerDirector]:
+    """A new client's first request: (its cookie, the replica that answered, its opener)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(url + "/", timeout=10) as response:
+        replica = response.headers[HEADER]
+    cookie = next(c.value for c in jar if c.name == COOKIE)
+    return cookie, replica, opener
+
+
+@pytest.mark.postgres
+def test_a_client_stays_on_the_replica_of_its_first_request(cluster):
+    seen = collections.Counter()
+    for _ in range(40):  # until both replicas answered a first request (2**-39 to fail)
+        cookie, replica, opener = first_visit(cluster.url)
+        assert replica in cluster.replicas and re.fullmatch(r"[0-9a-f]{32}", cookie)
+        seen[replica] += 1
+        for path in ("/", "/_stcore/health", "/planner", "/_stcore/host-config"):
+            with opener.open(cluster.url + path, timeout=10) as response:
+                assert response.headers[HEADER] == replica, path
+                set_cookies = response.headers.get_all("Set-Cookie") or []
+                assert not [c for c in set_cookies if c.startswith(COOKIE)]  # set once
+        if len(seen) == 2 and sum(seen.values()) >= 4:
+            break
+    assert set(seen) == set(cluster.replicas)
+
+
+# --- in the browser --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    need("chromium", Path(CHROMIUM).exists(), "apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def context_on(browser, cluster: Cluster, replica: str):
+    """A browser context (a visitor) whose first page came from `replica`; contexts that
+    land elsewhere are closed (the cookie is random: each is a coin toss)."""
+    for _ in range(40):
+        context = browser.new_context(viewport={"width": 1180, "height": 820}, locale="en-GB")
+        context.route("**/*", lambda route: route.continue_()
+                      if route.request.url.startswith(LOCAL) else route.abort())
+        context.replicas = set()
+        context.on("response", lambda r, c=context: c.replicas.add(r.headers.get(
+            HEADER.lower())) if r.url.startswith(cluster.url) else None)
+        page = context.new_page()
+        response = page.goto(cluster.url + "/_stcore/health")
+        if response.headers[HEADER.lower()] == replica:
+            context.cookie = next(c["value"] for c in context.cookies() if c["name"] == COOKIE)
+            return context, page
+        context.close()
+    raise AssertionError(f"no context landed on {replica}")
+
+
+def add_stop(page, name: str) -> None:
+    box = page.get_by_label("Search and add exhibits, or tap them on the map.")
+    box.click()
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")
+    page.get_by_text(name, exact=False).first.wait_for(timeout=30_000)
+
+
+@pytest.mark.browser
+@pytest.mark.postgres
+def test_a_tour_saved_on_one_replica_opens_on_the_other(cluster, browser):
+    from dashboard.store import TourStore
+
+    catalog = cat.load(DEFAULT_DATA)
+    names = [catalog.text(catalog.exhibits[s].name, "en") for s in STOPS]
+    guide, planner = context_on(browser, cluster, cluster.replicas[0])
+    visitor, tablet = context_on(browser, cluster, cluster.replicas[1])
+    assert guide.cookie != visitor.cookie
+
+    planner.goto(cluster.url + "/planner?lang=en")
+    planner.get_by_text("No stops yet").wait_for(timeout=60_000)
+    for name in names:
+        add_stop(planner, name)
+    planner.get_by_label("Tour title").fill("Replica tour")
+    planner.get_by_label("Tour title").press("Enter")
+    planner.get_by_role("button", name="Save tour").click()
+    planner.wait_for_function("() => location.search.includes('tour=')", timeout=30_000)
+    tour_id = re.search(r"tour=([^&]+)", planner.url).group(1)
+
+    # In the shared database, and opened by the other process for the other visitor.
+    tours = TourStore(cluster.database_url)
+    try:
+        saved = tours.load_tour(tour_id)
+    finally:
+        tours.dispose()
+    assert saved.title == "Replica tour" and list(saved.spec["stops"]) == list(STOPS)
+    tablet.goto(links.share_url(cluster.url, tour_id, "en"))
+    tablet.get_by_role("heading", name=f"1. {names[0]}", exact=True).wait_for(timeout=60_000)
+    tablet.locator(".st-key-visitor-next button").click()
+    tablet.get_by_role("heading", name=f"2. {names[1]}", exact=True).wait_for(timeout=30_000)
+    tablet.goto(links.guide_url(cluster.url, tour_id, "en"))
+    tablet.get_by_text("Loaded tour “Replica tour”").wait_for(timeout=60_000)
+
+    # Every response each visitor got came from its own replica.
+    assert guide.replicas == {cluster.replicas[0]}
+    assert visitor.replicas == {cluster.replicas[1]}
+    guide.close()
+    visitor.close()
+    # nginx's log has each cookie's WebSocket (logged when it closes) on that cookie's replica.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        log = cluster.access_log()
+        streams = {(c, u) for c, u, _status, uri in log if uri.startswith("/_stcore/stream")}
+        if {guide.cookie, visitor.cookie} <= {c for c, _ in streams}:
+            break
+        time.sleep(0.3)
+    assert (guide.cookie, cluster.replicas[0]) in streams
+    assert (visitor.cookie, cluster.replicas[1]) in streams
+    by_cookie = collections.defaultdict(set)
+    for c, upstream, _status, _uri in cluster.access_log():
+        if c != "-":
+            by_cookie[c].add(upstream)
+    assert by_cookie[guide.cookie] == {cluster.replicas[0]}
+    assert by_cookie[visitor.cookie] == {cluster.replicas[1]}
+
+
+@pytest.mark.postgres
+def test_a_note_written_in_one_process_is_in_the_report_of_another(cluster):
+    """Store level: the review page (h/review) is not on this branch yet. One process writes a
+    note with the replicas' settings, another (the report command) reads it."""
+    env = {**os.environ, "LERNREISE_DATA_DIR": str(DEFAULT_DATA),
+           "LERNREISE_DATABASE_URL": cluster.database_url}
+    text = f"Replica note {dt.date.today().isoformat()} {secrets.token_hex(3)}"
+    write = ("import sys\n"
+             "from dashboard import catalog, settings\n"
+             "from dashboard.review.roles import Actor\n"
+             "from dashboard.store import NoteStore\n"
+             "c = catalog.load(settings.get('LERNREISE_DATA_DIR'))\n"
+             "NoteStore(settings.get('LERNREISE_DATABASE_URL'), c).add_note(\n"
+             "    Actor.navigator('konstanz', 'Replik'), exhibit_id='holzpavillon',\n"
+             "    city_id='konstanz', department='it', text=sys.argv[1], relevance=4,\n"
+             "    transferability='adapt')\n")
+    wrote = subprocess.run([sys.executable, "-c", write, text], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert wrote.returncode == 0, wrote.stderr
+    report = subprocess.run([sys.executable, "-m", "dashboard", "report", "--city", "konstanz",
+                             "--format", "md", "--lang", "en"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert report.returncode == 0, report.stderr
+    assert text in report.stdout
