@@ -94,7 +94,7 @@ def test_relevance_by_category(catalog, mine):
         (DIGITAL, "#c2185b", 1, 1.0, "1,0"),
     ]
     english = domain.relevance_by_category(catalog, mine, "en")
-    assert list(english["category"])[0] == "Timber & innovative construction"
+    assert english["category"].iloc[0] == "Timber & innovative construction"
     assert list(english["mean_text"]) == ["4.0", "3.0", "1.0"]
 
 
@@ -298,9 +298,15 @@ def test_charts_and_deck_in_the_browser(database_url, tmp_path):
             for k in range(3):  # Vega drew each chart (an SVG or a canvas) with its label
                 drawn = charts.nth(k).locator("svg, canvas").first
                 drawn.wait_for(timeout=30_000)
-            labels = [charts.nth(k).locator("[aria-label]").first.get_attribute("aria-label")
-                      for k in range(3)]
-            assert any(label and "Relevanz nach Kategorie" in label for label in labels), labels
+            described = page.evaluate(
+                "() => Array.from(document.querySelectorAll('[data-testid=stVegaLiteChart] *'))"
+                ".flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('aria-description'),"
+                " e.tagName === 'desc' || e.tagName === 'title' ? e.textContent : null])"
+                ".filter(Boolean)")
+            # Vega names each chart by its title for screen readers (and the axes, the marks).
+            for title in ("Relevanz nach Kategorie", "Relevanz nach Fachbereich",
+                          "Fachbereiche × Exponate"):
+                assert f"Title text '{title}'" in described, (title, described)
             deck = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
             deck.scroll_into_view_if_needed()
             deck.wait_for(timeout=60_000)

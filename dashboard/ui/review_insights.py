@@ -37,7 +37,9 @@ from dashboard.review import domain
 from dashboard.store.notes import Note
 from dashboard.ui import common
 
-ROW_PX = 30  # height of a bar, dot row or matrix row
+# Height of a bar, dot row or matrix row. A step, not a chart height: Streamlit fits the whole
+# chart (title, axes, legend) into a given height, which squeezes the rows to nothing.
+ROW_PX = 30
 RELEVANCE = alt.Scale(domain=[0, 5], nice=False)
 
 
@@ -106,7 +108,7 @@ def category_chart(catalog: Catalog, notes: list[Note], lang: str) -> alt.TopLev
         tooltip=_tooltip(["category"], lang),
     )
     counts = base.mark_text(align="left", dx=4, fontSize=13).encode(text="notes:Q")
-    return _titled((bars + counts).properties(height=ROW_PX * len(frame) + 10),
+    return _titled((bars + counts).properties(height=alt.Step(ROW_PX)),
                    "by_category", lang)
 
 
@@ -130,7 +132,7 @@ def department_chart(catalog: Catalog, notes: list[Note], lang: str) -> alt.TopL
     )
     ticks = alt.Chart(means).mark_tick(color="#1f2a36", thickness=3, size=22).encode(
         x=x, y=y, tooltip=_tooltip(["department"], lang))
-    return _titled((ticks + points).properties(height=ROW_PX * len(means) + 10),
+    return _titled((ticks + points).properties(height=alt.Step(ROW_PX)),
                    "by_department", lang)
 
 
@@ -155,5 +157,4 @@ def matrix_chart(cells: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
         color=alt.condition("datum.mean_relevance >= 3.5", alt.value("#ffffff"),
                             alt.value("#1a1a1a")),
     )
-    rows = cells["exhibit"].nunique()
-    return _titled((heat + text).properties(height=ROW_PX * rows + 10), "matrix", lang)
+    return _titled((heat + text).properties(height=alt.Step(ROW_PX)), "matrix", lang)
