@@ -183,7 +183,7 @@ def to_pdf(plan: TourPlan, catalog: Catalog, lang: str, share_url: str | None = 
     rows = schedule_rows(plan, catalog, lang)
     top = _draw_header(pdf, plan, catalog, lang, title, exhibition)
     marks = plan_marks(plan, lang)
-    shapes = _map_shapes(catalog, plan.route_coords(), marks)
+    shapes = _map_shapes(catalog.site, plan.route_coords(), marks)
     frame = _frame(shapes.bounds, MARGIN, top, MAP_W, MAP_H)
 
     def body_bottom(frame: _Frame) -> float:
@@ -342,14 +342,15 @@ def _legend_text(pdf: _Handout, side_x: float, side_w: float, y: float, text: st
 
 
 def _circle_marker(pdf: FPDF, cx: float, cy: float, text: str, color: str,
-                   size: float = 2.5) -> None:
-    """A filled circle with a white ring and a centred white label (map and table)."""
+                   size: float = 2.5, ink: str = "#ffffff") -> None:
+    """A filled circle with a white ring and a centred label, white unless `ink` says
+    otherwise (map and table)."""
     pdf.set_fill_color(color)
     pdf.set_draw_color("#ffffff")
     pdf.set_line_width(0.35)
     pdf.circle(cx, cy, size, style="DF")
     font_pt = 6.5 if len(text) < 3 else 5.2
-    _set_font(pdf, font_pt * size / 2.5, bold=True, color="#ffffff")
+    _set_font(pdf, font_pt * size / 2.5, bold=True, color=ink)
     width = pdf.get_string_width(text)
     # Digits sit on the baseline; a cap height of ~0.73 em centres them visually.
     cap = 0.73 * pdf.font_size
@@ -413,6 +414,7 @@ class MapMark:
     label: str
     color: str
     radius: float = 2.3  # mm
+    ink: str = "#ffffff"  # the label's colour (presentation.ink_on(color) for light colours)
 
 
 @dataclass(frozen=True)
@@ -449,9 +451,8 @@ def plan_marks(plan: TourPlan, lang: str) -> list[MapMark]:
     return marks
 
 
-def _map_shapes(catalog: Catalog, route_coords: Sequence[tuple[float, float]],
+def _map_shapes(site: geo.SiteGeo, route_coords: Sequence[tuple[float, float]],
                 marks: Sequence[MapMark]) -> _MapShapes:
-    site = catalog.site
     crs = site.crs
 
     def layer(name: str) -> list[tuple[BaseGeometry, dict[str, Any]]]:
@@ -472,14 +473,14 @@ def _map_shapes(catalog: Catalog, route_coords: Sequence[tuple[float, float]],
     )
 
 
-def draw_site_map(pdf: FPDF, catalog: Catalog, x: float, y: float, max_w: float,
+def draw_site_map(pdf: FPDF, site: geo.SiteGeo, x: float, y: float, max_w: float,
                   max_h: float, *, route_coords: Sequence[tuple[float, float]] = (),
                   marks: Sequence[MapMark] = ()) -> tuple[float, float]:
-    """The site plan at (x, y) within max_w x max_h mm (north up, aspect kept), a route
-    ((lat, lon) points) in red on it and the marks drawn in their order; returns the map's
-    width and height. `pdf` must have the DejaVu faces registered under FONT (the hand-out
-    and the trip report do)."""
-    shapes = _map_shapes(catalog, route_coords, marks)
+    """The site plan (`catalog.site`) at (x, y) within max_w x max_h mm (north up, aspect
+    kept), a route ((lat, lon) points) in red on it and the marks drawn in their order;
+    returns the map's width and height. `pdf` must have the DejaVu faces registered under
+    FONT (the hand-out and the trip report do)."""
+    shapes = _map_shapes(site, route_coords, marks)
     frame = _frame(shapes.bounds, x, y, max_w, max_h)
     _draw_map(pdf, shapes, frame, marks)
     return frame.w, frame.h
@@ -515,7 +516,8 @@ def _draw_map(pdf: FPDF, shapes: _MapShapes, frame: _Frame, marks: Sequence[MapM
         _draw_north(pdf, frame)
         for mark, point in zip(marks, shapes.points, strict=True):
             (px, py), = frame(point.coords)
-            _circle_marker(pdf, px, py, mark.label, mark.color, size=mark.radius)
+            _circle_marker(pdf, px, py, mark.label, mark.color, size=mark.radius,
+                           ink=mark.ink)
     pdf.set_draw_color(PATH_EDGE)
     pdf.set_line_width(0.25)
     pdf.rect(frame.x, frame.y, frame.w, frame.h)
