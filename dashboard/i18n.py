@@ -377,6 +377,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Dot chart: per department the mean relevance (1 to 5) of its notes per "
         "category as a coloured dot (larger with more notes); the black tick is the "
         "department's mean."},
+    "insights.by_department_hint": {
+        "de": "Punkt: eine Kategorie (größer bei mehr Notizen); Strich: Mittel des Fachbereichs.",
+        "en": "Dot: one category (larger with more notes); tick: the department's mean."},
     "insights.matrix": {"de": "Fachbereiche × Exponate", "en": "Departments × exhibits"},
     "insights.matrix_desc": {
         "de": "Matrix: Zeilen sind Exponate, Spalten Fachbereiche; jede Zelle zeigt die "

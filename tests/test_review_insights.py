@@ -152,8 +152,9 @@ def test_department_chart_colours_and_titles(catalog, mine):
     chart = review_insights.department_chart(catalog, mine, "de")
     spec = chart.to_dict()
     scale = spec["layer"][1]["encoding"]["color"]["scale"]
+    # The categories with notes, each in its own colour (the legend names no others).
     assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
-        c.name.de: c.color for c in catalog.categories.values()}
+        WOOD: "#6d4c41", PAVILIONS: "#7d3c98", DIGITAL: "#c2185b"}
     assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Bauwesen", "Kommunale Finanzen", "IT"]
     assert spec["title"]["text"] == "Relevanz nach Fachbereich"
     assert "Punktdiagramm" in spec["description"]

@@ -60,7 +60,7 @@ def render(catalog: Catalog, city_id: str, notes: Iterable[Note], lang: str) -> 
     with right:
         _chart(department_chart(catalog, mine, lang),
                domain.relevance_cells(catalog, mine, lang, by=("department", "category")),
-               ["department", "category"], lang)
+               ["department", "category"], lang, hint=t("insights.by_department_hint", lang))
     cells = domain.relevance_cells(catalog, mine, lang, by=("exhibit", "department"))
     _chart(matrix_chart(cells, lang), cells, ["exhibit", "department"], lang)
     common.heading(t("insights.map", lang), 3)
@@ -69,9 +69,13 @@ def render(catalog: Catalog, city_id: str, notes: Iterable[Note], lang: str) -> 
     common.caption(t("insights.map_caption", lang))
 
 
-def _chart(chart: alt.TopLevelMixin, frame: pd.DataFrame, keys: list[str], lang: str) -> None:
-    """The chart, and its figures as a table for those who cannot see it."""
+def _chart(chart: alt.TopLevelMixin, frame: pd.DataFrame, keys: list[str], lang: str,
+           hint: str | None = None) -> None:
+    """The chart (with a hint how to read it), and its figures as a table for those who
+    cannot see it."""
     st.altair_chart(chart, width="stretch")
+    if hint:
+        common.caption(hint)
     with st.expander(t("insights.as_table", lang)):
         table = frame[[*keys, "notes", "mean_text"]].rename(columns={
             **{k: t(f"insights.{k}", lang) for k in keys},
@@ -117,7 +121,8 @@ def department_chart(catalog: Catalog, notes: list[Note], lang: str) -> alt.TopL
     category) and a black tick at the department's mean."""
     dots = domain.relevance_cells(catalog, notes, lang, by=("department", "category"))
     means = domain.relevance_by_department(catalog, notes, lang)
-    colours = domain.category_colours(catalog, lang)
+    present = set(dots["category"])  # the legend names only these, in catalogue order
+    colours = {k: v for k, v in domain.category_colours(catalog, lang).items() if k in present}
     y = alt.Y("department:N", sort=list(means["department"]), title=None,
               axis=alt.Axis(labelLimit=200))
     x = alt.X("mean_relevance:Q", title=t("insights.mean_relevance", lang), scale=RELEVANCE)
@@ -125,7 +130,7 @@ def department_chart(catalog: Catalog, notes: list[Note], lang: str) -> alt.TopL
         x=x, y=y,
         color=alt.Color("category:N", title=t("insights.category", lang),
                         scale=alt.Scale(domain=list(colours), range=list(colours.values())),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=220)),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=260)),
         size=alt.Size("notes:Q", title=t("insights.notes", lang),
                       scale=alt.Scale(range=[80, 500]), legend=None),
         tooltip=_tooltip(["department", "category"], lang),
@@ -141,8 +146,9 @@ def matrix_chart(cells: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
     relevance, the count of notes in brackets."""
     base = alt.Chart(cells).encode(
         x=alt.X("department:N", title=None, sort="ascending",
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=140)),
-        y=alt.Y("exhibit:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=260)),
+                axis=alt.Axis(orient="top", labelAngle=-45, labelAlign="left",
+                              labelOverlap=False, labelLimit=140)),
+        y=alt.Y("exhibit:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=170)),
     )
     heat = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         color=alt.Color("mean_relevance:Q", title=t("insights.mean_relevance", lang),
