@@ -255,6 +255,7 @@ def _report(args: argparse.Namespace) -> int:
         trip = report.build_report(
             catalog, args.city, store.NoteStore(database, catalog),
             store.WorkshopStore(database, catalog), args.lang, reader=Actor.admin("report"),
+            tours=store.TourStore(database).list_tours(exhibition_id=catalog.exhibition.id),
         )
     except store.StoreError as exc:
         return _store_failed("no report", exc)

@@ -353,6 +353,54 @@ STRINGS: dict[str, dict[str, str]] = {
     # -- sign-in and roles (auth.*) --
 
     # -- review insights (insights.*) --
+    "insights.title": {"de": "Auswertung", "en": "Insights"},
+    "insights.intro": {
+        "de": "Was die Notizen von {city} zeigen: {notes} Notizen zu {exhibits} Exponaten.",
+        "en": "What {city}'s notes show: {notes} notes on {exhibits} exhibits."},
+    "insights.empty": {
+        "de": "{city} hat noch keine Notizen. Sobald Notizen geschrieben sind, zeigt die "
+        "Auswertung hier Relevanz nach Kategorie und Fachbereich, die Matrix und die 3D-Karte.",
+        "en": "{city} has no notes yet. Once notes are written, the insights show relevance "
+        "by category and department, the matrix and the 3D map here."},
+    "insights.by_category": {"de": "Relevanz nach Kategorie", "en": "Relevance by category"},
+    "insights.by_category_desc": {
+        "de": "Balkendiagramm: mittlere Relevanz (1 bis 5) der Notizen je Kategorie, in der "
+        "Farbe der Kategorie; die Zahl am Balken ist die Anzahl der Notizen.",
+        "en": "Bar chart: mean relevance (1 to 5) of the notes per category, in the "
+        "category's colour; the number at each bar is the count of notes."},
+    "insights.by_department": {"de": "Relevanz nach Fachbereich",
+                               "en": "Relevance by department"},
+    "insights.by_department_desc": {
+        "de": "Punktdiagramm: je Fachbereich die mittlere Relevanz (1 bis 5) seiner Notizen "
+        "je Kategorie als farbiger Punkt (größer bei mehr Notizen), der schwarze Strich ist "
+        "der Mittelwert des Fachbereichs.",
+        "en": "Dot chart: per department the mean relevance (1 to 5) of its notes per "
+        "category as a coloured dot (larger with more notes); the black tick is the "
+        "department's mean."},
+    "insights.by_department_hint": {
+        "de": "Punkt: eine Kategorie (größer bei mehr Notizen); Strich: Mittel des Fachbereichs.",
+        "en": "Dot: one category (larger with more notes); tick: the department's mean."},
+    "insights.matrix": {"de": "Fachbereiche × Exponate", "en": "Departments × exhibits"},
+    "insights.matrix_desc": {
+        "de": "Matrix: Zeilen sind Exponate, Spalten Fachbereiche; jede Zelle zeigt die "
+        "mittlere Relevanz und die Anzahl der Notizen, dunkler heißt relevanter.",
+        "en": "Matrix: rows are exhibits, columns departments; each cell shows the mean "
+        "relevance and the count of notes, darker means more relevant."},
+    "insights.as_table": {"de": "Als Tabelle", "en": "As a table"},
+    "insights.map": {"de": "Interesse auf dem Gelände (3D)", "en": "Interest on the site (3D)"},
+    "insights.map_caption": {
+        "de": "Säulenhöhe: Anzahl der Notizen × mittlere Relevanz; Farbe: Kategorie. Grau: "
+        "Gebäude in ihrer Höhe. Ziehen dreht und neigt die Karte.",
+        "en": "Column height: number of notes × mean relevance; colour: category. Grey: "
+        "buildings at their height. Drag to turn and tilt the map."},
+    "insights.category": {"de": "Kategorie", "en": "Category"},
+    "insights.department": {"de": "Fachbereich", "en": "Department"},
+    "insights.exhibit": {"de": "Exponat", "en": "Exhibit"},
+    "insights.notes": {"de": "Notizen", "en": "Notes"},
+    "insights.mean_relevance": {"de": "Ø Relevanz", "en": "Mean relevance"},
+    "insights.interest": {"de": "Interesse", "en": "Interest"},
+    "insights.tooltip_notes": {"de": "Notizen", "en": "Notes"},
+    "insights.tooltip_relevance": {"de": "Ø Relevanz", "en": "mean relevance"},
 
     # -- replicas and load (scale.*) --
 

@@ -665,15 +665,9 @@ class _FrozenDeck(pdk.Deck):
         return self._json_once
 
 
-def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str,
-                  frozen: bool = False) -> pdk.Deck:
-    """A 3D overview: buildings extruded by height, exhibits as category-coloured columns.
-
-    No base map style is set, so it needs no tile or style server; the site outline and water
-    are drawn as flat layers instead. Tooltips are plain text (deck.gl sets innerText), so
-    names are not HTML-escaped here: "Energy & water" must not show as "&amp;". frozen: the
-    deck serialises once (it must not be changed afterwards).
-    """
+def _site_layers(catalog: Catalog, pickable_buildings: bool = True) -> list[pdk.Layer]:
+    """The flat site, water and paths and the buildings extruded by their height: the ground
+    of every 3D deck (no base map style, so no tile or style server)."""
     site = catalog.site
     ground = [{"polygon": ring} for g in site.layer("site").geometry for ring in _polygon_rings(g)]
     water = [
@@ -692,6 +686,48 @@ def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str,
             buildings.append({"polygon": ring, "height": float(height),
                               "name": str(name or ""),
                               "category": f"{float(height):.0f} m"})
+    paths = [
+        {"path": [list(c) for c in line.coords]}
+        for g in site.layer("paths").geometry
+        for line in (g.geoms if g.geom_type == "MultiLineString" else [g])
+    ]
+    return [
+        pdk.Layer("PolygonLayer", ground, id="site", get_polygon="polygon",
+                  get_fill_color=_rgb(SITE_FILL), stroked=False, pickable=False),
+        pdk.Layer("PolygonLayer", water, id="water", get_polygon="polygon",
+                  get_fill_color=_rgb(WATER_FILL), stroked=False, pickable=False),
+        pdk.Layer("PathLayer", paths, id="paths", get_path="path", get_color=[255, 255, 255],
+                  width_min_pixels=2, get_width=2, pickable=False),
+        pdk.Layer("PolygonLayer", buildings, id="buildings", get_polygon="polygon",
+                  extruded=True, get_elevation="height", get_fill_color=_rgb(BUILDING_FILL),
+                  get_line_color=_rgb(BUILDING_LINE), pickable=pickable_buildings,
+                  auto_highlight=pickable_buildings),
+    ]
+
+
+def _deck(catalog: Catalog, layers: list[pdk.Layer], tooltip: dict, frozen: bool = False,
+          pitch: float = 50) -> pdk.Deck:
+    lat, lon = catalog.site.center
+    return (_FrozenDeck if frozen else pdk.Deck)(
+        layers=layers,
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=15.6, pitch=pitch,
+                                         bearing=-20),
+        # No base map: map_provider=None and the default map_style left alone. (map_style=None
+        # would make Streamlit fetch its own Carto style from the internet.)
+        map_provider=None,
+        tooltip=tooltip,
+    )
+
+
+def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str,
+                  frozen: bool = False) -> pdk.Deck:
+    """A 3D overview: buildings extruded by height, exhibits as category-coloured columns.
+
+    No base map style is set, so it needs no tile or style server; the site outline and water
+    are drawn as flat layers instead. Tooltips are plain text (deck.gl sets innerText), so
+    names are not HTML-escaped here: "Energy & water" must not show as "&amp;". frozen: the
+    deck serialises once (it must not be changed afterwards).
+    """
     columns = [
         {
             "position": [ex.location.lon, ex.location.lat],
@@ -701,35 +737,40 @@ def overview_deck(catalog: Catalog, exhibits: Iterable[Exhibit], lang: str,
         }
         for ex in exhibits
     ]
-    paths = [
-        {"path": [list(c) for c in line.coords]}
-        for g in site.layer("paths").geometry
-        for line in (g.geoms if g.geom_type == "MultiLineString" else [g])
-    ]
     layers = [
-        pdk.Layer("PolygonLayer", ground, id="site", get_polygon="polygon",
-                  get_fill_color=_rgb(SITE_FILL), stroked=False, pickable=False),
-        pdk.Layer("PolygonLayer", water, id="water", get_polygon="polygon",
-                  get_fill_color=_rgb(WATER_FILL), stroked=False, pickable=False),
-        pdk.Layer("PathLayer", paths, id="paths", get_path="path", get_color=[255, 255, 255],
-                  width_min_pixels=2, get_width=2, pickable=False),
-        pdk.Layer("PolygonLayer", buildings, id="buildings", get_polygon="polygon",
-                  extruded=True, get_elevation="height", get_fill_color=_rgb(BUILDING_FILL),
-                  get_line_color=_rgb(BUILDING_LINE), pickable=True, auto_highlight=True),
+        *_site_layers(catalog),
         pdk.Layer("ColumnLayer", columns, id="exhibits", get_position="position",
                   get_elevation=40, elevation_scale=1, radius=7, get_fill_color="color",
                   pickable=True, auto_highlight=True),
     ]
-    lat, lon = site.center
-    return (_FrozenDeck if frozen else pdk.Deck)(
-        layers=layers,
-        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=15.6, pitch=50,
-                                         bearing=-20),
-        # No base map: map_provider=None and the default map_style left alone. (map_style=None
-        # would make Streamlit fetch its own Carto style from the internet.)
-        map_provider=None,
-        tooltip={"text": "{name}\n{category}", "style": {"fontSize": "14px"}},
-    )
+    return _deck(catalog, layers, {"text": "{name}\n{category}", "style": {"fontSize": "14px"}},
+                 frozen)
+
+
+def interest_deck(catalog: Catalog, columns: list[dict], lang: str) -> pdk.Deck:
+    """The review's 3D map: per noted exhibit a column as high as the interest it drew and
+    coloured by its category (`columns` from review.domain.interest_columns), over the
+    buildings extruded by height; no base map style, so no tile or style server.
+
+    The tooltip is HTML (bold name): deck.gl puts the interpolated {field}s in as HTML, so
+    every text field of `columns` comes HTML-escaped (interest_columns does that) and the
+    buildings, whose names are not escaped here, are not pickable.
+    """
+    data = [{**c, "mean_text": fmt.decimal(c["mean_relevance"], lang, 1)} for c in columns]
+    notes, relevance = (escape_js_html(t(key, lang)) for key in
+                        ("insights.tooltip_notes", "insights.tooltip_relevance"))
+    tooltip = {
+        "html": ("<b>{name}</b><br>{category}<br>"
+                 f"{notes}: {{notes}} · {relevance}: {{mean_text}}"),
+        "style": {"fontSize": "14px", "maxWidth": "280px"},
+    }
+    layers = [
+        *_site_layers(catalog, pickable_buildings=False),
+        pdk.Layer("ColumnLayer", data, id="interest", get_position="[lon, lat]",
+                  get_elevation="elevation", elevation_scale=1, radius=8,
+                  get_fill_color="color", pickable=True, auto_highlight=True, extruded=True),
+    ]
+    return _deck(catalog, layers, tooltip, pitch=55)
 
 
 # --------------------------------------------------------------------------- tour route

@@ -9,8 +9,12 @@ anyone. Texts are in the report's language (the cities of the bundled trip speak
 Note texts are the navigators' Markdown; the report shows them as plain text (emphasis and
 link syntax gone, `markdown.to_plain`). In the Markdown report that text is escaped as well,
 so that no renderer turns it into HTML or links; in CSV and Excel, cells that a spreadsheet
-would read as a formula get a leading apostrophe. The PDF has no route map yet (the tour handout of
-dashboard/export.py has one).
+would read as a formula get a leading apostrophe.
+
+The PDF also has a map (`RouteMap`, drawn by the tour hand-out's `export.pdf.draw_site_map`):
+the route of the city's tour, that is of the exhibition's saved tours the one that visits most
+of the exhibits the city noted (the newest on a tie), or, when no saved tour visits any of
+them, the noted exhibits themselves, numbered and in their category's colour.
 """
 
 from __future__ import annotations
@@ -21,17 +25,20 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from statistics import mean
 
+from dashboard import geo, presentation, routing
 from dashboard.catalog import Catalog
-from dashboard.export.pdf import output_and_close
+from dashboard.export.pdf import MapMark, draw_site_map, output_and_close, plan_marks
 from dashboard.review import domain
 from dashboard.review.markdown import to_plain
 from dashboard.review.roles import Actor
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
+from dashboard.store.tours import SavedTour
 from dashboard.store.workshop import WorkshopStore
 
 FORMATS = ("md", "csv", "xlsx", "pdf")
@@ -69,6 +76,13 @@ TEXT: dict[str, dict[str, str]] = {
     "no_notes": {"de": "Noch keine Notizen.", "en": "No notes yet."},
     "no_department": {"de": "Ohne Notiz", "en": "Without a note"},
     "page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
+    "map": {"de": "Karte", "en": "Map"},
+    "map_tour": {"de": "Die Tour „{title}“: {stops} Stationen, {km}",
+                 "en": "The tour “{title}”: {stops} stops, {km}"},
+    "map_noted": {"de": "Keine gespeicherte Tour zu den Notizen: die {n} Exponate mit Notizen, "
+                  "in der Farbe ihrer Kategorie",
+                  "en": "No saved tour of the noted exhibits: the {n} exhibits with notes, in "
+                  "their category's colour"},
 }
 
 
@@ -130,6 +144,19 @@ class SummaryRow:
 
 
 @dataclass(frozen=True)
+class RouteMap:
+    """What the PDF's map shows: a route ((lat, lon) points, empty for none), the marks and a
+    line per mark for the key below it ("1 Skaio", ...), and a caption."""
+
+    caption: str
+    route_coords: tuple[tuple[float, float], ...]
+    marks: tuple[MapMark, ...]
+    key: tuple[str, ...]
+    site: geo.SiteGeo = field(repr=False, compare=False)  # the catalogue's, read-only
+    tour_id: str | None = None
+
+
+@dataclass(frozen=True)
 class TripReport:
     lang: str
     city_id: str
@@ -139,6 +166,7 @@ class TripReport:
     date: dt.date
     sections: tuple[DepartmentSection, ...]
     ideas: tuple[IdeaEntry, ...] = field(default_factory=tuple)
+    route_map: RouteMap | None = None
 
     @property
     def title(self) -> str:
@@ -196,8 +224,12 @@ def build_report(
     *,
     reader: Actor,
     today: dt.date | None = None,
+    tours: Iterable[SavedTour] = (),
+    network: routing.WalkingNetwork | None = None,
 ) -> TripReport:
-    """Everything the report says about `city_id`, read as `reader` would see it.
+    """Everything the report says about `city_id`, read as `reader` would see it. `tours`:
+    the saved tours (e.g. TourStore.list_tours(exhibition_id=...)) to find the city's tour in
+    for the map; `network` spares building the walking network again.
 
     KeyError-free: an unknown city raises ValueError with a message."""
     city = catalog.cities.get(city_id)
@@ -268,7 +300,61 @@ def build_report(
         delegation=catalog.text(city.delegation, lang),
         exhibition=catalog.text(catalog.exhibition.name, lang),
         date=today or dt.date.today(), sections=tuple(sections), ideas=tuple(ideas),
+        route_map=route_map(catalog, own, tours, lang, network),
     )
+
+
+def city_tour(catalog: Catalog, tours: Iterable[SavedTour], noted: Iterable[str]
+              ) -> SavedTour | None:
+    """The city's tour: of the exhibition's saved tours (and those saved without one) the one
+    whose stops include most of the `noted` exhibits, the newest on a tie; None when no tour
+    visits any of them."""
+    wanted = set(noted)
+    best, best_key = None, None
+    for tour in tours:
+        if tour.exhibition_id not in (None, catalog.exhibition.id):
+            continue
+        shared = len(wanted & set(tour.spec.get("stops", [])))
+        key = (shared, tour.updated_at)
+        if shared and (best_key is None or key > best_key):
+            best, best_key = tour, key
+    return best
+
+
+def route_map(catalog: Catalog, notes: Iterable[Note], tours: Iterable[SavedTour], lang: str,
+              network: routing.WalkingNetwork | None = None) -> RouteMap | None:
+    """The map of the report (see the module docstring); None when the city noted nothing
+    and no tour applies."""
+    noted = list(dict.fromkeys(n.exhibit_id for n in notes if n.exhibit_id in catalog.exhibits))
+    tour = city_tour(catalog, tours, noted)
+    if tour is not None:
+        request = routing.TourRequest.from_dict({**tour.spec, "title": tour.title})
+        try:
+            plan = routing.plan_tour(catalog, request, network)
+        except routing.TourError:
+            plan = None  # a tour that cannot be planned any more: the noted exhibits instead
+        if plan is not None and plan.stops:
+            key = [presentation.stop_label(plan, catalog, v, lang) for v in plan.visits]
+            if plan.visits[-1].place.id == plan.visits[0].place.id and len(key) > 1:
+                key = key[:-1]  # a round trip: the start is the end
+            return RouteMap(
+                caption=t("map_tour", lang, title=tour.title, stops=len(plan.stops),
+                          km=presentation.km(plan.distance_m, lang)),
+                route_coords=tuple(tuple(c) for c in plan.route_coords()),
+                marks=tuple(plan_marks(plan, lang)), key=tuple(key), site=catalog.site,
+                tour_id=tour.id,
+            )
+    if not noted:
+        return None
+    marks, key = [], []
+    for number, exhibit_id in enumerate(noted, start=1):
+        ex = catalog.exhibits[exhibit_id]
+        colour = catalog.categories[ex.category].color
+        marks.append(MapMark(ex.location.lon, ex.location.lat, str(number), colour,
+                             ink=presentation.ink_on(colour)))
+        key.append(f"{number} · {catalog.text(ex.name, lang)}")
+    return RouteMap(caption=t("map_noted", lang, n=len(noted)), route_coords=(),
+                    marks=tuple(reversed(marks)), key=tuple(key), site=catalog.site)
 
 
 def _follow_up_line(item: FollowUp, lang: str) -> str:
@@ -472,8 +558,9 @@ def _pdf_class() -> type:
 
 
 def to_pdf(report: TripReport) -> bytes:
-    """An A4 report: title, summary table, then per department the exhibits with their notes
-    and follow-ups, then the workshop's project ideas. (No route map of the tour yet.)"""
+    """An A4 report: title, summary table, the map (the city's tour or its noted exhibits),
+    then per department the exhibits with their notes and follow-ups, then the workshop's
+    project ideas."""
     from fpdf.fonts import FontFace
 
     lang = report.lang
@@ -535,6 +622,8 @@ def to_pdf(report: TripReport) -> bytes:
                           row.not_for_us, row.open_follow_ups):
                 cells.cell(clean(value, True))
     pdf.ln(4)
+    if report.route_map is not None:
+        _pdf_map(pdf, report.route_map, lang, clean)
     for section in report.sections:
         write(section.name, 12.5, True, 1.5)
         if not section.exhibits:
@@ -568,6 +657,35 @@ def to_pdf(report: TripReport) -> bytes:
                 write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
             pdf.ln(1.5)
     return output_and_close(pdf)
+
+
+MAP_MAX_H = 120.0  # mm: the site is tall and narrow; a taller map would crowd out the notes
+MAP_MIN_H = 70.0  # less room left on the page: the map starts a new page
+
+
+def _pdf_map(pdf, route: RouteMap, lang: str, clean) -> None:
+    """The map with its heading, caption and key (the marks' labels and names)."""
+    room = pdf.h - pdf.b_margin - pdf.get_y() - 22
+    if room < MAP_MIN_H:
+        pdf.add_page()
+        room = pdf.h - pdf.b_margin - pdf.get_y() - 22
+    pdf.set_font(FONT, "B", 12.5)
+    pdf.set_text_color(20)
+    pdf.multi_cell(pdf.epw, 6.25, clean(t("map", lang)), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.5)
+    top = pdf.get_y()
+    _width, height = draw_site_map(pdf, route.site, pdf.l_margin, top, pdf.epw,
+                                   min(MAP_MAX_H, room), route_coords=route.route_coords,
+                                   marks=route.marks)
+    pdf.set_y(top + height + 2)
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_text_color(90)
+    pdf.multi_cell(pdf.epw, 4.25, clean(route.caption, True), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(20)
+    pdf.multi_cell(pdf.epw, 4, clean("   ".join(route.key), True), new_x="LMARGIN",
+                   new_y="NEXT")
+    pdf.ln(4)
 
 
 def render(report: TripReport, fmt: str) -> str | bytes:

@@ -45,14 +45,14 @@ def _free_port() -> int:
 
 
 class App:
-    def __init__(self, data_dir: Path, tmp: Path):
+    def __init__(self, data_dir: Path, tmp: Path, script: str = "streamlit_app.py"):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "LERNREISE_DATA_DIR": str(data_dir),
                "LERNREISE_DATABASE_URL": f"sqlite:///{tmp / 'browser.sqlite3'}"}
         self.log = (tmp / f"streamlit-{self.port}.log").open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+            [sys.executable, "-m", "streamlit", "run", script,
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],

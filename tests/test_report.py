@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dashboard import catalog as cat
-from dashboard import report
+from dashboard import report, routing
 from dashboard.__main__ import main
 from dashboard.review.roles import Actor
-from dashboard.store import Database, NoteStore, WorkshopStore
+from dashboard.store import Database, NoteStore, SavedTour, TourStore, WorkshopStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 KN = Actor.navigator("konstanz", "Anna Böhm")
@@ -208,3 +208,98 @@ def test_report_command_errors(tmp_path: Path, capsys):
     assert "no report" in err and "geheim" not in err
     assert main(["report", "--city", "konstanz", "-o", str(tmp_path / "no" / "r.md")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+# --- the map: the city's tour, else its noted exhibits -----------------------------------------
+
+SITE_FILL_RG = "0.8745 0.9098 0.8118 rg"  # presentation.SITE_FILL #dfe8cf as fpdf writes it
+ROUTE_RG = "0.7529 0.2235 0.1686 RG"  # presentation.ROUTE #c0392b, the route's stroke
+
+
+def _map_page(pdf: bytes) -> tuple[str, str]:
+    """The text and the content stream of the page with the map heading."""
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        text = " ".join(page.extract_text().split())
+        if "Karte" in text or " Map " in text:
+            return text, page.get_contents().get_data().decode("latin-1")
+    raise AssertionError("no page with the map")
+
+
+def _save_tour(db: Database, stops: tuple[str, ...], title: str) -> str:
+    request = routing.TourRequest(stops=stops, optimize=False, date=dt.date(2019, 6, 1))
+    return TourStore(db).save_tour(request.to_dict(), title, "buga2019-heilbronn")
+
+
+def test_pdf_maps_the_noted_exhibits_without_a_tour(trip: report.TripReport,
+                                                    catalog: cat.Catalog):
+    # Konstanz noted skaio, wlan-glasfaser and holzpavillon (in that order) and no tour exists.
+    route = trip.route_map
+    assert route is not None and route.tour_id is None and not route.route_coords
+    names = [catalog.exhibits[e].name.de for e in ("skaio", "wlan-glasfaser", "holzpavillon")]
+    assert route.key == (f"1 · {names[0]}", f"2 · {names[1]}", f"3 · {names[2]}")
+    colours = {m.label: m.color for m in route.marks}
+    assert colours == {"1": "#6d4c41", "2": "#c2185b", "3": "#7d3c98"}
+    text, content = _map_page(report.to_pdf(trip))
+    assert "Keine gespeicherte Tour zu den Notizen: die 3 Exponate mit Notizen" in text
+    for name in names:
+        assert name in text
+    assert "200 m" in text  # the scale bar
+    # The site plan is vector drawing: the site's fill and many line segments (paths).
+    assert SITE_FILL_RG in content and content.count(" l\n") > 100
+    assert ROUTE_RG not in content  # no route without a tour
+
+
+def test_pdf_maps_the_citys_tour(filled: Database, catalog: cat.Catalog):
+    _save_tour(filled, ("smart-parking", "buga-log"), "Ohne Notizen")  # no noted exhibit
+    _save_tour(filled, ("skaio",), "Nur Skaio")
+    best = _save_tour(filled, ("holzpavillon", "skaio", "buga-log"), "Holz-Tour")
+    tours = TourStore(filled).list_tours(exhibition_id="buga2019-heilbronn")
+    trip = report.build_report(catalog, "konstanz", NoteStore(filled, catalog), None, "de",
+                               reader=KN, today=TODAY, tours=tours)
+    route = trip.route_map
+    assert route.tour_id == best and len(route.route_coords) > 2
+    assert [m.label for m in route.marks] == ["3", "2", "1", "S"]  # round trip: one S
+    assert route.key[1:] == ("1 · BUGA-Holzpavillon", "2 · Skaio – Holzhybrid-Hochhaus",
+                             "3 · BUGA:log – fahrerlose Paketzustellung")
+    text, content = _map_page(report.to_pdf(trip))
+    assert "Die Tour „Holz-Tour“: 3 Stationen" in text and "BUGA-Holzpavillon" in text
+    assert SITE_FILL_RG in content and ROUTE_RG in content
+    english = report.build_report(catalog, "konstanz", NoteStore(filled, catalog), None, "en",
+                                  reader=KN, today=TODAY, tours=tours)
+    text, _ = _map_page(report.to_pdf(english))
+    assert "The tour “Holz-Tour”: 3 stops" in text and "BUGA Wood Pavilion" in text
+
+
+def test_city_tour_rule(catalog: cat.Catalog):
+    def saved(tour_id: str, stops: list[str], day: int, exhibition="buga2019-heilbronn"):
+        moment = dt.datetime(2019, 6, day, tzinfo=dt.UTC)
+        return SavedTour(tour_id, tour_id, {"stops": stops}, exhibition, moment, moment)
+
+    tours = [saved("aaaa", ["skaio"], 1), saved("bbbb", ["skaio", "holzpavillon"], 2),
+             saved("cccc", ["holzpavillon", "skaio"], 3), saved("dddd", ["buga-log"], 4),
+             saved("eeee", ["skaio", "holzpavillon", "x"], 5, exhibition="other")]
+    noted = ["skaio", "holzpavillon"]
+    assert report.city_tour(catalog, tours, noted).id == "cccc"  # most shared, then newest
+    assert report.city_tour(catalog, tours[:2], noted).id == "bbbb"
+    assert report.city_tour(catalog, tours[3:], noted) is None
+    assert report.city_tour(catalog, tours, []) is None
+
+
+def test_no_map_without_notes_or_tour(tmp_path: Path, catalog: cat.Catalog):
+    database = Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    try:
+        trip = report.build_report(catalog, "konstanz", NoteStore(database, catalog), None,
+                                   "de", reader=KN, today=TODAY)
+        assert trip.route_map is None
+        assert PdfReader(io.BytesIO(report.to_pdf(trip))).pages
+    finally:
+        database.dispose()
+
+
+def test_report_command_draws_the_saved_tour(filled: Database, db_path: Path, tmp_path: Path):
+    _save_tour(filled, ("skaio", "holzpavillon"), "Tour der Lotsen")
+    out = tmp_path / "bericht.pdf"
+    assert main(["report", "--city", "konstanz", "--url", f"sqlite:///{db_path}",
+                 "-o", str(out)]) == 0
+    text, content = _map_page(out.read_bytes())
+    assert "Die Tour „Tour der Lotsen“: 2 Stationen" in text and ROUTE_RG in content

@@ -109,8 +109,7 @@ class _Handout(FPDF):
         return re.sub(r"\s+", " ", "".join(out)).strip()
 
     def font(self, size: float, bold: bool = False, color: str = INK) -> None:
-        self.set_font(FONT, "B" if bold else "", size)
-        self.set_text_color(color)
+        _set_font(self, size, bold, color)
 
     def fit(self, text: str, width: float) -> str:
         """text shortened with an ellipsis so that it fits width on one line."""
@@ -150,6 +149,12 @@ class _Handout(FPDF):
         self.cell(page_w, 5, page, align="R")
 
 
+def _set_font(pdf: FPDF, size: float, bold: bool = False, color: str = INK) -> None:
+    """DejaVu (registered under FONT by the hand-out and the report) in a size and colour."""
+    pdf.set_font(FONT, "B" if bold else "", size)
+    pdf.set_text_color(color)
+
+
 def output_and_close(pdf: FPDF) -> bytes:
     """The finished document. fpdf2 opens the font files lazily (fontTools) and leaves them
     open until garbage collection: close them here (a ResourceWarning otherwise, an error
@@ -177,7 +182,8 @@ def to_pdf(plan: TourPlan, catalog: Catalog, lang: str, share_url: str | None = 
 
     rows = schedule_rows(plan, catalog, lang)
     top = _draw_header(pdf, plan, catalog, lang, title, exhibition)
-    shapes = _map_shapes(plan, catalog)
+    marks = plan_marks(plan, lang)
+    shapes = _map_shapes(catalog.site, plan.route_coords(), marks)
     frame = _frame(shapes.bounds, MARGIN, top, MAP_W, MAP_H)
 
     def body_bottom(frame: _Frame) -> float:
@@ -191,7 +197,7 @@ def to_pdf(plan: TourPlan, catalog: Catalog, lang: str, share_url: str | None = 
         smaller = _frame(shapes.bounds, MARGIN, top, MAP_W, table_bottom - top)
         if body_bottom(smaller) <= table_bottom:
             frame = smaller
-    _draw_map(pdf, plan, lang, shapes, frame)
+    _draw_map(pdf, shapes, frame, marks)
     side_bottom = _draw_side(pdf, plan, lang, frame.x + frame.w + SIDE_GAP, top, share_url)
     _draw_table(pdf, rows, lang, max(frame.y + frame.h, side_bottom) + TABLE_GAP)
     return pdf.finish()
@@ -335,15 +341,16 @@ def _legend_text(pdf: _Handout, side_x: float, side_w: float, y: float, text: st
     pdf.cell(side_w - 8.5, 4, pdf.fit(text, side_w - 8.5))
 
 
-def _circle_marker(pdf: _Handout, cx: float, cy: float, text: str, color: str,
-                   size: float = 2.5) -> None:
-    """A filled circle with a white ring and a centred white label (map and table)."""
+def _circle_marker(pdf: FPDF, cx: float, cy: float, text: str, color: str,
+                   size: float = 2.5, ink: str = "#ffffff") -> None:
+    """A filled circle with a white ring and a centred label, white unless `ink` says
+    otherwise (map and table)."""
     pdf.set_fill_color(color)
     pdf.set_draw_color("#ffffff")
     pdf.set_line_width(0.35)
     pdf.circle(cx, cy, size, style="DF")
     font_pt = 6.5 if len(text) < 3 else 5.2
-    pdf.font(font_pt * size / 2.5, bold=True, color="#ffffff")
+    _set_font(pdf, font_pt * size / 2.5, bold=True, color=ink)
     width = pdf.get_string_width(text)
     # Digits sit on the baseline; a cap height of ~0.73 em centres them visually.
     cap = 0.73 * pdf.font_size
@@ -399,27 +406,53 @@ def _frame(bounds: tuple[float, float, float, float], x: float, y: float, max_w:
 
 
 @dataclass(frozen=True)
+class MapMark:
+    """A labelled circle on the site map: a tour's stop, or an exhibit a city noted."""
+
+    lon: float
+    lat: float
+    label: str
+    color: str
+    radius: float = 2.3  # mm
+    ink: str = "#ffffff"  # the label's colour (presentation.ink_on(color) for light colours)
+
+
+@dataclass(frozen=True)
 class _MapShapes:
     """Everything the map draws, in metres."""
 
     layers: dict[str, list[tuple[BaseGeometry, dict[str, Any]]]]
     outline: BaseGeometry
     route: BaseGeometry | None
-    points: dict[str, BaseGeometry]
+    points: list[BaseGeometry]  # of the marks, in their order
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """The site plus the route and stops (they lie inside it in valid data, but a map
         that cut off a stop would be worse than a slightly smaller one)."""
-        extent = [self.outline.bounds, *(p.bounds for p in self.points.values())]
+        extent = [self.outline.bounds, *(p.bounds for p in self.points)]
         if self.route is not None:
             extent.append(self.route.bounds)
         return (min(b[0] for b in extent), min(b[1] for b in extent),
                 max(b[2] for b in extent), max(b[3] for b in extent))
 
 
-def _map_shapes(plan: TourPlan, catalog: Catalog) -> _MapShapes:
-    site = catalog.site
+def plan_marks(plan: TourPlan, lang: str) -> list[MapMark]:
+    """A tour's stops as the hand-out draws them: numbered circles from the last stop to the
+    first (low numbers on top), then the start and end (S, Z) above all."""
+    radius = 2.3 if len(plan.stops) <= 30 else 1.9
+    marks = [MapMark(v.place.lon, v.place.lat, str(v.number), ROUTE, radius)
+             for v in reversed(plan.stops)]
+    ends = [plan.visits[-1], plan.visits[0]]
+    if ends[0].place.id == ends[1].place.id:
+        ends = ends[1:]
+    marks += [MapMark(v.place.lon, v.place.lat, _marker(plan, v, lang), ENDPOINT, radius + 0.2)
+              for v in ends]
+    return marks
+
+
+def _map_shapes(site: geo.SiteGeo, route_coords: Sequence[tuple[float, float]],
+                marks: Sequence[MapMark]) -> _MapShapes:
     crs = site.crs
 
     def layer(name: str) -> list[tuple[BaseGeometry, dict[str, Any]]]:
@@ -430,22 +463,32 @@ def _map_shapes(plan: TourPlan, catalog: Catalog) -> _MapShapes:
         return [(geo.to_metres(g, crs), p)
                 for g, p in zip(frame_df.geometry, props, strict=True)]
 
-    coords = plan.route_coords()
-    route = (geo.to_metres(LineString([(lon, lat) for lat, lon in coords]), crs)
-             if len(coords) >= 2 else None)
+    route = (geo.to_metres(LineString([(lon, lat) for lat, lon in route_coords]), crs)
+             if len(route_coords) >= 2 else None)
     return _MapShapes(
         layers={name: layer(name) for name in ("water", "buildings", "paths")},
         outline=geo.to_metres(site.outline, crs),
         route=route,
-        points={v.place.id: geo.to_metres(Point(v.place.lon, v.place.lat), crs)
-                for v in plan.visits},
+        points=[geo.to_metres(Point(m.lon, m.lat), crs) for m in marks],
     )
 
 
-def _draw_map(pdf: _Handout, plan: TourPlan, lang: str, shapes: _MapShapes,
-              frame: _Frame) -> None:
-    """The site plan with the route on top and a numbered circle at every stop."""
-    outline, route, points = shapes.outline, shapes.route, shapes.points
+def draw_site_map(pdf: FPDF, site: geo.SiteGeo, x: float, y: float, max_w: float,
+                  max_h: float, *, route_coords: Sequence[tuple[float, float]] = (),
+                  marks: Sequence[MapMark] = ()) -> tuple[float, float]:
+    """The site plan (`catalog.site`) at (x, y) within max_w x max_h mm (north up, aspect
+    kept), a route ((lat, lon) points) in red on it and the marks drawn in their order;
+    returns the map's width and height. `pdf` must have the DejaVu faces registered under
+    FONT (the hand-out and the trip report do)."""
+    shapes = _map_shapes(site, route_coords, marks)
+    frame = _frame(shapes.bounds, x, y, max_w, max_h)
+    _draw_map(pdf, shapes, frame, marks)
+    return frame.w, frame.h
+
+
+def _draw_map(pdf: FPDF, shapes: _MapShapes, frame: _Frame, marks: Sequence[MapMark]) -> None:
+    """The site plan with the route on top and a labelled circle at every mark."""
+    outline, route = shapes.outline, shapes.route
     layer = shapes.layers.__getitem__
 
     with pdf.rect_clip(frame.x, frame.y, frame.w, frame.h), \
@@ -471,23 +514,16 @@ def _draw_map(pdf: _Handout, plan: TourPlan, lang: str, shapes: _MapShapes,
             _stroke(pdf, frame, [route], ROUTE, 0.95)
         _draw_scale_bar(pdf, frame)
         _draw_north(pdf, frame)
-        # Stops first, from last to first so low numbers stay on top; start/end above all.
-        radius = 2.3 if len(plan.stops) <= 30 else 1.9
-        for visit in reversed(plan.stops):
-            (px, py), = frame(points[visit.place.id].coords)
-            _circle_marker(pdf, px, py, str(visit.number), ROUTE, size=radius)
-        ends = [plan.visits[-1], plan.visits[0]]
-        if ends[0].place.id == ends[1].place.id:
-            ends = ends[1:]
-        for visit in ends:
-            (px, py), = frame(points[visit.place.id].coords)
-            _circle_marker(pdf, px, py, _marker(plan, visit, lang), ENDPOINT, size=radius + 0.2)
+        for mark, point in zip(marks, shapes.points, strict=True):
+            (px, py), = frame(point.coords)
+            _circle_marker(pdf, px, py, mark.label, mark.color, size=mark.radius,
+                           ink=mark.ink)
     pdf.set_draw_color(PATH_EDGE)
     pdf.set_line_width(0.25)
     pdf.rect(frame.x, frame.y, frame.w, frame.h)
 
 
-def _fill(pdf: _Handout, frame: _Frame, geoms: Iterable[BaseGeometry], fill: str, line: str,
+def _fill(pdf: FPDF, frame: _Frame, geoms: Iterable[BaseGeometry], fill: str, line: str,
           width: float, hole: str) -> None:
     """Filled polygons; holes are painted over in the colour underneath (the classic fpdf
     polygon has no even-odd paths)."""
@@ -502,7 +538,7 @@ def _fill(pdf: _Handout, frame: _Frame, geoms: Iterable[BaseGeometry], fill: str
                 pdf.polygon(frame(ring.coords), style="DF")
 
 
-def _stroke(pdf: _Handout, frame: _Frame, lines: Iterable[BaseGeometry], color: str,
+def _stroke(pdf: FPDF, frame: _Frame, lines: Iterable[BaseGeometry], color: str,
             width: float) -> None:
     pdf.set_draw_color(color)
     pdf.set_line_width(width)
@@ -516,11 +552,11 @@ def _nice_length(metres: float) -> float:
     return max(step * power for step in (1, 2, 5) if step * power <= metres)
 
 
-def _draw_scale_bar(pdf: _Handout, frame: _Frame) -> None:
+def _draw_scale_bar(pdf: FPDF, frame: _Frame) -> None:
     metres = _nice_length(frame.w * 0.28 / frame.scale)
     length = metres * frame.scale
     x0, y0 = frame.x + 4, frame.y + frame.h - 5
-    pdf.font(6.5, color=INK)
+    _set_font(pdf, 6.5, color=INK)
     label = f"{metres:g} m" if metres < 1000 else f"{metres / 1000:g} km"
     pdf.set_fill_color("#ffffff")
     with pdf.local_context(fill_opacity=0.8):
@@ -530,17 +566,17 @@ def _draw_scale_bar(pdf: _Handout, frame: _Frame) -> None:
     pdf.line(x0, y0, x0 + length, y0)
     for tick in (x0, x0 + length):
         pdf.line(tick, y0 - 1.2, tick, y0 + 0.4)
-    pdf.font(6.5, color=INK)
+    _set_font(pdf, 6.5, color=INK)
     pdf.text(x0 + length + 1.5, y0 + 0.8, label)
 
 
-def _draw_north(pdf: _Handout, frame: _Frame) -> None:
+def _draw_north(pdf: FPDF, frame: _Frame) -> None:
     cx, top = frame.x + frame.w - 6, frame.y + 4
     pdf.set_fill_color(INK)
     pdf.set_draw_color(INK)
     pdf.set_line_width(0.1)
     pdf.polygon([(cx, top), (cx + 2, top + 5), (cx, top + 4), (cx - 2, top + 5)], style="DF")
-    pdf.font(6.5, bold=True, color=INK)
+    _set_font(pdf, 6.5, bold=True, color=INK)
     pdf.text(cx - pdf.get_string_width("N") / 2, top + 8.2, "N")
 
 

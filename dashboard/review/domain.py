@@ -387,3 +387,82 @@ def interest_columns(
 
 def _tooltip_text(text: str) -> str:
     return html.escape(text, quote=True).replace("$", "&#36;").replace("`", "&#96;")
+
+
+# --- insights: the data of the review's charts (dashboard/ui/review_insights.py) -------------
+
+
+def city_live_notes(notes: Iterable[Note], city_id: str) -> list[Note]:
+    """The notes the insights count for `city_id`: its own, not deleted. (Other cities'
+    shared notes show beside the city's notes on the review page, not in its figures.)"""
+    return [n for n in notes if n.city_id == city_id and not n.deleted]
+
+
+def category_colours(catalog: Catalog, lang: str) -> dict[str, str]:
+    """Category name in `lang` -> its hex colour, in catalogue order (an Altair colour scale
+    whose domain and range are these keys and values colours the charts like the map)."""
+    return {catalog.text(c.name, lang): c.color for c in catalog.categories.values()}
+
+
+def _summary(rows: list[dict[str, Any]], keys: list[str], lang: str) -> pd.DataFrame:
+    """rows (one per note, with a "relevance") grouped by keys: notes, mean_relevance and the
+    mean as the language writes it (mean_text, "3,5" in German), most relevant first."""
+    columns = [*keys, "notes", "mean_relevance", "mean_text"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows).groupby(keys, as_index=False, sort=False).agg(
+        notes=("relevance", "size"), mean_relevance=("relevance", "mean"))
+    frame["mean_relevance"] = frame["mean_relevance"].round(2)
+    frame["mean_text"] = [_decimal(v, lang) for v in frame["mean_relevance"]]
+    frame = frame.sort_values(["mean_relevance", *keys], ascending=[False] + [True] * len(keys),
+                              kind="stable")
+    return frame[columns].reset_index(drop=True)
+
+
+def _decimal(value: float, lang: str) -> str:
+    from dashboard.presentation import decimal
+
+    return decimal(value, lang, 1)
+
+
+def relevance_by_category(catalog: Catalog, notes: Iterable[Note], lang: str) -> pd.DataFrame:
+    """One row per category with notes: category (name), color (hex), notes, mean_relevance,
+    mean_text; most relevant first."""
+    rows = [
+        {"category": catalog.text(catalog.categories[ex.category].name, lang),
+         "color": catalog.categories[ex.category].color, "relevance": n.relevance}
+        for n in _live(notes) if (ex := catalog.exhibits.get(n.exhibit_id)) is not None
+    ]
+    return _summary(rows, ["category", "color"], lang)[
+        ["category", "color", "notes", "mean_relevance", "mean_text"]]
+
+
+def relevance_by_department(catalog: Catalog, notes: Iterable[Note], lang: str
+                            ) -> pd.DataFrame:
+    """One row per department with notes: department (name), notes, mean_relevance,
+    mean_text; most relevant first."""
+    rows = [
+        {"department": department_name(catalog, n.department, lang), "relevance": n.relevance}
+        for n in _live(notes) if n.exhibit_id in catalog.exhibits
+    ]
+    return _summary(rows, ["department"], lang)
+
+
+def relevance_cells(catalog: Catalog, notes: Iterable[Note], lang: str,
+                    by: Sequence[str] = ("department", "category")) -> pd.DataFrame:
+    """The notes grouped by any of department, category and exhibit (names in `lang`):
+    notes, mean_relevance, mean_text per cell (a heat map with text, or dots by department
+    and category). Only cells with notes."""
+    known = {"department", "category", "exhibit"}
+    if not by or set(by) - known:
+        raise ValueError(f"group by some of {sorted(known)}, not {list(by)!r}")
+    rows = []
+    for n in _live(notes):
+        ex = catalog.exhibits.get(n.exhibit_id)
+        if ex is None:
+            continue
+        row = {"department": department_name(catalog, n.department, lang),
+               "category": catalog.text(catalog.categories[ex.category].name, lang),
+               "exhibit": catalog.text(ex.name, lang), "relevance": n.relevance}
+        rows.append({key: row[key] for key in (*by, "relevance")})
+    return _summary(rows, list(by), lang)
