@@ -536,6 +536,42 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.report_lang": {"de": "Sprache des Berichts", "en": "Language of the report"},
 
     # -- sign-in and roles (auth.*) --
+    "auth.workshop_banner": {
+        "de": "Offener Workshop-Modus: Alle dürfen Notizen schreiben, ohne Anmeldung. "
+        "Bitte den eigenen Namen eintragen; er steht als Autor bei jeder Notiz.",
+        "en": "Open workshop mode: anyone may write notes, without signing in. "
+        "Please type your name; it is shown as the author of each note."},
+    "auth.your_name": {"de": "Dein Name", "en": "Your name"},
+    "auth.your_name_hint": {"de": "z. B. Anna aus Konstanz", "en": "e.g. Anna from Konstanz"},
+    "auth.sign_in": {"de": "Anmelden", "en": "Sign in"},
+    "auth.sign_in_with": {"de": "Anmelden mit {provider}", "en": "Sign in with {provider}"},
+    "auth.sign_out": {"de": "Abmelden", "en": "Sign out"},
+    "auth.read_only_signed_out": {
+        "de": "Nur lesen: Zum Schreiben als Lotse oder Lotsin anmelden.",
+        "en": "Reading only: sign in as a navigator to write."},
+    "auth.signed_in_as": {"de": "Angemeldet als {name}", "en": "Signed in as {name}"},
+    "auth.role.navigator": {"de": "Lotse/Lotsin für {city}: darf schreiben",
+                            "en": "navigator for {city}: may write"},
+    "auth.role.admin": {"de": "Administration: darf alles schreiben",
+                        "en": "admin: may write everything"},
+    "auth.role.guide": {"de": "Tourleitung: verwaltet Touren", "en": "guide: manages tours"},
+    "auth.role.visitor": {"de": "nur lesen", "en": "reading only"},
+    "auth.role.workshop": {"de": "offener Workshop", "en": "open workshop"},
+    "auth.read_only_role": {
+        "de": "Mit dieser Rolle sind Notizen nur zu lesen.",
+        "en": "With this role notes are for reading only."},
+    "auth.no_role": {
+        "de": "Für {email} ist keine Rolle eingetragen: nur lesen. Wer schreiben soll, bittet "
+        "die Administration, die Adresse in die Rollendatei aufzunehmen.",
+        "en": "No role is set up for {email}: reading only. To write, ask the admin to add "
+        "this address to the roles file."},
+    "auth.roles_error": {
+        "de": "Die Rollendatei ist fehlerhaft, niemand erhält Rechte daraus: {error}",
+        "en": "The roles file has a problem, it grants nobody anything: {error}"},
+    "auth.not_configured": {
+        "de": "Eine Rollendatei ist eingestellt, aber keine Anmeldung ([auth] in secrets.toml): "
+        "nur lesen.",
+        "en": "A roles file is set but sign-in is not ([auth] in secrets.toml): reading only."},
 
     # -- review insights (insights.*) --
 
