@@ -351,12 +351,6 @@ STRINGS: dict[str, dict[str, str]] = {
     # -- review page (review.*) --
     "page.review": {"de": "Auswertung", "en": "Review"},
     "review.title": {"de": "Auswertung der Lernreise", "en": "Review of the study trip"},
-    "review.open_mode": {
-        "de": "Offener Workshop: Ohne Anmeldung darf hier jede und jeder schreiben. Bitte "
-              "den eigenen Namen eintragen, er steht bei Ihren Notizen.",
-        "en": "Open workshop: without sign-in anyone may write here. Please type your name; "
-              "it is shown with your notes."},
-    "review.your_name": {"de": "Ihr Name", "en": "Your name"},
     "review.no_cities": {"de": "Diese Ausstellungsdaten nennen keine besuchende Stadt: ohne "
                                "Stadt gibt es nichts auszuwerten (cities.yaml).",
                          "en": "This exhibition's data names no visiting city: without a city "

@@ -34,7 +34,7 @@ from dashboard.review.markdown import render_html
 from dashboard.review.roles import Actor, PermissionDenied
 from dashboard.store import notes as notes_mod
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, Transferability
-from dashboard.ui import common
+from dashboard.ui import auth, common
 
 P = "review."
 EXHIBIT = P + "exhibit"  # widget key of the exhibit list; also ?exhibit=
@@ -104,12 +104,8 @@ def _read(lang: str, read: Callable[[], T], default: T) -> T:
 
 
 def account(catalog: cat.Catalog, lang: str) -> Actor:
-    """Who is writing. Placeholder until dashboard.ui.auth.account_bar exists: open workshop
-    mode, a banner saying so, and the author's typed name."""
-    common.notice("info", t("review.open_mode", lang), icon=":material/groups:")
-    name = st.text_input(t("review.your_name", lang), key=P + "author",
-                         max_chars=notes_mod.AUTHOR_MAX)
-    return Actor.workshop(name)
+    """Who is writing: sign-in or the open workshop banner (dashboard.ui.auth)."""
+    return auth.account_bar(catalog, lang)
 
 
 def city(catalog: cat.Catalog, lang: str) -> cat.City:
