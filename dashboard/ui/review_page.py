@@ -42,7 +42,7 @@ _BAD_EXHIBIT = P + "bad_exhibit"
 _MESSAGES = P + "messages"
 _EDIT = P + "edit"  # {"id": note id, "version": version it was loaded at}
 _CONFLICT = P + "conflict"  # {"id", "version" (now), "theirs", "yours"}
-_UNDO = P + "undo"  # id of the note just deleted (the Undo button restores it)
+_UNDO = P + "deleted_note"  # id of the note just deleted (the Undo button restores it)
 FILTERS = {"department": P + "f_department", "transferability": P + "f_transferability",
            "noted": P + "f_noted"}
 OPEN_ONLY = P + "fu_open_only"
@@ -344,7 +344,7 @@ def exhibit_review(catalog: cat.Catalog, city_: cat.City, exhibit_id: str,
         with form_col:
             add_note_form(catalog, city_, exhibit_id, notes, actor, lang)
         with questions_col:
-            guiding_questions(programme_, _new_prefix(city_.id), lang)
+            guiding_questions(catalog, programme_, _new_prefix(city_.id), lang)
     else:
         common.notice("info", t("review.read_only", lang), icon=":material/lock:")
 
@@ -543,7 +543,8 @@ def _undo_box(notes: store.NoteStore, actor: Actor, lang: str) -> None:
                   on_click=_undo_delete, args=(notes, actor, note_id, lang), width="stretch")
 
 
-def guiding_questions(programme_: prog.Programme | None, prefix: str, lang: str) -> None:
+def guiding_questions(catalog: cat.Catalog, programme_: prog.Programme | None, prefix: str,
+                      lang: str) -> None:
     """The programme's guiding questions for the department chosen in the form."""
     if programme_ is None:
         return
@@ -558,35 +559,28 @@ def guiding_questions(programme_: prog.Programme | None, prefix: str, lang: str)
             if session.id != current:
                 current = session.id
                 common.caption(f"{fmt.clock(session.start)}–{fmt.clock(session.end)} · "
-                               f"{_text(session.title, lang)}")
-            common.bullets([_text(question, lang)])
-
-
-def _text(value: Any, lang: str) -> str:
-    """A Localized of the programme in `lang` (German as a fallback)."""
-    if value is None:
-        return ""
-    return getattr(value, lang, None) or getattr(value, "de", None) or str(value)
+                               f"{catalog.text(session.title, lang)}")
+            common.bullets([catalog.text(question, lang)])
 
 
 def programme_box(catalog: cat.Catalog, programme_: prog.Programme | None, lang: str) -> None:
     """The trip's sessions (times, places, guiding questions), when the data has them."""
     if programme_ is None:
         return
-    with st.expander(t("review.programme", lang, title=_text(programme_.title, lang)),
+    with st.expander(t("review.programme", lang, title=catalog.text(programme_.title, lang)),
                      icon=":material/event_note:"):
         if programme_.date:
             common.text(fmt.long_date(programme_.date, lang))
         for session in programme_.sessions:
-            place = _text(session.place, lang) if session.place else ""
+            place = catalog.text(session.place, lang) if session.place else ""
             if session.place_id:
                 target = catalog.exhibits.get(session.place_id) or \
                     catalog.entrances.get(session.place_id)
                 place = catalog.text(target.name, lang) if target else session.place_id
             line = f"{fmt.clock(session.start)}–{fmt.clock(session.end)} · " \
-                   f"{_text(session.title, lang)}"
+                   f"{catalog.text(session.title, lang)}"
             common.text(line + (f" · {place}" if place else ""), bold=True)
-            common.bullets([_text(q, lang) for q in session.guiding_questions])
+            common.bullets([catalog.text(q, lang) for q in session.guiding_questions])
 
 
 # --------------------------------------------------------------------------- follow-ups
