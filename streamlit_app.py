@@ -20,6 +20,8 @@ pages = [
             url_path=links.PAGES["planner"]),
     st.Page(links.PAGE_FILES["visitor"], title=t("page.visitor", lang),
             icon=":material/tablet:", url_path=links.PAGES["visitor"]),
+    st.Page(links.PAGE_FILES["review"], title=t("page.review", lang),
+            icon=":material/rate_review:", url_path=links.PAGES["review"]),
 ]
 page = st.navigation(pages, position="top")
 common.keep_url_state()
