@@ -3,8 +3,8 @@
 The provider is `oidc-provider-mock` (its command line, in a process of its own) on a free
 127.0.0.1 port, with three predefined users; the app is a real `streamlit run` server whose
 `[auth]` section comes from a secrets file in a temporary folder (`--secrets.files`), and whose
-roles file (LERNREISE_ROLES_FILE) maps Anna's address to a navigator of Konstanz. Nothing leaves
-the machine.
+roles file (LERNREISE_ROLES_FILE) maps Anna's address to a navigator of Konstanz. The tests
+drive the review page (/review). Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ if importlib.util.find_spec("oidc_provider_mock") is None or \
         importlib.util.find_spec("authlib") is None:  # pragma: no cover - test extra
     pytest.skip("pip install -e '.[test]' (oidc-provider-mock, authlib)", allow_module_level=True)
 
-PAGE = "tests/apps/account.py"
+PAGE = "streamlit_app.py"
+EXHIBIT = "skaio"
 USERS = [
     # Anna's role comes from the roles file, Hans's from the role claim, Zoe has none.
     {"sub": "anna", "email": "anna@konstanz.de", "name": "Anna Beispiel"},
@@ -137,28 +138,45 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def new_page(browser):
+    """A page in a fresh context (own cookies: one person). Loopback only: the app and the
+    provider; every other request is refused."""
     context = browser.new_context(viewport={"width": 1180, "height": 820}, locale="en-GB")
-    # Loopback only: the app and the provider; everything else is refused.
     context.route("**/*", lambda route: route.continue_()
                   if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
                   else route.abort())
+    context.set_default_timeout(60_000)  # the first run of a page loads the data
     page = context.new_page()
     page.dialogs = []
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    yield page
+    return page
+
+
+def close(page) -> None:
     assert not page.dialogs
-    context.close()
+    page.context.close()
 
 
-def sign_in(page, app: SignInApp, sub: str) -> None:
-    """Open the app, press "Sign in", choose the predefined user on the provider's form."""
-    page.goto(app.url)
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
+    yield page
+    close(page)
+
+
+def review_url(app: SignInApp, city: str) -> str:
+    return f"{app.url}/review?city={city}&exhibit={EXHIBIT}&lang=en"
+
+
+def sign_in(page, app: SignInApp, sub: str, city: str = "konstanz") -> None:
+    """On the review page press "Sign in", choose the predefined user on the provider's form,
+    come back (Streamlit returns to the app's home page) and open the review again."""
+    page.goto(review_url(app, city))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/oauth2/authorize**", timeout=60_000)
     page.get_by_role("button", name=sub, exact=True).click()
     page.wait_for_url(f"{app.url}/**", timeout=60_000)
+    page.goto(review_url(app, city))
     page.get_by_text("Signed in as").wait_for(timeout=60_000)
 
 
@@ -169,39 +187,54 @@ def sign_out(page, app: SignInApp) -> None:
     page.wait_for_url("**/oauth2/end_session**", timeout=60_000)
     page.get_by_role("button", name="End session").click()
     page.wait_for_url(f"{app.url}/**", timeout=60_000)
-    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
 
 
 def body(page) -> str:
     return page.locator("body").inner_text()
 
 
-def test_signed_out_reads_only(page, app):
-    page.goto(app.url)
+def note_form(page):
+    return page.get_by_role("textbox", name="Note")
+
+
+def test_signed_out_visitor_sees_no_form(page, app):
+    page.goto(review_url(app, "konstanz"))
     page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
-    assert "Reading only" in body(page)
-    assert "can_write=False" in body(page)
-    assert not page.get_by_role("textbox").count()  # no typed names with sign-in
+    page.get_by_text("Reading only: sign in").wait_for(timeout=60_000)
+    assert not note_form(page).count()
+    assert not page.get_by_role("button", name="Save the note").count()
+    assert not page.get_by_role("textbox", name="Your name").count()  # no typed names
 
 
-def test_navigator_of_konstanz_from_the_roles_file_signs_in_and_out(page, app):
-    sign_in(page, app, "anna")
-    text = body(page)
+def test_konstanz_writes_a_note_heilbronn_cannot_change_it(browser, app):
+    anna = new_page(browser)
+    sign_in(anna, app, "anna")
+    text = body(anna)
     assert "Signed in as Anna Beispiel (anna@konstanz.de)" in text
     assert "navigator for Konstanz: may write" in text
-    assert "actor: navigator (konstanz) can_write=True" in text
-    sign_out(page, app)
-    assert "Signed in as" not in body(page)
-    assert "can_write=False" in body(page)
-    page.reload()  # the identity cookie is gone, not just this session's view
-    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
-    assert "Anna" not in body(page)
+    note_form(anna).fill("Konstanz could run this on its own roofs")
+    anna.get_by_role("button", name="Save the note").click()
+    anna.get_by_text("Note saved.").wait_for(timeout=60_000)
+    anna.get_by_role("button", name="Edit").first.wait_for(timeout=60_000)
+    assert "Konstanz could run this on its own roofs" in body(anna)
+    sign_out(anna, app)
+    anna.goto(review_url(app, "konstanz"))  # the identity cookie is gone, not only the view
+    anna.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    assert "Signed in as" not in body(anna)
+    assert not note_form(anna).count()
+    close(anna)
 
-
-def test_navigator_from_the_role_claim(page, app):
-    sign_in(page, app, "hans")
-    assert "navigator for Heilbronn: may write" in body(page)
-    assert "actor: navigator (heilbronn)" in body(page)
+    hans = new_page(browser)  # a navigator of Heilbronn (role claim) on Konstanz's review
+    sign_in(hans, app, "hans")
+    hans.get_by_text("Konstanz could run this on its own roofs").wait_for(timeout=60_000)
+    assert "navigator for Heilbronn: may write" in body(hans)
+    assert not hans.get_by_role("button", name="Edit").count()
+    assert not hans.get_by_role("button", name="Delete").count()
+    assert not note_form(hans).count()
+    assert "Read only: the signed-in navigators of this city" in body(hans)
+    hans.goto(review_url(app, "heilbronn"))  # and his own city he may write
+    note_form(hans).wait_for(timeout=60_000)
+    close(hans)
 
 
 def test_unmapped_user_reads_only_and_is_told(page, app):
@@ -210,4 +243,4 @@ def test_unmapped_user_reads_only_and_is_told(page, app):
     text = body(page)
     assert "Signed in as Zoe Unbekannt" in text
     assert "No role is set up for zoe@example.org: reading only" in text
-    assert "can_write=False" in text
+    assert not note_form(page).count()
