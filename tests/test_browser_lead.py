@@ -87,7 +87,7 @@ def test_a_guide_leads_a_tablet_and_a_stranger_cannot(app, browser, names):
     try:
         # The guide starts leading and reads the code, shown once.
         guide = guide_ctx.new_page()
-        guide.goto(lead_url(app), 
+        guide.goto(lead_url(app),
                       wait_until="domcontentloaded", timeout=60_000)
         start = guide.locator(".st-key-lead-start button")
         start.wait_for(timeout=60_000)
@@ -105,7 +105,7 @@ def test_a_guide_leads_a_tablet_and_a_stranger_cannot(app, browser, names):
 
         # A tablet opens the tour's share link and follows (on by default while led).
         tablet = visitor_ctx.new_page()
-        tablet.goto(links.share_url(app.url, app.tour_id, "en"), 
+        tablet.goto(links.share_url(app.url, app.tour_id, "en"),
                       wait_until="domcontentloaded", timeout=60_000)
         card = tablet.locator(".st-key-visitor-card :is(h2, h3)")
         expect(card).to_have_text(f"1. {names[0]}", timeout=60_000)
@@ -131,7 +131,7 @@ def test_a_guide_leads_a_tablet_and_a_stranger_cannot(app, browser, names):
 
         # A stranger opens the lead view without the code: read-only, a wrong code is refused.
         stranger = stranger_ctx.new_page()
-        stranger.goto(lead_url(app), 
+        stranger.goto(lead_url(app),
                       wait_until="domcontentloaded", timeout=60_000)
         expect(stranger.locator(".st-key-lead-current :is(h2, h3)")).to_have_text(
             f"3. {names[2]}", timeout=60_000)
