@@ -20,6 +20,8 @@ pages = [
             url_path=links.PAGES["planner"]),
     st.Page(links.PAGE_FILES["visitor"], title=t("page.visitor", lang),
             icon=":material/tablet:", url_path=links.PAGES["visitor"]),
+    st.Page(links.PAGE_FILES["lead"], title=t("lead.page", lang), icon=":material/campaign:",
+            url_path=links.PAGES["lead"]),
     st.Page(links.PAGE_FILES["review"], title=t("page.review", lang),
             icon=":material/rate_review:", url_path=links.PAGES["review"]),
 ]
