@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from shapely.geometry import Point
+
+from dashboard import geo
 from dashboard import presentation as fmt
 from dashboard.catalog import Catalog
 from dashboard.i18n import t
@@ -117,6 +120,15 @@ def format_visited(visited: set[str], ids: list[str]) -> str | None:
     return ",".join(numbers) or None
 
 
+def stored_visited(raw: object, ids: list[str]) -> set[str]:
+    """The visited stops kept in the browser (a JSON list of stop ids, read back by the page's
+    JavaScript): only ids of this tour count, anything else is ignored."""
+    if not isinstance(raw, list):
+        return set()
+    known = set(ids)
+    return {v for v in raw[:len(ids) * 4] if isinstance(v, str) and v in known}
+
+
 # --------------------------------------------------------------------------- progress
 
 
@@ -192,6 +204,67 @@ def nearest_stop(plan: TourPlan, lat: float, lon: float) -> int | None:
         return ((p.lat - lat) ** 2) + ((p.lon - lon) * k) ** 2
 
     return min(range(len(plan.stops)), key=d2)
+
+
+# --------------------------------------------------------------------------- where am I
+
+SITE_MARGIN_M = 50.0  # a location this close to the site outline still counts as on site
+LOCATION_ERRORS = ("denied", "unavailable", "timeout", "unsupported", "insecure")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A device location snapped to the nearest stop of the tour."""
+
+    index: int  # 0-based stop index
+    distance_m: float  # straight line from the device to that stop
+    on_site: bool  # inside the site outline (or within SITE_MARGIN_M of it)
+    accuracy_m: float | None  # the device's own estimate, metres
+
+
+def read_location(payload: object) -> tuple[float, float, float | None] | str:
+    """(lat, lon, accuracy) from the browser's report, or one of LOCATION_ERRORS.
+
+    The payload comes from the page's JavaScript, so it is checked like any other input:
+    anything that is not a finite latitude/longitude counts as "unavailable"."""
+    if not isinstance(payload, dict):
+        return "unavailable"
+    error = payload.get("error")
+    if error is not None:
+        return error if error in LOCATION_ERRORS else "unavailable"
+    lat, lon, acc = payload.get("lat"), payload.get("lon"), payload.get("accuracy")
+    numbers = [v for v in (lat, lon) if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) != 2 or not all(math.isfinite(v) for v in numbers):
+        return "unavailable"
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return "unavailable"
+    ok_acc = isinstance(acc, int | float) and not isinstance(acc, bool) and math.isfinite(acc) \
+        and acc >= 0
+    return float(lat), float(lon), float(acc) if ok_acc else None
+
+
+def distance_words(metres: float, lang: str) -> str:
+    """'120 m' (to 10 m) below a kilometre, else '1,84 km' / '1.84 km'."""
+    if metres < 995:
+        return f"{max(round(metres / 10) * 10, 10)} m"
+    return fmt.km(metres, lang)
+
+
+def locate(plan: TourPlan, catalog: Catalog, lat: float, lon: float,
+           accuracy_m: float | None = None) -> Located | None:
+    """The stop nearest to a device location, how far it is (metres in the site's projected
+    CRS) and whether the device is on the site at all; None without stops."""
+    index = nearest_stop(plan, lat, lon)
+    if index is None:
+        return None
+    site = catalog.site
+    place = plan.stops[index].place
+    xs, ys = site.to_metres_xy([lon, place.lon], [lat, place.lat])
+    distance = math.hypot(xs[1] - xs[0], ys[1] - ys[0])
+    outline = geo.to_metres(site.outline, site.crs)
+    on_site = outline.distance(Point(xs[0], ys[0])) <= SITE_MARGIN_M
+    return Located(index=index, distance_m=float(distance), on_site=bool(on_site),
+                   accuracy_m=accuracy_m)
 
 
 # --------------------------------------------------------------------------- pictograms
