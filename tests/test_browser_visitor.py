@@ -263,3 +263,26 @@ def test_visited_marks_come_back_when_the_qr_code_is_scanned_again(app, browser,
     heading(again, f"2. {names['en'][1]}").wait_for(timeout=60_000)
     again.get_by_text("0 of 4 visited").wait_for(timeout=30_000)
     context.close()
+
+
+def test_an_untouched_tablet_returns_to_the_first_stop(browser, names, tmp_path):
+    """LERNREISE_VISITOR_IDLE_MINUTES=0.05: three seconds without a touch and the page is back
+    at stop 1, in the same session (language, size and visited marks kept)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LERNREISE_VISITOR_IDLE_MINUTES", "0.05")
+        kiosk = App(DEFAULT_DATA, tmp_path)
+    tours = store.open_store(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
+    request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
+    tour_id = tours.save_tour(request.to_dict(), "Kiosk-Tour", "buga2019-heilbronn")
+    try:
+        context = open_context(browser, "portrait")
+        page = context.new_page()
+        page.goto(f"{kiosk.url}/visitor?tour={tour_id}&lang=en&stop=3&seen=2&size=large")
+        heading(page, f"3. {names['en'][2]}").wait_for(timeout=60_000)
+        heading(page, f"1. {names['en'][0]}").wait_for(timeout=30_000)
+        page.wait_for_function("() => location.search.includes('stop=1')", timeout=30_000)
+        assert "seen=2" in page.url and "size=large" in page.url and "lang=en" in page.url
+        page.get_by_text("1 of 4 visited").wait_for(timeout=10_000)
+        context.close()
+    finally:
+        kiosk.stop()

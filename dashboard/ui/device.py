@@ -25,10 +25,17 @@ import streamlit as st
 
 STORAGE_PREFIX = "lernreise.visited."  # + tour id: a JSON list of stop ids
 
-_LOCATE_HTML = '<button type="button" class="lr-locate"></button><span class="lr-busy"></span>'
+# The pin is drawn here (no icon font, no emoji font needed on the tablet).
+_LOCATE_HTML = (
+    '<button type="button" class="lr-locate"><svg aria-hidden="true" viewBox="0 0 24 24" '
+    'width="22" height="22"><path fill="none" stroke="currentColor" stroke-width="2" '
+    'd="M12 21s-6.5-6.1-6.5-11.2a6.5 6.5 0 0 1 13 0C18.5 14.9 12 21 12 21z"/>'
+    '<circle cx="12" cy="9.8" r="2.4" fill="currentColor"/></svg>'
+    '<span class="lr-label"></span></button><span class="lr-busy"></span>')
 
 _LOCATE_CSS = """
-.lr-locate { width: 100%; min-height: 48px; padding: 0.5rem 1rem; cursor: pointer;
+.lr-locate { display: flex; align-items: center; justify-content: center; gap: 0.5rem;
+  width: 100%; min-height: 48px; padding: 0.5rem 1rem; cursor: pointer;
   font: inherit; font-family: var(--st-font); font-size: 1.05rem; color: var(--st-text-color);
   background: var(--st-secondary-background-color); border: 1px solid var(--st-border-color);
   border-radius: var(--st-button-radius, 0.5rem); }
@@ -42,7 +49,7 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const button = parentElement.querySelector(".lr-locate");
   const busy = parentElement.querySelector(".lr-busy");
-  button.textContent = "\\u{1F4CD} " + data.label;
+  parentElement.querySelector(".lr-label").textContent = data.label;
   busy.setAttribute("role", "status");
   const report = (value) => {
     button.removeAttribute("aria-busy");
