@@ -8,6 +8,7 @@ HTML (`dashboard.export.offline_html`) both build on `visitor_stops`.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from dataclasses import dataclass
@@ -15,9 +16,9 @@ from pathlib import Path
 
 from shapely.geometry import Point
 
-from dashboard import geo
+from dashboard import geo, validate
 from dashboard import presentation as fmt
-from dashboard.catalog import Catalog
+from dashboard.catalog import Catalog, Exhibit
 from dashboard.i18n import t
 from dashboard.routing import TourPlan
 
@@ -58,6 +59,8 @@ class VisitorStop:
     sources: tuple[str, ...]
     lat: float
     lon: float
+    image: Path | None = None  # the exhibit's checked image file in the data folder
+    image_alt: str = ""
 
 
 def visitor_stops(plan: TourPlan, catalog: Catalog, lang: str) -> list[VisitorStop]:
@@ -76,7 +79,7 @@ def visitor_stops(plan: TourPlan, catalog: Catalog, lang: str) -> list[VisitorSt
                 facts=tuple(catalog.text(f, lang) for f in ex.facts),
                 step_free=ex.step_free, minutes=ex.visit_minutes, begin=fmt.clock(visit.begin),
                 shows=tuple(fmt.clock(s) for s in ex.show_times), sources=tuple(ex.sources),
-                lat=place.lat, lon=place.lon))
+                lat=place.lat, lon=place.lon, **_image(catalog, ex, lang)))
         else:  # an entrance used as a stop
             out.append(VisitorStop(
                 id=place.id, number=n, name=catalog.text(place.name, lang), category=None,
@@ -85,6 +88,22 @@ def visitor_stops(plan: TourPlan, catalog: Catalog, lang: str) -> list[VisitorSt
                 begin=fmt.clock(visit.begin), shows=(), sources=(), lat=place.lat,
                 lon=place.lon))
     return out
+
+
+def _image(catalog: Catalog, ex: Exhibit, lang: str) -> dict[str, object]:
+    if ex.image is None:
+        return {}
+    alt = catalog.text(ex.image_alt, lang) if ex.image_alt else catalog.text(ex.name, lang)
+    return {"image": validate.image_file(catalog.data_dir, ex.image), "image_alt": alt}
+
+
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
+
+def image_data_uri(path: Path) -> str:
+    """The image as a data: URI, for the offline file (which may not request anything)."""
+    mime = _MIME[path.suffix.lower()]
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 # --------------------------------------------------------------------------- position

@@ -283,6 +283,7 @@ def stop_card(stop: visitor.VisitorStop, state: VisitorState, lang: str) -> None
         with label_col:
             common.text(stop.category_label, bold=True)
         common.heading(f"{stop.number}. {stop.name}", 2)
+        stop_image(stop)
         if stop.summary:
             common.text(stop.summary, bold=True)
         common.text(t("visitor.planned", lang, minutes=fmt.minutes(stop.minutes, lang),
@@ -458,3 +459,10 @@ def idle_return(state: VisitorState, lang: str) -> None:
         return
     if minutes > 0 and state.stop > 0:
         device.idle_timer("visitor-idle", minutes, _idle)
+
+
+def stop_image(stop: visitor.VisitorStop) -> None:
+    """The exhibit's own picture from the data folder (checked at load), served by this app:
+    never hot-linked."""
+    if stop.image is not None:
+        st.image(str(stop.image), alt=stop.image_alt, width="stretch")
