@@ -365,13 +365,16 @@ ROUGH_M = 100.0  # a location less precise than this gets a note
 
 def device_style() -> None:
     """The components that only listen (storage, idle timer) take no room; every control of
-    the page is a touch target of at least 48 px (our own fixed CSS)."""
+    the page is a touch target of at least 48 px; an exhibit's picture is at most 40 % of the
+    screen high (our own fixed CSS)."""
     st.html("""<style>
 .st-key-visitor-remember, .st-key-visitor-idle { display: none; }
 .st-key-visitor-where button, .st-key-visitor-offline button, .st-key-visitor-leave button
   { min-height: 48px; }
 .st-key-w-visited label, .st-key-w-size [role="radiogroup"] label { min-height: 48px;
   align-items: center; }
+.st-key-visitor-card [data-testid="stImage"] img { max-height: 40vh; width: auto;
+  max-width: 100%; object-fit: contain; border-radius: 0.5rem; }
 </style>""")
 
 
