@@ -35,8 +35,12 @@ else:
         page.stop_card(stop, state, lang)
         page.next_leg(prog, lang)
     with map_col:
+        page.where_am_i(catalog, plan, stops, state, lang)
         page.tour_map(catalog, plan, state, lang)
         page.sources(stop, lang)
     page.settings_row(catalog, plan, saved, state, lang)
     lead_page.lead_link(saved.id, lang)
+    page.device_style()
+    page.keep_visited(plan, state)
+    page.idle_return(state, lang)
     page.write_url(state, plan.stop_ids)

@@ -165,6 +165,35 @@ def _check_urls(urls: list[str]) -> list[str]:
 
 Sources = Annotated[list[str], Field(max_length=30)]
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+MAX_IMAGE_PATH_CHARS = 200
+
+
+def _check_image_path(value: Any) -> str:
+    """A relative path inside the data folder, written with '/', of an allowed file type."""
+    if not isinstance(value, str):
+        raise ValueError("expected a file path such as 'images/pavilion.jpg'")
+    value = value.strip()
+    if len(value) > MAX_IMAGE_PATH_CHARS:
+        raise ValueError(f"is {len(value):,} characters long; at most {MAX_IMAGE_PATH_CHARS} "
+                         "are allowed")
+    if bad := unsafe_chars(value):
+        raise ValueError(f"contains control or bidi characters ({', '.join(bad)})")
+    if "\\" in value:
+        raise ValueError("write the path with '/', not '\\'")
+    parts = value.split("/")
+    if value.startswith("/") or re.match(r"^[A-Za-z]:", value) or "://" in value:
+        raise ValueError("must be a path relative to the data folder, not an absolute path "
+                         "or an address (images are never loaded from the internet)")
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError("must stay inside the data folder: no '..', '.' or empty parts")
+    if not value.lower().endswith(IMAGE_SUFFIXES):
+        raise ValueError(f"must be a {', '.join(s.lstrip('.') for s in IMAGE_SUFFIXES)} file")
+    return value
+
+
+ImagePath = Annotated[str, BeforeValidator(_check_image_path)]
+
 
 class Category(_Model):
     id: Slug
@@ -215,8 +244,18 @@ class Exhibit(_Model):
     sources: Sources = Field(min_length=1)
     # For editors only (remarks about sources, open questions); never shown to visitors.
     note: str | None = Field(default=None, max_length=2000)
+    # Optional picture: a PNG/JPEG/WebP file inside the data folder, path relative to it (the
+    # file itself is checked in validate._images); image_alt describes it (default: the name).
+    image: ImagePath | None = None
+    image_alt: Summary | None = None
 
     _urls = field_validator("sources")(_check_urls)
+
+    @model_validator(mode="after")
+    def _alt_needs_image(self) -> Exhibit:
+        if self.image_alt is not None and self.image is None:
+            raise ValueError("image_alt is given but image is not")
+        return self
 
     def localized_texts(self) -> Iterator[tuple[str, Localized]]:
         """Every visitor-facing text with its field path, for the language check."""
@@ -227,6 +266,8 @@ class Exhibit(_Model):
             yield f"facts[{i}]", fact
         for city, note in self.city_notes.items():
             yield f"city_notes.{city}", note
+        if self.image_alt is not None:
+            yield "image_alt", self.image_alt
 
 
 @functools.cache

@@ -403,6 +403,40 @@ STRINGS: dict[str, dict[str, str]] = {
                   "en": "Jump to where the guide is (stop {n})"},
 
     # -- visitor extras: where am I, idle return, images (visitor.*) --
+    "visitor.where": {"de": "Wo bin ich?", "en": "Where am I?"},
+    "visitor.where_busy": {"de": "Standort wird bestimmt …", "en": "Finding your location …"},
+    "visitor.where.here": {"de": "Sie sind an Station {n}: {name} (etwa {distance} entfernt).",
+                           "en": "You are at stop {n}: {name} (about {distance} away)."},
+    "visitor.where.nearest": {
+        "de": "Nächste Station der Tour: {n}. {name}, etwa {distance} entfernt.",
+        "en": "Nearest stop on the tour: {n}. {name}, about {distance} away."},
+    "visitor.where.go": {"de": "Zu Station {n} springen", "en": "Go to stop {n}"},
+    "visitor.where.outside": {
+        "de": "Sie scheinen außerhalb des Geländes zu sein: {distance} bis zur nächsten Station "
+              "({n}. {name}).",
+        "en": "You seem to be outside the grounds: {distance} to the nearest stop "
+              "({n}. {name})."},
+    "visitor.where.rough": {"de": "Der Standort ist ungenau (± {accuracy}).",
+                            "en": "The location is rough (± {accuracy})."},
+    "visitor.where.denied": {
+        "de": "Der Standort wurde nicht freigegeben. Erlauben Sie ihn in den "
+              "Website-Einstellungen des Browsers, um „Wo bin ich?“ zu nutzen.",
+        "en": "Location access was refused. Allow it in the browser's site settings to use "
+              "“Where am I?”."},
+    "visitor.where.unavailable": {
+        "de": "Das Gerät kann seinen Standort gerade nicht bestimmen. Versuchen Sie es im "
+              "Freien noch einmal.",
+        "en": "The device cannot find its location right now. Try again outdoors."},
+    "visitor.where.timeout": {"de": "Die Standortbestimmung dauerte zu lange. Bitte noch "
+                                    "einmal versuchen.",
+                              "en": "Finding the location took too long. Please try again."},
+    "visitor.where.unsupported": {"de": "Dieser Browser kann keinen Standort mitteilen.",
+                                  "en": "This browser cannot share its location."},
+    "visitor.where.insecure": {
+        "de": "Der Browser teilt den Standort nur über eine sichere Verbindung (https) mit.",
+        "en": "The browser shares its location only over a secure (https) connection."},
+    "visitor.idle_setting": {"de": "Einstellung ignoriert: {error}",
+                             "en": "Setting ignored: {error}"},
 
     # -- review page (review.*) --
     "page.review": {"de": "Auswertung", "en": "Review"},

@@ -59,6 +59,12 @@ SETTINGS: tuple[Setting, ...] = (
         "YAML file mapping e-mail addresses to roles and cities (navigator of a city, guide, "
         "admin) for people signed in with st.login; empty: roles only from the sign-in claim.",
     ),
+    Setting(
+        "LERNREISE_VISITOR_IDLE_MINUTES",
+        "0",
+        "Kiosk tablets: after this many minutes without a touch the visitor page returns to "
+        "the tour's first stop (0 = never; fractions allowed).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -98,3 +104,20 @@ def max_data_file_bytes() -> int:
         raise ValueError(f"LERNREISE_MAX_DATA_FILE_MB must be a number of megabytes between 0 "
                          f"and 1,000,000, got {raw[:40]!r}")
     return int(megabytes * 1_000_000)
+
+
+MAX_IDLE_MINUTES = 24 * 60
+
+
+def visitor_idle_minutes() -> float:
+    """LERNREISE_VISITOR_IDLE_MINUTES as minutes (0 = off); ValueError with a readable message
+    if it is not a number from 0 to a day."""
+    raw = get("LERNREISE_VISITOR_IDLE_MINUTES")
+    try:
+        minutes = float(raw)
+    except ValueError:
+        minutes = float("nan")
+    if not 0 <= minutes <= MAX_IDLE_MINUTES:  # also false for NaN
+        raise ValueError(f"LERNREISE_VISITOR_IDLE_MINUTES must be a number of minutes from 0 "
+                         f"(off) to {MAX_IDLE_MINUTES}, got {raw[:40]!r}")
+    return minutes

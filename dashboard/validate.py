@@ -12,6 +12,7 @@ exhibits is checked without a Python loop per exhibit over geometry.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,7 @@ def check(parts: Parts) -> list[Problem]:
     _references(parts, problems)
     _languages(parts, problems)
     _show_times(parts, problems)
+    _images(parts, problems)
     if parts.site is not None:
         _crs_fits_site(parts, parts.site, problems)
         _places_on_site(parts, parts.site, problems)
@@ -158,6 +160,67 @@ def _show_times(p: Parts, problems: list[Problem]) -> None:
                     p.ex_label, f"{show:%H:%M} lies outside {whose} opening hours "
                     f"{hours.open:%H:%M}–{hours.close:%H:%M}",
                     f"exhibit {exhibit.id!r}", f"show_times[{i}]"))
+
+
+# --------------------------------------------------------------------------- images
+
+MAX_IMAGE_BYTES = 1_048_576  # 1 MB: a stop card's picture, also embedded in the offline file
+MAX_IMAGE_PIXELS = 25_000_000
+# What the file really is (read by Pillow), for each allowed file name ending.
+IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+
+
+def image_file(data_dir: Path, image: str) -> Path | None:
+    """The checked image file of an exhibit: inside the data folder (also after following
+    links), a regular file; None otherwise."""
+    try:
+        root = data_dir.resolve(strict=True)
+        real = (data_dir / image).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(root) and real.is_file() else None
+
+
+def image_problem(data_dir: Path, image: str) -> str | None:
+    """Why an exhibit's image cannot be shown, or None. The path's form is checked by the
+    model (catalog.ImagePath); here the file: where it is, its size and what it really is."""
+    from PIL import Image, UnidentifiedImageError
+
+    path = data_dir / image
+    if not path.exists() and not path.is_symlink():
+        return f"file not found: {image!r} (paths are relative to the data folder)"
+    real = image_file(data_dir, image)
+    if real is None:
+        return f"{image!r} is not a regular file inside the data folder (a link leading out?)"
+    size = real.stat().st_size
+    if size == 0:
+        return f"{image!r} is empty"
+    if size > MAX_IMAGE_BYTES:
+        return f"{image!r} is {size:,} bytes; at most {MAX_IMAGE_BYTES:,} (1 MB) are allowed"
+    want = IMAGE_FORMATS[Path(image).suffix.lower()]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(real) as img:
+                found, (width, height) = img.format, img.size
+                img.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        return f"{image!r} is not a readable PNG, JPEG or WebP image"
+    except (OSError, SyntaxError, ValueError):  # Pillow's errors for damaged files
+        return f"{image!r} is damaged and cannot be read as an image"
+    if found != want:
+        return f"{image!r} is a {found or 'unknown'} file, not {want} as its name says"
+    if width * height > MAX_IMAGE_PIXELS:
+        return (f"{image!r} has {width} x {height} pixels; at most "
+                f"{MAX_IMAGE_PIXELS:,} pixels are allowed")
+    return None
+
+
+def _images(p: Parts, problems: list[Problem]) -> None:
+    for exhibit in p.exhibits.values():
+        if exhibit.image is not None and (why := image_problem(p.data_dir, exhibit.image)):
+            problems.append(Problem(p.ex_label, why, f"exhibit {exhibit.id!r}", "image"))
 
 
 # --------------------------------------------------------------------------- geometry

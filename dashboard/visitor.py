@@ -8,13 +8,17 @@ HTML (`dashboard.export.offline_html`) both build on `visitor_stops`.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from shapely.geometry import Point
+
+from dashboard import geo, validate
 from dashboard import presentation as fmt
-from dashboard.catalog import Catalog
+from dashboard.catalog import Catalog, Exhibit
 from dashboard.i18n import t
 from dashboard.routing import TourPlan
 
@@ -55,6 +59,8 @@ class VisitorStop:
     sources: tuple[str, ...]
     lat: float
     lon: float
+    image: Path | None = None  # the exhibit's checked image file in the data folder
+    image_alt: str = ""
 
 
 def visitor_stops(plan: TourPlan, catalog: Catalog, lang: str) -> list[VisitorStop]:
@@ -73,7 +79,7 @@ def visitor_stops(plan: TourPlan, catalog: Catalog, lang: str) -> list[VisitorSt
                 facts=tuple(catalog.text(f, lang) for f in ex.facts),
                 step_free=ex.step_free, minutes=ex.visit_minutes, begin=fmt.clock(visit.begin),
                 shows=tuple(fmt.clock(s) for s in ex.show_times), sources=tuple(ex.sources),
-                lat=place.lat, lon=place.lon))
+                lat=place.lat, lon=place.lon, **_image(catalog, ex, lang)))
         else:  # an entrance used as a stop
             out.append(VisitorStop(
                 id=place.id, number=n, name=catalog.text(place.name, lang), category=None,
@@ -82,6 +88,22 @@ def visitor_stops(plan: TourPlan, catalog: Catalog, lang: str) -> list[VisitorSt
                 begin=fmt.clock(visit.begin), shows=(), sources=(), lat=place.lat,
                 lon=place.lon))
     return out
+
+
+def _image(catalog: Catalog, ex: Exhibit, lang: str) -> dict[str, object]:
+    if ex.image is None:
+        return {}
+    alt = catalog.text(ex.image_alt, lang) if ex.image_alt else catalog.text(ex.name, lang)
+    return {"image": validate.image_file(catalog.data_dir, ex.image), "image_alt": alt}
+
+
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
+
+def image_data_uri(path: Path) -> str:
+    """The image as a data: URI, for the offline file (which may not request anything)."""
+    mime = _MIME[path.suffix.lower()]
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 # --------------------------------------------------------------------------- position
@@ -115,6 +137,15 @@ def format_visited(visited: set[str], ids: list[str]) -> str | None:
     """?seen= for a visited set (None when empty), in visiting order."""
     numbers = [str(i + 1) for i, pid in enumerate(ids) if pid in visited]
     return ",".join(numbers) or None
+
+
+def stored_visited(raw: object, ids: list[str]) -> set[str]:
+    """The visited stops kept in the browser (a JSON list of stop ids, read back by the page's
+    JavaScript): only ids of this tour count, anything else is ignored."""
+    if not isinstance(raw, list):
+        return set()
+    known = set(ids)
+    return {v for v in raw[:len(ids) * 4] if isinstance(v, str) and v in known}
 
 
 # --------------------------------------------------------------------------- progress
@@ -192,6 +223,67 @@ def nearest_stop(plan: TourPlan, lat: float, lon: float) -> int | None:
         return ((p.lat - lat) ** 2) + ((p.lon - lon) * k) ** 2
 
     return min(range(len(plan.stops)), key=d2)
+
+
+# --------------------------------------------------------------------------- where am I
+
+SITE_MARGIN_M = 50.0  # a location this close to the site outline still counts as on site
+LOCATION_ERRORS = ("denied", "unavailable", "timeout", "unsupported", "insecure")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A device location snapped to the nearest stop of the tour."""
+
+    index: int  # 0-based stop index
+    distance_m: float  # straight line from the device to that stop
+    on_site: bool  # inside the site outline (or within SITE_MARGIN_M of it)
+    accuracy_m: float | None  # the device's own estimate, metres
+
+
+def read_location(payload: object) -> tuple[float, float, float | None] | str:
+    """(lat, lon, accuracy) from the browser's report, or one of LOCATION_ERRORS.
+
+    The payload comes from the page's JavaScript, so it is checked like any other input:
+    anything that is not a finite latitude/longitude counts as "unavailable"."""
+    if not isinstance(payload, dict):
+        return "unavailable"
+    error = payload.get("error")
+    if error is not None:
+        return error if error in LOCATION_ERRORS else "unavailable"
+    lat, lon, acc = payload.get("lat"), payload.get("lon"), payload.get("accuracy")
+    numbers = [v for v in (lat, lon) if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) != 2 or not all(math.isfinite(v) for v in numbers):
+        return "unavailable"
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return "unavailable"
+    ok_acc = isinstance(acc, int | float) and not isinstance(acc, bool) and math.isfinite(acc) \
+        and acc >= 0
+    return float(lat), float(lon), float(acc) if ok_acc else None
+
+
+def distance_words(metres: float, lang: str) -> str:
+    """'120 m' (to 10 m) below a kilometre, else '1,84 km' / '1.84 km'."""
+    if metres < 995:
+        return f"{max(round(metres / 10) * 10, 10)} m"
+    return fmt.km(metres, lang)
+
+
+def locate(plan: TourPlan, catalog: Catalog, lat: float, lon: float,
+           accuracy_m: float | None = None) -> Located | None:
+    """The stop nearest to a device location, how far it is (metres in the site's projected
+    CRS) and whether the device is on the site at all; None without stops."""
+    index = nearest_stop(plan, lat, lon)
+    if index is None:
+        return None
+    site = catalog.site
+    place = plan.stops[index].place
+    xs, ys = site.to_metres_xy([lon, place.lon], [lat, place.lat])
+    distance = math.hypot(xs[1] - xs[0], ys[1] - ys[0])
+    outline = geo.to_metres(site.outline, site.crs)
+    on_site = outline.distance(Point(xs[0], ys[0])) <= SITE_MARGIN_M
+    return Located(index=index, distance_m=float(distance), on_site=bool(on_site),
+                   accuracy_m=accuracy_m)
 
 
 # --------------------------------------------------------------------------- pictograms

@@ -176,3 +176,113 @@ def test_no_serious_axe_violations_on_the_visitor_page(app, browser):
     assert found == [], "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} -> "
         + "; ".join(str(n["target"]) for n in v["nodes"][:5]) for v in found)
+
+
+# --------------------------------------------------------------------------- visitor extras
+
+
+def exhibit_point(exhibit_id: str) -> dict[str, float]:
+    loc = cat.load(DEFAULT_DATA).exhibits[exhibit_id].location
+    return {"latitude": loc.lat + 0.00005, "longitude": loc.lon, "accuracy": 15}
+
+
+def locate_button(page):
+    return page.get_by_role("button", name="Where am I?")
+
+
+def test_where_am_i_snaps_to_the_nearest_stop(app, browser, names):
+    context = open_context(browser, "tablet")
+    context.set_geolocation(exhibit_point(STOPS[2]))
+    context.grant_permissions(["geolocation"], origin=app.url)
+    page = context.new_page()
+    page.goto(links.share_url(app.url, app.tour_id, "en"))
+    heading(page, f"1. {names['en'][0]}").wait_for(timeout=60_000)
+    button = locate_button(page)
+    box = button.bounding_box()
+    assert box["height"] >= 48, box
+    button.tap()
+    page.get_by_text(f"Nearest stop on the tour: 3. {names['en'][2]}").wait_for(timeout=30_000)
+    go = page.get_by_role("button", name="Go to stop 3")
+    assert go.bounding_box()["height"] >= 48
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "visitor-where-am-i.png"), full_page=True)
+    go.tap()
+    heading(page, f"3. {names['en'][2]}").wait_for(timeout=30_000)
+    page.get_by_text(f"You are at stop 3: {names['en'][2]} (about 10 m away)").wait_for(
+        timeout=10_000)
+    page.wait_for_function("() => location.search.includes('stop=3')", timeout=30_000)
+    # Far away (Konstanz): outside the grounds, no jump offered.
+    context.set_geolocation({"latitude": 47.66, "longitude": 9.17, "accuracy": 20})
+    locate_button(page).tap()
+    page.get_by_text("You seem to be outside the grounds").wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Go to stop").count() == 0
+    outside = [u for u in context.requests if not u.startswith(LOCAL)]
+    context.close()
+    assert outside == []
+
+
+def test_where_am_i_without_permission_says_so(app, browser):
+    context = open_context(browser, "phone")
+    context.clear_permissions()
+    page = context.new_page()
+    page.goto(links.share_url(app.url, app.tour_id, "de"))
+    locate_button_de = page.get_by_role("button", name="Wo bin ich?")
+    locate_button_de.wait_for(timeout=60_000)
+    locate_button_de.tap()
+    page.get_by_text("Der Standort wurde nicht freigegeben").wait_for(timeout=30_000)
+    context.close()
+
+
+def test_visited_marks_come_back_when_the_qr_code_is_scanned_again(app, browser, names):
+    context = open_context(browser, "tablet")
+    page = context.new_page()
+    link = links.share_url(app.url, app.tour_id, "en")
+    page.goto(link)
+    heading(page, f"1. {names['en'][0]}").wait_for(timeout=60_000)
+    page.locator(".st-key-visitor-next button").tap()
+    heading(page, f"2. {names['en'][1]}").wait_for(timeout=30_000)
+    page.get_by_text("Visited", exact=True).tap()
+    page.wait_for_function("() => location.search.includes('seen=2')", timeout=30_000)
+    page.wait_for_function(
+        f"() => (localStorage.getItem('lernreise.visited.{app.tour_id}') || '')"
+        f".includes('{STOPS[1]}')", timeout=30_000)
+    # A second scan: the plain link again, in a new tab of the same browser (no ?seen=).
+    page.close()
+    again = context.new_page()
+    again.goto(link)
+    heading(again, f"1. {names['en'][0]}").wait_for(timeout=60_000)
+    again.get_by_text("1 of 4 visited").wait_for(timeout=30_000)
+    again.wait_for_function("() => location.search.includes('seen=2')", timeout=30_000)
+    again.locator(".st-key-visitor-next button").tap()
+    heading(again, f"2. {names['en'][1]}").wait_for(timeout=30_000)
+    assert again.get_by_role("checkbox", name="Visited").is_checked()
+    # Unmarking is kept as well.
+    again.get_by_text("Visited", exact=True).tap()
+    again.wait_for_function("() => !location.search.includes('seen=')", timeout=30_000)
+    again.reload()
+    heading(again, f"2. {names['en'][1]}").wait_for(timeout=60_000)
+    again.get_by_text("0 of 4 visited").wait_for(timeout=30_000)
+    context.close()
+
+
+def test_an_untouched_tablet_returns_to_the_first_stop(browser, names, tmp_path):
+    """LERNREISE_VISITOR_IDLE_MINUTES=0.05: three seconds without a touch and the page is back
+    at stop 1, in the same session (language, size and visited marks kept)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LERNREISE_VISITOR_IDLE_MINUTES", "0.05")
+        kiosk = App(DEFAULT_DATA, tmp_path)
+    tours = store.open_store(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
+    request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
+    tour_id = tours.save_tour(request.to_dict(), "Kiosk-Tour", "buga2019-heilbronn")
+    try:
+        context = open_context(browser, "portrait")
+        page = context.new_page()
+        page.goto(f"{kiosk.url}/visitor?tour={tour_id}&lang=en&stop=3&seen=2&size=large")
+        heading(page, f"3. {names['en'][2]}").wait_for(timeout=60_000)
+        heading(page, f"1. {names['en'][0]}").wait_for(timeout=30_000)
+        page.wait_for_function("() => location.search.includes('stop=1')", timeout=30_000)
+        assert "seen=2" in page.url and "size=large" in page.url and "lang=en" in page.url
+        page.get_by_text("1 of 4 visited").wait_for(timeout=10_000)
+        context.close()
+    finally:
+        kiosk.stop()

@@ -92,6 +92,64 @@ def test_share_link_opens_the_visitor_page():
     assert links.app_root("http://h:1/visitor?tour=x") == "http://h:1"
 
 
+# --------------------------------------------------------------------------- where am I, visited
+
+
+def test_location_reports_from_the_browser_are_checked():
+    assert visitor.read_location({"lat": 49.0, "lon": 9.0, "accuracy": 12}) == (49.0, 9.0, 12.0)
+    assert visitor.read_location({"lat": 49, "lon": 9, "accuracy": "x"}) == (49.0, 9.0, None)
+    for error in visitor.LOCATION_ERRORS:
+        assert visitor.read_location({"error": error}) == error
+    for bad in (None, [], "49,9", {"error": "<script>"}, {"lat": 91, "lon": 9},
+                {"lat": float("nan"), "lon": 9}, {"lat": True, "lon": 9}, {"lat": "49"},
+                {"lat": 49.0, "lon": 200.0}):
+        assert visitor.read_location(bad) == "unavailable", bad
+
+
+def test_locate_snaps_to_the_nearest_stop_with_its_distance(mini, plan):
+    there = plan.stops[1].place
+    # 0.0001 degrees of latitude north of the stop: about 11 m.
+    found = visitor.locate(plan, mini, there.lat + 0.0001, there.lon, 8.0)
+    assert found.index == 1 and found.on_site and found.accuracy_m == 8.0
+    assert found.distance_m == pytest.approx(11.1, abs=0.5)
+    far = visitor.locate(plan, mini, 47.66, 9.17)  # Konstanz: far outside the mini site
+    assert not far.on_site and far.distance_m > 100_000
+    # Just outside the outline (within the margin) still counts as on site.
+    west = mini.site.outline.bounds[0]
+    edge = visitor.locate(plan, mini, there.lat, west - 0.0003)  # about 22 m west
+    assert edge.on_site
+    assert visitor.locate(plan, mini, float("inf"), 9.0) is None
+
+
+def test_distances_in_words():
+    assert visitor.distance_words(3, "en") == "10 m"
+    assert visitor.distance_words(124, "de") == "120 m"
+    assert visitor.distance_words(1840, "de") == "1,84 km"
+    assert visitor.distance_words(1840, "en") == "1.84 km"
+
+
+def test_visited_marks_read_back_from_the_browser_keep_only_this_tours_stops():
+    ids = ["a", "b", "c"]
+    assert visitor.stored_visited(["a", "c", "zz", 3, None, "a"], ids) == {"a", "c"}
+    for bad in (None, "a,b", {"a": 1}, 7):
+        assert visitor.stored_visited(bad, ids) == set()
+    assert visitor.stored_visited(["a"] * 10_000, ids) == {"a"}
+
+
+def test_idle_minutes_setting(monkeypatch):
+    from dashboard import settings
+
+    monkeypatch.delenv("LERNREISE_VISITOR_IDLE_MINUTES", raising=False)
+    monkeypatch.chdir(ROOT / "tests")  # no secrets.toml here
+    assert settings.visitor_idle_minutes() == 0
+    monkeypatch.setenv("LERNREISE_VISITOR_IDLE_MINUTES", "2.5")
+    assert settings.visitor_idle_minutes() == 2.5
+    for bad in ("-1", "soon", "nan", "100000"):
+        monkeypatch.setenv("LERNREISE_VISITOR_IDLE_MINUTES", bad)
+        with pytest.raises(ValueError, match="LERNREISE_VISITOR_IDLE_MINUTES"):
+            settings.visitor_idle_minutes()
+
+
 # --------------------------------------------------------------------------- page
 
 
@@ -210,3 +268,47 @@ def test_visitor_map_shows_route_walked_part_and_current_stop(mini, plan):
     assert doc.count("lr-stop lr-selected") == 1
     assert re.search(r'lr-stop lr-selected\\?" data-exhibit=\\?"rain-garden', doc)
     assert "tile.openstreetmap" not in doc  # the offline base map: no tile server
+
+
+def test_a_location_offers_the_nearest_stop_and_goes_there(monkeypatch, tmp_path, mini):
+    """The page's side of "Where am I?" (the browser's side is in test_browser_visitor)."""
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, tour=tour_id, lang="en")
+    assert not at.exception
+    there = visitor.locate(plan_of(mini), mini, mini.exhibits[STOPS[2]].location.lat,
+                           mini.exhibits[STOPS[2]].location.lon, 500.0)
+    at.session_state["visitor.located"] = (tour_id, 0, there)
+    at.run()
+    name = mini.text(mini.exhibits[STOPS[2]].name, "en")
+    assert any(f"Nearest stop on the tour: 3. {name}" in plain(i.value) for i in at.info)
+    assert any("rough" in c.value for c in at.caption)
+    at.button(key="visitor.goto").click().run()
+    assert plain(at.subheader[0].value) == f"3. {name}"
+    assert any("You are at stop 3" in plain(s.value) for s in at.success)
+    assert not [b for b in at.button if b.key == "visitor.goto"]
+    at.button(key="visitor.prev").click().run()  # moved on: the old location is not repeated
+    assert not at.success and not at.info
+
+
+@pytest.mark.parametrize("error", visitor.LOCATION_ERRORS)
+def test_location_problems_are_told_plainly(monkeypatch, tmp_path, error):
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, tour=tour_id, lang="de")
+    at.session_state["visitor.located"] = (tour_id, 0, error)
+    at.run()
+    assert not at.exception
+    from dashboard.i18n import t
+
+    assert [plain(w.value) for w in at.warning] == [t(f"visitor.where.{error}", "de")]
+
+
+def test_a_malformed_idle_setting_is_reported_and_ignored(monkeypatch, tmp_path):
+    monkeypatch.setenv("LERNREISE_VISITOR_IDLE_MINUTES", "bald")
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, tour=tour_id, stop="2", lang="en")
+    assert not at.exception
+    assert any("LERNREISE_VISITOR_IDLE_MINUTES" in plain(w.value) for w in at.warning)
+
+
+def plan_of(catalog: cat.Catalog) -> routing.TourPlan:
+    return routing.plan_tour(catalog, routing.TourRequest(stops=STOPS, optimize=False, date=DAY))

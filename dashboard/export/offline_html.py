@@ -137,6 +137,9 @@ def _card(plan: TourPlan, catalog: Catalog, stop: visitor.VisitorStop, lang: str
             f'<div class="picto" style="color:{stop.category_color}">'
             f"{visitor.pictogram_svg(stop.category)}<span>{e(stop.category_label)}</span></div>",
             f"<h2>{stop.number}. {e(stop.name)}</h2>"]
+    if stop.image is not None:  # embedded: the file may not request anything
+        rows.append(f'<img class="photo" src="{visitor.image_data_uri(stop.image)}" '
+                    f'alt="{e(stop.image_alt)}">')
     if stop.summary:
         rows.append(f"<p><strong>{e(stop.summary)}</strong></p>")
     rows.append(f"<p>{e(t('visitor.planned', lang, minutes=fmt.minutes(stop.minutes, lang), clock=stop.begin))}</p>")  # noqa: E501
@@ -180,6 +183,7 @@ nav button:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}
 .picto svg{width:56px;height:56px;flex:none}
 .picto span{color:%(ink)s}
 .stop h2{font-size:1.8rem;margin:.3em 0}
+.photo{display:block;max-width:100%%;max-height:50vh;height:auto;border-radius:8px}
 .progress{font-weight:700}
 .src{font-size:.85rem;color:%(muted)s;overflow-wrap:anywhere}
 #map{width:100%%;height:auto;border:1px solid %(rule)s;border-radius:8px}

@@ -15,10 +15,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import catalog as cat
-from dashboard import export, maps, routing, store, visitor
+from dashboard import export, maps, routing, settings, store, visitor
 from dashboard import presentation as fmt
 from dashboard.i18n import t
-from dashboard.ui import common
+from dashboard.ui import common, device
 
 V = "visitor."
 _MESSAGES = V + "messages"
@@ -37,6 +37,7 @@ class VisitorState:
     size: str = "normal"
     seen: set[str] = field(default_factory=set)
     seen_raw: str | None = None  # ?seen= as given, read once the tour's stops are known
+    stored_for: str | None = None  # the tour whose visited marks were read from the browser
 
     @classmethod
     def from_url(cls) -> VisitorState:
@@ -282,6 +283,7 @@ def stop_card(stop: visitor.VisitorStop, state: VisitorState, lang: str) -> None
         with label_col:
             common.text(stop.category_label, bold=True)
         common.heading(f"{stop.number}. {stop.name}", 2)
+        stop_image(stop)
         if stop.summary:
             common.text(stop.summary, bold=True)
         common.text(t("visitor.planned", lang, minutes=fmt.minutes(stop.minutes, lang),
@@ -352,3 +354,118 @@ def settings_row(catalog: cat.Catalog, plan: routing.TourPlan, saved: store.Save
                            icon=":material/download:", help=t("visitor.offline_help", lang))
     leave_col.button(t("visitor.other_tour", lang), key=V + "leave", on_click=_leave,
                      icon=":material/list:")
+
+
+# --------------------------------------------------------------------------- visitor extras
+# Where am I, visited marks kept in the browser, idle return (dashboard.ui.device).
+
+_LOCATED = V + "located"  # (tour id, stop shown when located, Located or an error code)
+ROUGH_M = 100.0  # a location less precise than this gets a note
+
+
+def device_style() -> None:
+    """The components that only listen (storage, idle timer) take no room; every control of
+    the page is a touch target of at least 48 px; an exhibit's picture is at most 40 % of the
+    screen high (our own fixed CSS)."""
+    st.html("""<style>
+.st-key-visitor-remember, .st-key-visitor-idle { display: none; }
+.st-key-visitor-where button, .st-key-visitor-offline button, .st-key-visitor-leave button
+  { min-height: 48px; }
+.st-key-w-visited label, .st-key-w-size [role="radiogroup"] label { min-height: 48px;
+  align-items: center; }
+.st-key-visitor-card [data-testid="stImage"] img { max-height: 40vh; width: auto;
+  max-width: 100%; object-fit: contain; border-radius: 0.5rem; }
+</style>""")
+
+
+def _located(catalog: cat.Catalog, plan: routing.TourPlan, payload: object) -> None:
+    state = st.session_state[V + "state"]
+    read = visitor.read_location(payload)
+    found = read if isinstance(read, str) else visitor.locate(plan, catalog, *read)
+    st.session_state[_LOCATED] = (state.tour_id, state.stop, found or "unavailable")
+
+
+def _go_to(index: int, count: int) -> None:
+    state = st.session_state[V + "state"]
+    state.stop = visitor.clamp(index, count)
+
+
+def where_am_i(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.VisitorStop],
+               state: VisitorState, lang: str) -> None:
+    """"Where am I?": the browser's location (asked for only on a tap) snapped to the nearest
+    stop, how far it is, and a button to go there; a plain message when there is none."""
+    with st.container(key="visitor-where"):
+        device.locate_button(V + "locate", t("visitor.where", lang),
+                             t("visitor.where_busy", lang),
+                             lambda payload: _located(catalog, plan, payload))
+        kept = st.session_state.get(_LOCATED)
+        if not kept or kept[0] != state.tour_id:
+            return
+        _, taken_at, found = kept
+        if isinstance(found, str):
+            common.notice("warning", t(f"visitor.where.{found}", lang),
+                          icon=":material/location_off:")
+            return
+        if state.stop not in (taken_at, found.index) or found.index >= len(stops):
+            return  # the visitor has moved on: an old location says nothing
+        stop = stops[found.index]
+        values = {"n": stop.number, "name": stop.name,
+                  "distance": visitor.distance_words(found.distance_m, lang)}
+        if not found.on_site:
+            common.notice("warning", t("visitor.where.outside", lang, **values),
+                          icon=":material/wrong_location:")
+        elif found.index == state.stop:
+            common.notice("success", t("visitor.where.here", lang, **values),
+                          icon=":material/my_location:")
+        else:
+            common.notice("info", t("visitor.where.nearest", lang, **values),
+                          icon=":material/near_me:")
+            st.button(t("visitor.where.go", lang, n=stop.number), key=V + "goto",
+                      on_click=_go_to, args=(found.index, len(stops)),
+                      icon=":material/arrow_forward:", width="stretch")
+        if found.accuracy_m is not None and found.accuracy_m > ROUGH_M:
+            common.caption(t("visitor.where.rough", lang,
+                             accuracy=visitor.distance_words(found.accuracy_m, lang)))
+
+
+def _restored(ids: list[str], payload: object) -> None:
+    state = st.session_state[V + "state"]
+    state.seen |= visitor.stored_visited(payload, ids)
+    state.stored_for = state.tour_id
+
+
+def keep_visited(plan: routing.TourPlan, state: VisitorState) -> None:
+    """The visited marks of this tour in the browser's storage: read once per tour and merged
+    with ?seen=, then written on every change (a rescanned QR code has no ?seen=)."""
+    if state.tour_id is None:
+        return
+    ids = plan.stop_ids
+    device.remember("visitor-remember", state.tour_id,
+                    [pid for pid in ids if pid in state.seen],
+                    restore=state.stored_for != state.tour_id,
+                    on_stored=lambda payload: _restored(ids, payload))
+
+
+def _idle() -> None:
+    state = st.session_state[V + "state"]
+    state.stop = 0
+    st.session_state.pop(_LOCATED, None)
+
+
+def idle_return(state: VisitorState, lang: str) -> None:
+    """Back to the first stop after LERNREISE_VISITOR_IDLE_MINUTES without a touch (0: never).
+    A timer in the browser; the return is an ordinary rerun, so nothing else is lost."""
+    try:
+        minutes = settings.visitor_idle_minutes()
+    except ValueError as exc:
+        common.notice("warning", t("visitor.idle_setting", lang, error=exc))
+        return
+    if minutes > 0 and state.stop > 0:
+        device.idle_timer("visitor-idle", minutes, _idle)
+
+
+def stop_image(stop: visitor.VisitorStop) -> None:
+    """The exhibit's own picture from the data folder (checked at load), served by this app:
+    never hot-linked."""
+    if stop.image is not None:
+        st.image(str(stop.image), alt=stop.image_alt, width="stretch")

@@ -1,0 +1,196 @@
+"""An exhibit's optional image from the data folder: the checks at load, the visitor's stop
+card and the offline file.
+
+The images are made here with Pillow (tiny generated pictures, no licensed photos).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from conftest import ROOT, edit_yaml, exhibit
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from dashboard import catalog as cat
+from dashboard import export, routing, store, validate, visitor
+from dashboard.errors import DataError
+
+EX = "solar-roof"
+STOPS = ("solar-roof", "rain-garden", "fountain")
+DAY = dt.date(2019, 6, 1)
+
+
+def picture(path, size=(12, 8), fmt: str | None = None, mode: str = "RGB") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new(mode, size, "#2e7d32" if mode == "RGB" else 1).save(path, format=fmt)
+
+
+def with_image(mini_dir, image: object, alt: object = None, drop_name_en: bool = False) -> None:
+    def change(data: dict) -> None:
+        item = exhibit(data, EX)
+        item["image"] = image
+        if alt is not None:
+            item["image_alt"] = alt
+
+    edit_yaml(mini_dir / "exhibits.yaml", change)
+
+
+def problems_of(mini_dir) -> list[str]:
+    with pytest.raises(DataError) as info:
+        cat.load(mini_dir)
+    return [str(p) for p in info.value.problems]
+
+
+ALT = {"de": "Module auf dem Dach", "en": "Modules on the roof"}
+
+
+def test_an_exhibit_with_an_image_loads_and_its_stop_carries_it(mini_dir):
+    picture(mini_dir / "images" / "roof.png")
+    with_image(mini_dir, "images/roof.png", ALT)
+    catalog = cat.load(mini_dir)
+    assert catalog.exhibits[EX].image == "images/roof.png"
+    plan = routing.plan_tour(catalog, routing.TourRequest(stops=STOPS, optimize=False, date=DAY))
+    stops = visitor.visitor_stops(plan, catalog, "en")
+    assert stops[0].image == (mini_dir / "images" / "roof.png").resolve()
+    assert stops[0].image_alt == "Modules on the roof"
+    assert stops[1].image is None
+
+
+def test_without_image_alt_the_name_describes_the_image(mini_dir):
+    picture(mini_dir / "roof.webp", fmt="WEBP")
+    with_image(mini_dir, "roof.webp")
+    catalog = cat.load(mini_dir)
+    plan = routing.plan_tour(catalog, routing.TourRequest(stops=STOPS, optimize=False, date=DAY))
+    assert visitor.visitor_stops(plan, catalog, "de")[0].image_alt == "Solardach"
+
+
+@pytest.mark.parametrize(("image", "expected"), [
+    ("/etc/roof.png", "not an absolute path"),
+    ("C:/roof.png", "not an absolute path"),
+    ("https://example.org/roof.png", "never loaded from the internet"),
+    ("../roof.png", "stay inside the data folder"),
+    ("images/../../roof.png", "stay inside the data folder"),
+    ("images//roof.png", "stay inside the data folder"),
+    ("images\\roof.png", "not '\\'"),
+    ("images/roof.gif", "must be a png, jpg, jpeg, webp file"),
+    ("images/roof.svg", "must be a png, jpg, jpeg, webp file"),
+    ("x" * 300 + ".png", "at most 200"),
+    ("roof\u202e.png", "bidi"),
+    (42, "expected a file path"),
+])
+def test_image_paths_that_could_leave_the_folder_or_the_machine_are_refused(mini_dir, image,
+                                                                            expected):
+    with_image(mini_dir, image)
+    found = problems_of(mini_dir)
+    assert any(f"exhibit '{EX}'" in p and "image" in p and expected in p for p in found), found
+
+
+def _make(folder, name: str) -> None:
+    path = folder / name
+    if name == "empty.png":
+        path.write_bytes(b"")
+    elif name == "big.png":
+        path.write_bytes(b"\x89PNG" + b"\0" * 1_100_000)
+    elif name == "text.png":
+        path.write_text("<svg onload=alert(1)>")
+    elif name == "jpeg-named.png":
+        picture(path, fmt="JPEG")
+    elif name == "huge.png":
+        picture(path, size=(5001, 5001), mode="1")
+    elif name == "folder.png":
+        path.mkdir()
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("missing.png", "file not found: 'images/missing.png'"),
+    ("empty.png", "is empty"),
+    ("big.png", "at most 1,048,576 (1 MB)"),
+    ("text.png", "is not a readable PNG, JPEG or WebP image"),
+    ("jpeg-named.png", "is a JPEG file, not PNG"),
+    ("huge.png", "at most 25,000,000 pixels"),
+    ("folder.png", "not a regular file"),
+])
+def test_image_files_are_checked(mini_dir, name, expected):
+    (mini_dir / "images").mkdir()
+    _make(mini_dir / "images", name)
+    with_image(mini_dir, f"images/{name}")
+    found = problems_of(mini_dir)
+    assert any(f"exhibit '{EX}'" in p and "image" in p and expected in p for p in found), found
+    assert len(found) == 1, found
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_a_link_out_of_the_data_folder_is_refused(mini_dir, tmp_path):
+    picture(tmp_path / "elsewhere.png")
+    (mini_dir / "images").mkdir()
+    (mini_dir / "images" / "roof.png").symlink_to(tmp_path / "elsewhere.png")
+    with_image(mini_dir, "images/roof.png")
+    assert any("not a regular file inside the data folder" in p for p in problems_of(mini_dir))
+    assert validate.image_file(mini_dir, "images/roof.png") is None
+
+
+def test_image_alt_needs_an_image_and_both_languages(mini_dir):
+    def change(data: dict) -> None:
+        exhibit(data, EX)["image_alt"] = ALT
+        exhibit(data, "rain-garden")["image"] = "garden.png"
+        exhibit(data, "rain-garden")["image_alt"] = {"de": "Nur deutsch"}
+
+    picture(mini_dir / "garden.png")
+    edit_yaml(mini_dir / "exhibits.yaml", change)
+    found = problems_of(mini_dir)
+    assert any(f"exhibit '{EX}'" in p and "image_alt is given but image is not" in p
+               for p in found), found
+    assert any("exhibit 'rain-garden'" in p and "image_alt" in p and "en is missing" in p
+               for p in found), found
+
+
+def test_the_data_format_page_states_the_image_rules():
+    doc = " ".join((ROOT / "docs" / "data-format.md").read_text(encoding="utf-8").split())
+    for phrase in ("image:", "image_alt:", "not an absolute path", "stay inside the data folder",
+                   "file not found", "is empty", "1 MB", "is not a readable PNG, JPEG or WebP",
+                   "not PNG as its name says", "25,000,000 pixels", "not a regular file",
+                   "image_alt is given but image is not", "must be a png, jpg, jpeg, webp"):
+        assert phrase in doc, phrase
+
+
+# --------------------------------------------------------------------------- display
+
+
+@pytest.fixture
+def pictured(mini_dir):
+    picture(mini_dir / "images" / "roof.png")
+    with_image(mini_dir, "images/roof.png", {"de": "Module <b>auf</b> dem Dach",
+                                            "en": "Modules <b>on</b> the roof"})
+    return mini_dir
+
+
+def test_the_stop_card_shows_the_image_from_the_app(pictured, monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    tour_id = store.open_store(url).save_tour(
+        routing.TourRequest(stops=STOPS, optimize=False, date=DAY).to_dict(), "Bilder",
+        "mini-expo")
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(pictured))
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", url)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.switch_page("app_pages/visitor.py")
+    at.query_params.update(tour=tour_id, lang="en")
+    at.run()
+    assert not at.exception
+    photos = [img for img in at.image if img.proto.imgs[0].alt == "Modules <b>on</b> the roof"]
+    assert len(photos) == 1
+    served = photos[0].value[0]
+    assert "/media/" in served and "://" not in served  # served by this app, not hot-linked
+    at.button(key="visitor.next").click().run()  # the next stop has no image
+    assert not [img for img in at.image if img.proto.imgs[0].alt.startswith("Modules")]
+
+
+def test_the_offline_file_embeds_the_image(pictured):
+    catalog = cat.load(pictured)
+    plan = routing.plan_tour(catalog, routing.TourRequest(stops=STOPS, optimize=False, date=DAY))
+    doc = export.to_offline_html(plan, catalog, "en", "Bilder")
+    assert doc.count('<img class="photo" src="data:image/png;base64,') == 1
+    assert 'alt="Modules &lt;b&gt;on&lt;/b&gt; the roof"' in doc
+    assert "images/roof.png" not in doc
