@@ -230,6 +230,11 @@ def test_where_am_i_without_permission_says_so(app, browser):
     locate_button_de.wait_for(timeout=60_000)
     locate_button_de.tap()
     page.get_by_text("Der Standort wurde nicht freigegeben").wait_for(timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.get_by_text("Der Standort wurde nicht freigegeben").scroll_into_view_if_needed()
+    wait_map(page)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "visitor-where-denied-phone.png"))
     context.close()
 
 

@@ -28,7 +28,7 @@ def picture(path, size=(12, 8), fmt: str | None = None, mode: str = "RGB") -> No
     Image.new(mode, size, "#2e7d32" if mode == "RGB" else 1).save(path, format=fmt)
 
 
-def with_image(mini_dir, image: object, alt: object = None, drop_name_en: bool = False) -> None:
+def with_image(mini_dir, image: object, alt: object = None) -> None:
     def change(data: dict) -> None:
         item = exhibit(data, EX)
         item["image"] = image

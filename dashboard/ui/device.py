@@ -68,7 +68,7 @@ export default function (component) {
                         accuracy: pos.coords.accuracy }),
       (err) => report({ error: err.code === 1 ? "denied"
                                : err.code === 3 ? "timeout" : "unavailable" }),
-      { enableHighAccuracy: true, timeout: data.timeout_ms, maximumAge: 30000 });
+      { enableHighAccuracy: true, timeout: data.timeout_ms, maximumAge: 0 });
   };
 }
 """
