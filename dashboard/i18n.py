@@ -528,6 +528,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "transferability, notes and follow-ups, and the workshop's project ideas. It is "
               "made when you download it."},
     "review.report_lang": {"de": "Sprache des Berichts", "en": "Language of the report"},
+    "review.format.md": {"de": "Markdown (.md)", "en": "Markdown (.md)"},
+    "review.format.csv": {"de": "Tabelle (.csv)", "en": "Table (.csv)"},
+    "review.format.xlsx": {"de": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
+    "review.format.pdf": {"de": "PDF", "en": "PDF"},
+    "review.choose": {"de": "Auswählen …", "en": "Choose …"},
 
     # -- sign-in and roles (auth.*) --
     "auth.workshop_banner": {
