@@ -292,3 +292,97 @@ def test_private_notes_of_another_city_stay_unknown(notes):
     with pytest.raises(UnknownNoteError):
         notes.edit_note(anna, private.id, version=1, text="guessed the id")
     assert all(n.id != private.id for n in notes.list_notes(anna, city_id="heilbronn"))
+
+
+# --------------------------------------------------------------------------- the review page
+
+
+KONSTANZ = {"is_logged_in": True, "email": "anna@konstanz.de", "name": "Anna",
+            "lernreise_role": "navigator:konstanz"}
+EXHIBIT = "skaio"
+
+
+@pytest.fixture
+def review_db(tmp_path: Path, monkeypatch) -> tuple[str, object]:
+    """A database with one shared note of Heilbronn on EXHIBIT, and its URL in the settings."""
+    from dashboard import store
+
+    url = f"sqlite:///{tmp_path / 'review.sqlite3'}"
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", url)
+    notes, _ = store.open_review_stores(cat.load(DEFAULT_DATA), url)
+    theirs = _heilbronn_note(notes, "Heilbronn keeps this")
+    notes.dispose()
+    return url, theirs
+
+
+def review(monkeypatch, *, user: dict, auth: dict | None = AUTH, **query: str) -> AppTest:
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(DEFAULT_DATA))
+    monkeypatch.delenv("LERNREISE_ROLES_FILE", raising=False)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "review.py"), default_timeout=120)
+    if auth is not None:
+        at.secrets["auth"] = auth
+    at.user = user
+    at.query_params.update({"lang": "en", "exhibit": EXHIBIT, **query})
+    return at.run()
+
+
+def keys(at: AppTest, kind: str) -> set[str]:
+    return {w.key for w in getattr(at, kind) if w.key}
+
+
+def test_navigator_cannot_write_another_city_on_the_review_page(monkeypatch, review_db):
+    from dashboard import store
+
+    url, theirs = review_db
+    at = review(monkeypatch, user=KONSTANZ, city="heilbronn")  # an edited ?city=
+    assert not at.exception
+    assert "Heilbronn keeps this" in "\n".join(str(h.proto) for h in at.get("html"))
+    buttons = keys(at, "button")
+    assert "review.save-note" not in buttons
+    assert f"review.edit-{theirs.id}" not in buttons
+    assert f"review.delete-{theirs.id}" not in buttons
+    assert not at.text_area  # no note form for Heilbronn
+    # A forged "I am editing note N" in the session does not bring up its edit form either.
+    at.session_state["review.edit"] = {"id": theirs.id, "version": theirs.version}
+    at.run()
+    assert not at.exception
+    assert f"review.save-edit-{theirs.id}" not in keys(at, "button")
+    notes, _ = store.open_review_stores(None, url)
+    try:
+        assert notes.get_note(theirs.id).text == "Heilbronn keeps this"
+    finally:
+        notes.dispose()
+
+
+def test_navigator_writes_own_city_on_the_review_page(monkeypatch, review_db):
+    from dashboard import store
+
+    url, _ = review_db
+    at = review(monkeypatch, user=KONSTANZ, city="konstanz")
+    assert not at.exception
+    prefix = "review.new.konstanz."
+    at.text_area(key=prefix + "text").input("Konstanz could adopt this").run()
+    at.button(key="review.save-note").click().run()
+    assert not at.exception
+    notes, _ = store.open_review_stores(cat.load(DEFAULT_DATA), url)
+    try:
+        ours = notes.list_notes(Actor.visitor(), city_id="konstanz", exhibit_id=EXHIBIT)
+    finally:
+        notes.dispose()
+    assert [(n.text, n.author) for n in ours] == [("Konstanz could adopt this", "Anna")]
+
+
+def test_signed_out_visitor_sees_no_form_on_the_review_page(monkeypatch, review_db):
+    at = review(monkeypatch, user={"is_logged_in": False}, city="heilbronn")
+    assert not at.exception
+    assert "auth-login-default" in keys(at, "button")
+    assert "review.save-note" not in keys(at, "button")
+    assert not at.text_area
+
+
+def test_workshop_mode_on_the_review_page_writes_any_city(monkeypatch, review_db):
+    at = review(monkeypatch, user={}, auth=None, city="heilbronn")
+    assert not at.exception
+    assert any("anyone may write" in i.value for i in at.info)
+    assert "review.save-note" in keys(at, "button")
