@@ -723,7 +723,7 @@ def workshop_section(catalog: cat.Catalog, city_: cat.City, notes: store.NoteSto
     if not topics:
         common.notice("info", t("review.no_topics", lang), icon=":material/forum:")
     for topic in topics:
-        with st.container(border=True, key=f"{P}topic-{topic.id}"):
+        with st.container(border=True, key=f"{P}topic-card-{topic.id}"):
             common.text(topic.title, bold=True)
             common.caption(_topic_meta(catalog, topic, lang))
             if topic.text:
