@@ -444,13 +444,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.save_edit": {"de": "Änderung speichern", "en": "Save the change"},
     "review.cancel": {"de": "Abbrechen", "en": "Cancel"},
     "review.conflict": {
-        "de": "Diese Notiz wurde inzwischen geändert: Ihre Änderung ist noch nicht "
-              "gespeichert. Beide Texte stehen unten; wählen Sie, welcher gilt (Ihren Text "
-              "können Sie vorher noch anpassen).",
+        "de": "Diese Notiz wurde inzwischen geändert: deine Änderung ist noch nicht "
+              "gespeichert. Beide Texte stehen unten; wähle, welcher gilt (deinen Text kannst "
+              "du vorher noch anpassen).",
         "en": "This note was changed meanwhile: your change is not saved yet. Both texts are "
               "below; choose which one stands (you may adjust yours first)."},
     "review.conflict_theirs": {"de": "Inzwischen gespeichert", "en": "Saved meanwhile"},
-    "review.conflict_yours": {"de": "Ihr Text", "en": "Your text"},
+    "review.conflict_yours": {"de": "Dein Text", "en": "Your text"},
     "review.conflict_keep_mine": {"de": "Meinen Text speichern", "en": "Save my text"},
     "review.conflict_take_theirs": {"de": "Gespeicherten behalten",
                                     "en": "Keep the saved one"},
@@ -528,6 +528,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "transferability, notes and follow-ups, and the workshop's project ideas. It is "
               "made when you download it."},
     "review.report_lang": {"de": "Sprache des Berichts", "en": "Language of the report"},
+    "review.format.md": {"de": "Markdown (.md)", "en": "Markdown (.md)"},
+    "review.format.csv": {"de": "Tabelle (.csv)", "en": "Table (.csv)"},
+    "review.format.xlsx": {"de": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
+    "review.format.pdf": {"de": "PDF", "en": "PDF"},
+    "review.choose": {"de": "Auswählen …", "en": "Choose …"},
 
     # -- sign-in and roles (auth.*) --
     "auth.workshop_banner": {

@@ -42,7 +42,7 @@ _BAD_EXHIBIT = P + "bad_exhibit"
 _MESSAGES = P + "messages"
 _EDIT = P + "edit"  # {"id": note id, "version": version it was loaded at}
 _CONFLICT = P + "conflict"  # {"id", "version" (now), "theirs", "yours"}
-_UNDO = P + "undo"  # id of the note just deleted (the Undo button restores it)
+_UNDO = P + "deleted_note"  # id of the note just deleted (the Undo button restores it)
 FILTERS = {"department": P + "f_department", "transferability": P + "f_transferability",
            "noted": P + "f_noted"}
 OPEN_ONLY = P + "fu_open_only"
@@ -54,6 +54,22 @@ DB_ERRORS: tuple[type[Exception], ...] = (store.StoreError, sqlalchemy.exc.SQLAl
                                           OSError)
 
 T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- style
+
+# Our own CSS (no user text): tabs are 44 px touch targets like the buttons of common.py; the
+# notes' HTML gets no extra margin after its last paragraph.
+_CSS = """
+<style>
+[data-testid="stTab"] { min-height: 44px; }
+.review-note > :last-child { margin-bottom: 0; }
+</style>
+"""
+
+
+def style() -> None:
+    st.html(_CSS)
 
 
 # --------------------------------------------------------------------------- messages
@@ -344,7 +360,7 @@ def exhibit_review(catalog: cat.Catalog, city_: cat.City, exhibit_id: str,
         with form_col:
             add_note_form(catalog, city_, exhibit_id, notes, actor, lang)
         with questions_col:
-            guiding_questions(programme_, _new_prefix(city_.id), lang)
+            guiding_questions(catalog, programme_, _new_prefix(city_.id), lang)
     else:
         common.notice("info", t("review.read_only", lang), icon=":material/lock:")
 
@@ -543,7 +559,8 @@ def _undo_box(notes: store.NoteStore, actor: Actor, lang: str) -> None:
                   on_click=_undo_delete, args=(notes, actor, note_id, lang), width="stretch")
 
 
-def guiding_questions(programme_: prog.Programme | None, prefix: str, lang: str) -> None:
+def guiding_questions(catalog: cat.Catalog, programme_: prog.Programme | None, prefix: str,
+                      lang: str) -> None:
     """The programme's guiding questions for the department chosen in the form."""
     if programme_ is None:
         return
@@ -558,35 +575,28 @@ def guiding_questions(programme_: prog.Programme | None, prefix: str, lang: str)
             if session.id != current:
                 current = session.id
                 common.caption(f"{fmt.clock(session.start)}–{fmt.clock(session.end)} · "
-                               f"{_text(session.title, lang)}")
-            common.bullets([_text(question, lang)])
-
-
-def _text(value: Any, lang: str) -> str:
-    """A Localized of the programme in `lang` (German as a fallback)."""
-    if value is None:
-        return ""
-    return getattr(value, lang, None) or getattr(value, "de", None) or str(value)
+                               f"{catalog.text(session.title, lang)}")
+            common.bullets([catalog.text(question, lang)])
 
 
 def programme_box(catalog: cat.Catalog, programme_: prog.Programme | None, lang: str) -> None:
     """The trip's sessions (times, places, guiding questions), when the data has them."""
     if programme_ is None:
         return
-    with st.expander(t("review.programme", lang, title=_text(programme_.title, lang)),
+    with st.expander(t("review.programme", lang, title=catalog.text(programme_.title, lang)),
                      icon=":material/event_note:"):
         if programme_.date:
             common.text(fmt.long_date(programme_.date, lang))
         for session in programme_.sessions:
-            place = _text(session.place, lang) if session.place else ""
+            place = catalog.text(session.place, lang) if session.place else ""
             if session.place_id:
                 target = catalog.exhibits.get(session.place_id) or \
                     catalog.entrances.get(session.place_id)
                 place = catalog.text(target.name, lang) if target else session.place_id
             line = f"{fmt.clock(session.start)}–{fmt.clock(session.end)} · " \
-                   f"{_text(session.title, lang)}"
+                   f"{catalog.text(session.title, lang)}"
             common.text(line + (f" · {place}" if place else ""), bold=True)
-            common.bullets([_text(q, lang) for q in session.guiding_questions])
+            common.bullets([catalog.text(q, lang) for q in session.guiding_questions])
 
 
 # --------------------------------------------------------------------------- follow-ups
@@ -705,13 +715,15 @@ def workshop_section(catalog: cat.Catalog, city_: cat.City, notes: store.NoteSto
     ideas = _read(lang, workshop.list_ideas, [])
     by_id = {topic.id: topic for topic in topics}
     if actor.can_write_city(city_.id):
-        topic_form(catalog, city_, workshop, actor, lang)
+        with st.expander(t("review.propose_topic", lang), icon=":material/add_comment:",
+                         expanded=not topics):
+            topic_form(catalog, city_, workshop, actor, lang)
 
     common.heading(t("review.topics", lang), 3)
     if not topics:
         common.notice("info", t("review.no_topics", lang), icon=":material/forum:")
     for topic in topics:
-        with st.container(border=True, key=f"{P}topic-{topic.id}"):
+        with st.container(border=True, key=f"{P}topic-card-{topic.id}"):
             common.text(topic.title, bold=True)
             common.caption(_topic_meta(catalog, topic, lang))
             if topic.text:
@@ -763,13 +775,12 @@ def topic_form(catalog: cat.Catalog, city_: cat.City, workshop: store.WorkshopSt
     departments = common.city_departments(catalog, city_)
     if st.session_state.get(prefix + "department") not in [None, *departments]:
         st.session_state[prefix + "department"] = None
-    with st.form(P + "topic-form", border=True):
-        common.heading(t("review.propose_topic", lang), 3)
+    with st.form(P + "topic-form", border=False):
         st.text_input(t("review.topic_title", lang), key=prefix + "title", max_chars=200)
         st.text_area(t("review.topic_text", lang), key=prefix + "text", height=100,
                      max_chars=notes_mod.TEXT_MAX, help=t("review.text_help", lang))
         st.multiselect(t("review.topic_exhibits", lang), list(catalog.exhibits),
-                       key=prefix + "exhibits",
+                       key=prefix + "exhibits", placeholder=t("review.choose", lang),
                        format_func=lambda i: catalog.text(catalog.exhibits[i].name, lang))
         c1, c2 = st.columns(2)
         c1.selectbox(t("review.department", lang), [None, *departments],
@@ -903,9 +914,9 @@ def report_section(catalog: cat.Catalog, city_: cat.City, notes: store.NoteStore
     for col, ext in zip(cols, report.FORMATS, strict=True):
         make = functools.partial(report_file, catalog, city_.id, notes, workshop, actor, ext,
                                  report_lang)
-        col.download_button(ext.upper(), data=make, file_name=f"{name}.{ext}", mime=MIME[ext],
-                            key=f"{P}dl-{ext}", icon=":material/download:", width="stretch",
-                            on_click="ignore")
+        col.download_button(t(f"review.format.{ext}", lang), data=make,
+                            file_name=f"{name}.{ext}", mime=MIME[ext], key=f"{P}dl-{ext}",
+                            icon=":material/download:", width="stretch", on_click="ignore")
 
 
 def insights_placeholder(lang: str) -> None:
