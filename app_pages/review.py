@@ -9,6 +9,7 @@ from dashboard.ui import review_page as page
 
 lang = common.current_language()
 catalog = common.load_catalog(lang)
+page.style()
 common.heading(t("review.title", lang), 1)
 actor = page.account(catalog, lang)
 city = page.city(catalog, lang)

@@ -618,6 +618,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "transferability, notes and follow-ups, and the workshop's project ideas. It is "
               "made when you download it."},
     "review.report_lang": {"de": "Sprache des Berichts", "en": "Language of the report"},
+    "review.format.md": {"de": "Markdown (.md)", "en": "Markdown (.md)"},
+    "review.format.csv": {"de": "Tabelle (.csv)", "en": "Table (.csv)"},
+    "review.format.xlsx": {"de": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
+    "review.format.pdf": {"de": "PDF", "en": "PDF"},
+    "review.choose": {"de": "Auswählen …", "en": "Choose …"},
 
     # -- sign-in and roles (auth.*) --
     "auth.workshop_banner": {
@@ -652,6 +657,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "auth.roles_error": {
         "de": "Die Rollendatei ist fehlerhaft, niemand erhält Rechte daraus: {error}",
         "en": "The roles file has a problem, it grants nobody anything: {error}"},
+    "auth.secrets_error": {
+        "de": "Die Datei .streamlit/secrets.toml ist nicht lesbar (Einzelheiten im Protokoll "
+        "des Servers), daher ist unklar, ob eine Anmeldung gemeint ist: nur lesen.",
+        "en": "The file .streamlit/secrets.toml cannot be read (details in the server's log), "
+        "so it is unclear whether sign-in is meant: reading only."},
     "auth.not_configured": {
         "de": "Eine Rollendatei ist eingestellt, aber keine Anmeldung ([auth] in secrets.toml): "
         "nur lesen.",

@@ -229,6 +229,35 @@ def test_missing_roles_file_without_sign_in_is_read_only_not_open(monkeypatch, t
     assert not at.text_input
 
 
+def test_unreadable_secrets_file_fails_closed(monkeypatch, tmp_path):
+    import streamlit as st
+
+    from dashboard.ui import auth
+
+    class Unreadable:
+        def get(self, key):
+            raise FileNotFoundError("Error parsing secrets file")  # as Streamlit's error is
+
+    present, absent = tmp_path / "secrets.toml", tmp_path / "none.toml"
+    present.write_text("[auth\n", encoding="utf-8")
+    monkeypatch.setattr(st, "secrets", Unreadable())
+    monkeypatch.setattr(auth, "_secrets_files", lambda: [absent, present])
+    assert auth.auth_section() is None
+    monkeypatch.setattr(auth, "_secrets_files", lambda: [absent])
+    assert auth.auth_section() == {}  # no secrets at all: open workshop mode
+
+
+def test_unreadable_secrets_read_only_with_a_message(monkeypatch):
+    from dashboard.ui import auth
+
+    monkeypatch.setattr(auth, "auth_section", lambda: None)
+    at = bar(monkeypatch)
+    assert not at.exception
+    assert actor(at) == Actor.visitor()
+    assert "secrets.toml cannot be read" in shown(at)
+    assert not at.text_input and not at.button
+
+
 def test_roles_file_without_sign_in_reads_only(monkeypatch, roles_file):
     at = bar(monkeypatch, roles=roles_file)
     assert not at.exception

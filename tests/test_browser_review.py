@@ -9,17 +9,28 @@ import pytest
 from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, App, sync_api
 from test_review_page import review_data
 
+from dashboard import catalog as cat
+from dashboard import store
+from dashboard.review.roles import Actor
+
 pytestmark = pytest.mark.browser
 
 TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
 LOCAL = ("http://127.0.0.1", "data:", "blob:")
-HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) ${alert(1)}"
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) " \
+          "${alert(1)}"
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[App]:
     tmp = tmp_path_factory.mktemp("review")
-    server = App(review_data(tmp / "data"), tmp)
+    data = review_data(tmp / "data")
+    url = f"sqlite:///{tmp / 'browser.sqlite3'}"  # the App's database
+    notes, workshop = store.open_review_stores(cat.load(data), url)
+    workshop.add_topic(Actor.workshop("Nora"), city_id="nachbarstadt", title=f"Thema {HOSTILE}",
+                       text=HOSTILE, exhibits=["solar-roof"])
+    notes.dispose()
+    server = App(data, tmp)
     yield server
     server.stop()
 
@@ -70,6 +81,15 @@ def test_write_a_note_by_tapping_on_a_tablet(app, browser):
         assert box["height"] >= 44, box
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "review-tablet.png"), full_page=True)
+    shown.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "review-tablet.png"))
+
+    # A hostile workshop topic (title and Markdown text) is text as well.
+    page.get_by_role("tab", name="Workshop").tap()
+    topic = page.locator("[class*='st-key-review-topic-card-']").first
+    topic.wait_for(timeout=30_000)
+    assert "Thema <script>alert(1)</script>" in topic.inner_text()
+    assert topic.locator("script, img, a[href^='javascript']").count() == 0
+    page.wait_for_timeout(500)
     assert dialogs == []
     context.close()

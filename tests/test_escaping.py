@@ -56,7 +56,7 @@ def _assert_no_live_markup(at: AppTest) -> None:
 
 
 @pytest.mark.parametrize("page", ["app_pages/map.py", "app_pages/planner.py",
-                                  "app_pages/visitor.py"])
+                                  "app_pages/visitor.py", "app_pages/review.py"])
 def test_hostile_data_url_and_title_are_shown_as_text(monkeypatch, tmp_path, page):
     data = _hostile_data(tmp_path)
     db = f"sqlite:///{tmp_path / 'x.sqlite3'}"

@@ -17,7 +17,7 @@ from conftest import DEFAULT_DATA, MINI, ROOT, TESTS
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
-from dashboard import store
+from dashboard import routing, store
 from dashboard.review.roles import Actor
 from dashboard.store import FollowUpStatus
 
@@ -127,8 +127,15 @@ def test_status_list_filters_and_empty_state(monkeypatch, data, db, stores):
     notes, _ = stores
     notes.add_note(Actor.workshop("Ben"), exhibit_id="fountain", city_id="testhausen",
                    department="it", text="Sensoren", relevance=5, transferability="adapt")
+    tours = store.open_store(db)
+    tours.save_tour(routing.TourRequest(stops=("rain-garden",)).to_dict(), "T", "mini-expo")
+    tours.dispose()
     at = open_review(monkeypatch, data, db, exhibit=None)
     assert "3 of 3 exhibits · 1 noted" in shown(at)
+    label = at.selectbox(key="review.exhibit").format_func
+    assert label("rain-garden") == "Rain garden · on a tour"
+    table = at.dataframe[0].value
+    assert list(table["On a tour"]) == ["", "✓", ""] and list(table["Notes"]) == [0, 0, 1]
     at.toggle(key="review.f_noted").set_value(True).run()
     assert "1 of 3 exhibits" in shown(at)
     assert at.selectbox(key="review.exhibit").options[1:] == ["Fountain · 1 note(s)"]

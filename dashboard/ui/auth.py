@@ -9,18 +9,21 @@ actor to every store call (the store, not the page, refuses what the actor may n
   (the page is read-only then); once signed in the name or e-mail address, "Sign out", and the
   role and city from the `lernreise_role` claim or from the roles file (LERNREISE_ROLES_FILE).
   A signed-in user with no role reads only and is told so.
-- A roles file that cannot be used is reported (file and entry) and nobody writes through it;
-  a roles file without sign-in configured also means reading only, never open mode: a broken
-  or half-finished set-up must not open the app for writing.
+- A secrets file that does not parse, or a roles file that cannot be used (reported with file
+  and entry), grants nobody anything; a roles file without sign-in configured also means
+  reading only, never open mode: a broken or half-finished set-up must not open the app for
+  writing.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit import config as st_config
 
 from dashboard import catalog as cat
 from dashboard import settings
@@ -36,6 +39,7 @@ from dashboard.review.roles import (
 )
 from dashboard.ui.common import caption, md_escape, notice
 
+_LOG = logging.getLogger(__name__)
 ROLES_SETTING = "LERNREISE_ROLES_FILE"
 NAME = "auth.name"  # the name typed in open workshop mode (plain key: survives page changes)
 _NAME_WIDGET = "w.auth.name"
@@ -44,11 +48,20 @@ _NAME_WIDGET = "w.auth.name"
 # --------------------------------------------------------------------------- configuration
 
 
-def auth_section() -> Mapping[str, Any]:
-    """The `[auth]` section of the secrets, or {} when there is none (or no secrets at all)."""
+def _secrets_files() -> list[Path]:
+    return [Path(p) for p in st_config.get_option("secrets.files")]
+
+
+def auth_section() -> Mapping[str, Any] | None:
+    """The `[auth]` section of the secrets; {} when there is none or no secrets file at all;
+    None when a secrets file exists but cannot be read (sign-in may have been meant: the bar
+    then fails closed instead of opening the workshop mode)."""
     try:
         section = st.secrets.get("auth")
-    except FileNotFoundError:  # no secrets file, or one that does not parse
+    except FileNotFoundError as exc:  # Streamlit's "no secrets" and "do not parse" errors
+        if any(p.exists() for p in _secrets_files()):
+            _LOG.error("sign-in is off, the secrets cannot be read: %s", exc)
+            return None
         return {}
     return section if isinstance(section, Mapping) else {}
 
@@ -163,6 +176,9 @@ def _signed_in(catalog: cat.Catalog, user: Mapping[str, Any], roles: Roles | Non
 def account_bar(catalog: cat.Catalog, lang: str) -> Actor:
     """Render the account area and return the current actor (see the module docstring)."""
     section = auth_section()
+    if section is None:
+        notice("error", t("auth.secrets_error", lang), icon=":material/error:")
+        return Actor.visitor()
     roles: Roles | None = None
     roles_broken = False
     try:

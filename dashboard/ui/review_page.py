@@ -56,6 +56,22 @@ DB_ERRORS: tuple[type[Exception], ...] = (store.StoreError, sqlalchemy.exc.SQLAl
 T = TypeVar("T")
 
 
+# --------------------------------------------------------------------------- style
+
+# Our own CSS (no user text): tabs are 44 px touch targets like the buttons of common.py; the
+# notes' HTML gets no extra margin after its last paragraph.
+_CSS = """
+<style>
+[data-testid="stTab"] { min-height: 44px; }
+.review-note > :last-child { margin-bottom: 0; }
+</style>
+"""
+
+
+def style() -> None:
+    st.html(_CSS)
+
+
 # --------------------------------------------------------------------------- messages
 
 
@@ -699,13 +715,15 @@ def workshop_section(catalog: cat.Catalog, city_: cat.City, notes: store.NoteSto
     ideas = _read(lang, workshop.list_ideas, [])
     by_id = {topic.id: topic for topic in topics}
     if actor.can_write_city(city_.id):
-        topic_form(catalog, city_, workshop, actor, lang)
+        with st.expander(t("review.propose_topic", lang), icon=":material/add_comment:",
+                         expanded=not topics):
+            topic_form(catalog, city_, workshop, actor, lang)
 
     common.heading(t("review.topics", lang), 3)
     if not topics:
         common.notice("info", t("review.no_topics", lang), icon=":material/forum:")
     for topic in topics:
-        with st.container(border=True, key=f"{P}topic-{topic.id}"):
+        with st.container(border=True, key=f"{P}topic-card-{topic.id}"):
             common.text(topic.title, bold=True)
             common.caption(_topic_meta(catalog, topic, lang))
             if topic.text:
@@ -757,13 +775,12 @@ def topic_form(catalog: cat.Catalog, city_: cat.City, workshop: store.WorkshopSt
     departments = common.city_departments(catalog, city_)
     if st.session_state.get(prefix + "department") not in [None, *departments]:
         st.session_state[prefix + "department"] = None
-    with st.form(P + "topic-form", border=True):
-        common.heading(t("review.propose_topic", lang), 3)
+    with st.form(P + "topic-form", border=False):
         st.text_input(t("review.topic_title", lang), key=prefix + "title", max_chars=200)
         st.text_area(t("review.topic_text", lang), key=prefix + "text", height=100,
                      max_chars=notes_mod.TEXT_MAX, help=t("review.text_help", lang))
         st.multiselect(t("review.topic_exhibits", lang), list(catalog.exhibits),
-                       key=prefix + "exhibits",
+                       key=prefix + "exhibits", placeholder=t("review.choose", lang),
                        format_func=lambda i: catalog.text(catalog.exhibits[i].name, lang))
         c1, c2 = st.columns(2)
         c1.selectbox(t("review.department", lang), [None, *departments],
@@ -897,9 +914,9 @@ def report_section(catalog: cat.Catalog, city_: cat.City, notes: store.NoteStore
     for col, ext in zip(cols, report.FORMATS, strict=True):
         make = functools.partial(report_file, catalog, city_.id, notes, workshop, actor, ext,
                                  report_lang)
-        col.download_button(ext.upper(), data=make, file_name=f"{name}.{ext}", mime=MIME[ext],
-                            key=f"{P}dl-{ext}", icon=":material/download:", width="stretch",
-                            on_click="ignore")
+        col.download_button(t(f"review.format.{ext}", lang), data=make,
+                            file_name=f"{name}.{ext}", mime=MIME[ext], key=f"{P}dl-{ext}",
+                            icon=":material/download:", width="stretch", on_click="ignore")
 
 
 def insights_placeholder(lang: str) -> None:
