@@ -37,6 +37,7 @@ NOW = dt.datetime(2019, 6, 20, 12, tzinfo=dt.UTC)
 PAGE = ROOT / "tests" / "insights_page.py"
 WOOD, PAVILIONS, DIGITAL = "Holzbau & Bauinnovation", "Bionische Pavillons", "Digitales"
 XSS = "<img src=x onerror=alert(1)> ${alert(1)} `x`"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 
 FIXTURE = [  # exhibit, city, department, relevance, deleted
     ("skaio", "konstanz", "bauwesen", 5, False),
@@ -315,6 +316,8 @@ def test_charts_and_deck_in_the_browser(database_url, tmp_path):
                                           locale="de-DE")
             requests: list[str] = []
             context.on("request", lambda r: requests.append(r.url))
+            context.route("**/*", lambda route: route.continue_()  # record, never go out
+                          if route.request.url.startswith(LOCAL) else route.abort())
             dialogs: list[str] = []
             page = context.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -335,6 +338,9 @@ def test_charts_and_deck_in_the_browser(database_url, tmp_path):
             for title in ("Relevanz nach Kategorie", "Relevanz nach Fachbereich",
                           "Fachbereiche × Exponate"):
                 assert f"Title text '{title}'" in described, (title, described)
+            page.get_by_role("heading", name="Auswertung").scroll_into_view_if_needed()
+            browser_mod.ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(browser_mod.ARTIFACTS / "review-insights-charts-1180.png"))
             deck = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
             deck.wait_for(timeout=60_000)
             deck.scroll_into_view_if_needed(timeout=30_000)
@@ -350,13 +356,9 @@ def test_charts_and_deck_in_the_browser(database_url, tmp_path):
             assert tip.locator("img").count() == 0 and "&lt;img src=x" in html, html
             text = tip.inner_text()
             assert XSS in text and WOOD in text and "Notizen: 2" in text, text
-            browser_mod.ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(browser_mod.ARTIFACTS / "review-insights-1180.png"),
-                            full_page=True)
+            page.screenshot(path=str(browser_mod.ARTIFACTS / "review-insights-1180.png"))
             assert not dialogs
-            outside = [u for u in requests
-                       if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
-                                            "blob:"))]
+            outside = [u for u in requests if not u.startswith(LOCAL)]
             assert requests and not outside, outside
             context.close()
             browser.close()
