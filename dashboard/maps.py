@@ -752,16 +752,15 @@ def interest_deck(catalog: Catalog, columns: list[dict], lang: str) -> pdk.Deck:
     coloured by its category (`columns` from review.domain.interest_columns), over the
     buildings extruded by height; no base map style, so no tile or style server.
 
-    The tooltip is HTML (bold name): deck.gl puts the interpolated {field}s in as HTML, so
-    every text field of `columns` comes HTML-escaped (interest_columns does that) and the
-    buildings, whose names are not escaped here, are not pickable.
+    The tooltip is plain text like the overview's: deck.gl sets it as innerText, so names
+    (user data) stay text whoever renders the deck, and "&" is not shown as "&amp;". The
+    buildings are not pickable: the tooltip is about the columns.
     """
     data = [{**c, "mean_text": fmt.decimal(c["mean_relevance"], lang, 1)} for c in columns]
-    notes, relevance = (escape_js_html(t(key, lang)) for key in
+    notes, relevance = (t(key, lang) for key in
                         ("insights.tooltip_notes", "insights.tooltip_relevance"))
     tooltip = {
-        "html": ("<b>{name}</b><br>{category}<br>"
-                 f"{notes}: {{notes}} · {relevance}: {{mean_text}}"),
+        "text": f"{{name}}\n{{category}}\n{notes}: {{notes}} · {relevance}: {{mean_text}}",
         "style": {"fontSize": "14px", "maxWidth": "280px"},
     }
     layers = [

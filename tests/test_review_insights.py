@@ -17,11 +17,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_DATA, ROOT
+from conftest import DEFAULT_DATA, ROOT, edit_yaml, exhibit
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
@@ -36,6 +37,7 @@ NOW = dt.datetime(2019, 6, 20, 12, tzinfo=dt.UTC)
 PAGE = ROOT / "tests" / "insights_page.py"
 WOOD, PAVILIONS, DIGITAL = "Holzbau & Bauinnovation", "Bionische Pavillons", "Digitales"
 XSS = "<img src=x onerror=alert(1)> ${alert(1)} `x`"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 
 FIXTURE = [  # exhibit, city, department, relevance, deleted
     ("skaio", "konstanz", "bauwesen", 5, False),
@@ -197,20 +199,22 @@ def test_deck_has_a_column_per_noted_exhibit(catalog, mine):
     assert spec.get("mapStyle") == "__MAP_STYLE__" and spec.get("mapProvider") is None
 
 
-def test_deck_tooltip_fields_are_escaped(catalog, mine):
+def test_deck_tooltip_is_plain_text(catalog, mine):
+    """A "text" tooltip: deck.gl sets it as innerText, so a hostile name stays text and "&"
+    stays "&" (an "html" tooltip is escaped by Streamlit: pre-escaped text would show
+    "&amp;")."""
     skaio = catalog.exhibits["skaio"]
     hostile = dataclasses.replace(catalog, exhibits={
         **catalog.exhibits, "skaio": skaio.model_copy(update={"name": cat.Localized(de=XSS)})})
     deck = maps.interest_deck(hostile, domain.interest_columns(hostile, mine, "de"), "de")
     tooltip = deck._tooltip
-    assert "html" in tooltip and "{name}" in tooltip["html"]
+    assert "html" not in tooltip
+    assert tooltip["text"] == "{name}\n{category}\nNotizen: {notes} · Ø Relevanz: {mean_text}"
     data = json.loads(deck.to_json())
     columns = next(layer for layer in data["layers"] if layer["id"] == "interest")["data"]
-    name = next(c["name"] for c in columns if c["exhibit_id"] == "skaio")
-    assert name == "&lt;img src=x onerror=alert(1)&gt; &#36;{alert(1)} &#96;x&#96;"
-    assert all("<" not in c["name"] + c["category"] for c in columns)
-    assert "&amp;" in next(c["category"] for c in columns if c["exhibit_id"] == "skaio")
-    # The buildings' names are not escaped, so they must not reach the HTML tooltip.
+    skaio_column = next(c for c in columns if c["exhibit_id"] == "skaio")
+    assert skaio_column["name"] == XSS and skaio_column["category"] == WOOD
+    # Only the columns are picked: the buildings' names never reach a tooltip.
     buildings = next(layer for layer in data["layers"] if layer["id"] == "buildings")
     assert buildings["pickable"] is False
 
@@ -226,8 +230,9 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     database = Database(url)
     catalog = cat.load(DEFAULT_DATA)
     store = NoteStore(database, catalog)
-    for exhibit, city, department, relevance, deleted in FIXTURE:
-        note = store.add_note(Actor.navigator(city, "Test"), exhibit_id=exhibit, city_id=city,
+    for exhibit_id, city, department, relevance, deleted in FIXTURE:
+        note = store.add_note(Actor.navigator(city, "Test"), exhibit_id=exhibit_id,
+                              city_id=city,
                               department=department, text=XSS, relevance=relevance,
                               transferability="adopt")
         if deleted:
@@ -273,13 +278,36 @@ def test_empty_state_without_notes(monkeypatch, tmp_path):
 # --- in a real browser -----------------------------------------------------------------------
 
 
+def _hover_tooltip(page, canvas, wanted: str) -> str | None:
+    """Move the mouse over the deck until deck.gl shows a tooltip with `wanted` in its text;
+    the tooltip's inner HTML (None when no column showed one)."""
+    box = canvas.bounding_box()
+    for row in range(2, 30, 2):
+        for col in range(2, 30, 2):
+            page.mouse.move(box["x"] + box["width"] * col / 32,
+                            box["y"] + box["height"] * row / 32, steps=2)
+            page.wait_for_timeout(150)  # deck.gl picks asynchronously
+            found = page.evaluate(
+                "(wanted) => { const t = document.querySelector('.deck-tooltip');"
+                " return t && t.innerText.includes(wanted) ? t.innerHTML : null; }", wanted)
+            if found:
+                return found
+    return None
+
+
 @pytest.mark.browser
 def test_charts_and_deck_in_the_browser(database_url, tmp_path):
+    """The bundled data with skaio renamed to a hostile text: shown as text in the charts and
+    in the deck's tooltip, no dialog."""
     browser_mod = pytest.importorskip("test_browser")
     sync_api = browser_mod.sync_api
     db_file = Path(database_url.removeprefix("sqlite:///"))
     (tmp_path / "browser.sqlite3").write_bytes(db_file.read_bytes())
-    server = browser_mod.App(DEFAULT_DATA, tmp_path, script=str(PAGE.relative_to(ROOT)))
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA, data)
+    edit_yaml(data / "exhibits.yaml", lambda d: exhibit(d, "skaio").update(
+        name={"de": XSS, "en": XSS}))
+    server = browser_mod.App(data, tmp_path, script=str(PAGE.relative_to(ROOT)))
     try:
         with sync_api.sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=browser_mod.CHROMIUM,
@@ -288,6 +316,8 @@ def test_charts_and_deck_in_the_browser(database_url, tmp_path):
                                           locale="de-DE")
             requests: list[str] = []
             context.on("request", lambda r: requests.append(r.url))
+            context.route("**/*", lambda route: route.continue_()  # record, never go out
+                          if route.request.url.startswith(LOCAL) else route.abort())
             dialogs: list[str] = []
             page = context.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -308,20 +338,27 @@ def test_charts_and_deck_in_the_browser(database_url, tmp_path):
             for title in ("Relevanz nach Kategorie", "Relevanz nach Fachbereich",
                           "Fachbereiche × Exponate"):
                 assert f"Title text '{title}'" in described, (title, described)
+            page.get_by_role("heading", name="Auswertung").scroll_into_view_if_needed()
+            browser_mod.ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(browser_mod.ARTIFACTS / "review-insights-charts-1180.png"))
             deck = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
-            deck.scroll_into_view_if_needed()
             deck.wait_for(timeout=60_000)
+            deck.scroll_into_view_if_needed(timeout=30_000)
             box = deck.bounding_box()
             assert box and box["width"] > 300 and box["height"] > 300, box
-            # Hover a column: its tooltip shows the escaped name as text, runs nothing.
+            assert XSS in page.locator("[data-testid=stVegaLiteChart]").nth(2).locator(
+                "[aria-label]").evaluate_all("els => els.map(e => e.ariaLabel).join(' ')")
+            # Hover the columns: the tallest is skaio's; its tooltip shows the name as text.
             page.wait_for_timeout(1500)
-            browser_mod.ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(browser_mod.ARTIFACTS / "review-insights-1180.png"),
-                            full_page=True)
+            html = _hover_tooltip(page, deck, XSS)
+            assert html is not None, "no tooltip of skaio's column"
+            tip = page.locator(".deck-tooltip").first
+            assert tip.locator("img").count() == 0 and "&lt;img src=x" in html, html
+            text = tip.inner_text()
+            assert XSS in text and WOOD in text and "Notizen: 2" in text, text
+            page.screenshot(path=str(browser_mod.ARTIFACTS / "review-insights-1180.png"))
             assert not dialogs
-            outside = [u for u in requests
-                       if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
-                                            "blob:"))]
+            outside = [u for u in requests if not u.startswith(LOCAL)]
             assert requests and not outside, outside
             context.close()
             browser.close()

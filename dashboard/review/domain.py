@@ -7,7 +7,6 @@ these functions; nothing here reads the database.
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -356,9 +355,10 @@ def interest_columns(
     """The data of the pydeck ColumnLayer: one record per noted exhibit.
 
     `interest` = number of notes × mean relevance; `elevation` = interest × metres_per_point;
-    `color` = the category's colour as [r, g, b]. Text fields are HTML-escaped (pydeck puts
-    tooltip values into the page as HTML), so the tooltip template can use {name}, {category},
-    {notes}, {mean_relevance} as they are.
+    `color` = the category's colour as [r, g, b]. Text fields are plain text, as written: the
+    deck shows them in a "text" tooltip, which deck.gl sets as innerText (maps.interest_deck).
+    (Streamlit's "html" tooltips escape the values themselves, so escaping them here would
+    show "&amp;" for "&".)
     """
     by_exhibit: dict[str, list[int]] = defaultdict(list)
     for note in _live(notes):
@@ -372,8 +372,8 @@ def interest_columns(
         interest = len(values) * avg
         records.append({
             "exhibit_id": exhibit_id,
-            "name": _tooltip_text(catalog.text(ex.name, lang)),
-            "category": _tooltip_text(catalog.text(category.name, lang)),
+            "name": catalog.text(ex.name, lang),
+            "category": catalog.text(category.name, lang),
             "lon": ex.location.lon,
             "lat": ex.location.lat,
             "notes": len(values),
@@ -384,9 +384,6 @@ def interest_columns(
         })
     return sorted(records, key=lambda r: (-r["interest"], r["exhibit_id"]))
 
-
-def _tooltip_text(text: str) -> str:
-    return html.escape(text, quote=True).replace("$", "&#36;").replace("`", "&#96;")
 
 
 # --- insights: the data of the review's charts (dashboard/ui/review_insights.py) -------------
