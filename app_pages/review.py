@@ -38,4 +38,4 @@ with workshop_tab:
 with report_tab:
     page.report_section(catalog, city, notes, workshop, actor, lang)
 with insights_tab:
-    page.insights_placeholder(lang)
+    page.insights(catalog, city, notes, actor, lang)

@@ -461,8 +461,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.tab.workshop": {"de": "Workshop", "en": "Workshop"},
     "review.tab.report": {"de": "Bericht", "en": "Report"},
     "review.tab.insights": {"de": "Einblicke", "en": "Insights"},
-    "review.insights_soon": {"de": "Die Einblicke (Diagramme und Karte) folgen hier.",
-                             "en": "The insights (charts and map) will be shown here."},
     "review.f_department": {"de": "Fachbereich", "en": "Department"},
     "review.f_transferability": {"de": "Übertragbarkeit", "en": "Transferability"},
     "review.f_noted": {"de": "Nur mit Notiz", "en": "Noted only"},

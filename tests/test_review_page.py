@@ -398,3 +398,18 @@ def test_store_unavailable_is_a_message(monkeypatch, data, tmp_path):
     at = open_review(monkeypatch, data, f"sqlite:///{folder}", name=None)
     assert not at.exception
     assert any("cannot be used right now" in plain(e.value) for e in at.error)
+
+
+def test_insights_tab_charts_the_citys_notes(monkeypatch, data, db, stores):
+    at = open_review(monkeypatch, data, db)
+    # No notes yet: the tab says so and draws nothing.
+    assert len(at.get("vega_lite_chart")) == 0 and len(at.get("deck_gl_json_chart")) == 0
+    notes, _ = stores
+    notes.add_note(Actor.workshop("Ben"), exhibit_id="fountain", city_id="testhausen",
+                   department="it", text="Sensoren", relevance=5, transferability="adapt")
+    at.run()
+    assert not at.exception
+    # Category and department charts, the matrix; one 3D column for the one noted exhibit.
+    assert len(at.get("vega_lite_chart")) == 3
+    (deck,) = at.get("deck_gl_json_chart")
+    assert "fountain" in deck.proto.json

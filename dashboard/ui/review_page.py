@@ -34,7 +34,7 @@ from dashboard.review.markdown import render_html
 from dashboard.review.roles import Actor, PermissionDenied
 from dashboard.store import notes as notes_mod
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, Transferability
-from dashboard.ui import auth, common
+from dashboard.ui import auth, common, review_insights
 
 P = "review."
 EXHIBIT = P + "exhibit"  # widget key of the exhibit list; also ?exhibit=
@@ -919,5 +919,9 @@ def report_section(catalog: cat.Catalog, city_: cat.City, notes: store.NoteStore
                             icon=":material/download:", width="stretch", on_click="ignore")
 
 
-def insights_placeholder(lang: str) -> None:
-    common.notice("info", t("review.insights_soon", lang), icon=":material/insights:")
+def insights(catalog: cat.Catalog, city_: cat.City, notes: store.NoteStore, actor: Actor,
+             lang: str) -> None:
+    """Charts, matrix and 3D map of the city's notes (dashboard.ui.review_insights)."""
+    own = _read(lang, lambda: notes.list_notes(actor, exhibition_id=catalog.exhibition.id,
+                                               city_id=city_.id), [])
+    review_insights.render(catalog, city_.id, own, lang)
