@@ -83,9 +83,11 @@ def chart_data(chart) -> list[list[dict]]:
 # --- the data behind each chart ---------------------------------------------------------------
 
 
-def test_only_the_citys_live_notes_count(notes, mine):
+def test_only_the_citys_live_notes_count(catalog, notes, mine):
     assert len(mine) == 5
     assert {n.city_id for n in mine} == {"konstanz"} and not any(n.deleted for n in mine)
+    gone = dataclasses.replace(notes[0], exhibit_id="not-in-the-data")
+    assert len(domain.city_live_notes([*notes, gone], "konstanz", catalog)) == 5
 
 
 def test_relevance_by_category(catalog, mine):

@@ -389,10 +389,13 @@ def interest_columns(
 # --- insights: the data of the review's charts (dashboard/ui/review_insights.py) -------------
 
 
-def city_live_notes(notes: Iterable[Note], city_id: str) -> list[Note]:
-    """The notes the insights count for `city_id`: its own, not deleted. (Other cities'
-    shared notes show beside the city's notes on the review page, not in its figures.)"""
-    return [n for n in notes if n.city_id == city_id and not n.deleted]
+def city_live_notes(notes: Iterable[Note], city_id: str, catalog: Catalog | None = None
+                    ) -> list[Note]:
+    """The notes the insights count for `city_id`: its own, not deleted, and with a catalog
+    of exhibits that are still in it. (Other cities' shared notes show beside the city's
+    notes on the review page, not in its figures.)"""
+    return [n for n in notes if n.city_id == city_id and not n.deleted
+            and (catalog is None or n.exhibit_id in catalog.exhibits)]
 
 
 def category_colours(catalog: Catalog, lang: str) -> dict[str, str]:

@@ -45,7 +45,7 @@ RELEVANCE = alt.Scale(domain=[0, 5], nice=False)
 
 def render(catalog: Catalog, city_id: str, notes: Iterable[Note], lang: str) -> None:
     """The insights section for `city_id` (see the module docstring)."""
-    mine = domain.city_live_notes(notes, city_id)
+    mine = domain.city_live_notes(notes, city_id, catalog)
     city = domain.city_name(catalog, city_id, lang)
     common.heading(t("insights.title", lang), 2)
     if not mine:
