@@ -337,6 +337,10 @@ def test_report_downloads_are_the_report(monkeypatch, data, db, stores):
     notes.add_note(Actor.workshop("Ben"), exhibit_id="solar-roof", city_id="testhausen",
                    department="bau", text="Dach *prüfen*", relevance=5,
                    transferability="adopt")
+    tours = store.open_store(db)
+    tours.save_tour(routing.TourRequest(stops=("solar-roof", "fountain")).to_dict(),
+                    "Dach-Tour", "mini-expo")
+    tours.dispose()
     made = {}
     original = DeltaGenerator.download_button
 
@@ -356,7 +360,10 @@ def test_report_downloads_are_the_report(monkeypatch, data, db, stores):
     assert any("Dach prüfen" in str(c.value) for ws in book for row in ws.iter_rows()
                for c in row)
     pdf = pypdf.PdfReader(io.BytesIO(made["lernreise-testhausen.pdf"]()))
-    assert "Testhausen" in "".join(p.extract_text() for p in pdf.pages)
+    pdf_text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "Testhausen" in pdf_text
+    # The map shows the saved tour through the noted exhibit.
+    assert "Die Tour „Dach-Tour“: 2 Stationen" in pdf_text
 
     made.clear()
     at.radio(key="review.report_lang").set_value("en").run()

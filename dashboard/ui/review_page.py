@@ -893,8 +893,15 @@ MIME = {"md": "text/markdown", "csv": "text/csv", "pdf": "application/pdf",
 
 def report_file(catalog: cat.Catalog, city_id: str, notes: store.NoteStore,
                 workshop: store.WorkshopStore, reader: Actor, fmt_: str, lang: str) -> bytes:
-    """The trip report in one format as bytes (what the download button hands out)."""
-    trip = report.build_report(catalog, city_id, notes, workshop, lang, reader=reader)
+    """The trip report in one format as bytes (what the download button hands out). The PDF's
+    map shows the saved tour that visits most of the city's noted exhibits."""
+    tours = common.tour_store()
+    try:
+        saved = tours.list_tours(exhibition_id=catalog.exhibition.id) if tours else []
+    except DB_ERRORS:
+        saved = []  # the report without the tour's route rather than no report
+    trip = report.build_report(catalog, city_id, notes, workshop, lang, reader=reader,
+                               tours=saved, network=common.walking_network(catalog))
     data = report.render(trip, fmt_)
     return data.encode("utf-8") if isinstance(data, str) else data
 
