@@ -179,42 +179,46 @@ def _forget(tour_id: str) -> None:
     st.session_state.get(_CODES, {}).pop(tour_id, None)
 
 
-def _run(action: Callable[[], object], lang: str) -> object | None:
-    """A store call from a guide's button; every refusal becomes a message."""
+def _run(action: Callable[[], object], lang: str, tour_id: str | None = None) -> object | None:
+    """A store call from a guide's button; every refusal becomes a message. When the lead
+    has ended or the code is refused, this session no longer holds `tour_id`'s lead (a
+    database that is down for a moment keeps it)."""
     try:
         return action()
     except store.WrongLeadCode:
         _say("error", t("lead.wrong_code", lang))
-    except store.LeadEnded:
+    except (store.LeadEnded, store.UnknownLead, store.UnknownTourError):
         _say("info", t("lead.ended", lang))
     except store.AlreadyLed:
         _say("warning", t("lead.already_led", lang))
-    except (store.UnknownLead, store.UnknownTourError):
-        _say("warning", t("lead.ended", lang))
+        return None
     except common.STORE_ERRORS:
         _say("error", t("lead.store_down", lang))
+        return None
+    if tour_id is not None:
+        _forget(tour_id)
     return None
 
 
 def _start(leads: store.LeadStore, tour_id: str, lang: str) -> None:
     started = _run(lambda: leads.start(tour_id), lang)
-    if started is not None:
-        lead, code = started  # type: ignore[misc]
+    if isinstance(started, tuple):
+        lead, code = started
         st.session_state.setdefault(_CODES, {})[tour_id] = (lead.id, code)
         st.session_state[_SHOW_CODE] = lead.id
 
 
 def _move(leads: store.LeadStore, tour_id: str, delta: int, count: int, lang: str) -> None:
     mine = _mine(tour_id)
-    if mine is not None and _run(lambda: leads.advance(*mine, delta, count), lang) is None:
-        _forget(tour_id)
+    if mine is not None:
+        _run(lambda: leads.advance(*mine, delta, count), lang, tour_id)
 
 
 def _end(leads: store.LeadStore, tour_id: str, lang: str) -> None:
     mine = _mine(tour_id)
-    if mine is not None and _run(lambda: leads.end(*mine), lang) is not None:
+    if mine is not None and _run(lambda: leads.end(*mine), lang, tour_id) is not None:
         _say("success", t("lead.ended", lang))
-    _forget(tour_id)
+        _forget(tour_id)
 
 
 def _code_noted() -> None:
@@ -296,9 +300,9 @@ def _code_box(code: str, lang: str) -> None:
 
 def _take_over(leads: store.LeadStore, tour_id: str, lang: str) -> None:
     typed = normalize_code(st.session_state.get("w.lead-code", ""))
-    lead = leads.active_for_tour(tour_id) if typed else None
-    if lead is None:
-        _say("error", t("lead.wrong_code", lang))
+    lead = _run(lambda: leads.active_for_tour(tour_id), lang)
+    if not isinstance(lead, store.Lead):
+        _say("info", t("lead.ended", lang))
         return
     if _run(lambda: leads.check_code(lead.id, typed), lang) is not None:
         st.session_state.setdefault(_CODES, {})[tour_id] = (lead.id, typed)
