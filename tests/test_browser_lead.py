@@ -153,6 +153,7 @@ def test_a_guide_leads_a_tablet_and_a_stranger_cannot(app, browser, names):
         expect(card).to_have_text(f"3. {names[2]}")
         expect(current).to_have_text(f"3. {names[2]}")
 
+        guide.evaluate("() => window.scrollTo(0, 0)")
         guide.screenshot(path=str(ARTIFACTS / "lead-guide.png"), full_page=True)
         tablet.screenshot(path=str(ARTIFACTS / "lead-visitor.png"), full_page=True)
     finally:

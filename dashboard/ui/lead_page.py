@@ -51,6 +51,9 @@ _CSS = """<style>
   min-height: 64px; }
 .st-key-lead-controls button p, .st-key-lead-start button p { font-size: 1.3rem; }
 .st-key-lead-code-box p { font-size: 1.15rem; }
+/* A poll that takes a moment does not fade the panel every few seconds. */
+.st-key-lead-panel [data-stale="true"], .st-key-lead-follow [data-stale="true"] {
+  opacity: 1 !important; }
 .st-key-lead-code p strong { font-size: 3rem; letter-spacing: .12em;
   font-family: ui-monospace, monospace; }
 </style>"""
@@ -167,8 +170,8 @@ def pick_tour(catalog: cat.Catalog, tours: store.TourStore | None, lang: str) ->
     if not saved:
         common.text(t("lead.none_saved", lang), italic=True)
     for tour in saved:
-        st.button(tour.title, key=f"{L}pick-{tour.id}", on_click=_pick, args=(tour.id,),
-                  icon=":material/campaign:", width="stretch")
+        st.button(common.md_escape(tour.title), key=f"{L}pick-{tour.id}", on_click=_pick,
+                  args=(tour.id,), icon=":material/campaign:", width="stretch")
 
 
 def _mine(tour_id: str) -> tuple[str, str] | None:
@@ -240,6 +243,11 @@ def guide_panel(leads: store.LeadStore | None, tour: LeadTour, lang: str) -> Non
 @st.fragment(run_every=GUIDE_REFRESH_S)
 def _guide_fragment(leads: store.LeadStore, tour: LeadTour, lang: str) -> None:
     full_run = _full_run_flag()
+    with st.container(key="lead-panel"):
+        _guide_view(leads, tour, lang, full_run)
+
+
+def _guide_view(leads: store.LeadStore, tour: LeadTour, lang: str, full_run: bool) -> None:
     tour_id, count = tour.saved.id, len(tour.names)
     show_messages()
     try:
@@ -337,6 +345,7 @@ def follow_panel(tours: store.TourStore | None, tour_id: str, count: int, lang: 
         return
     _init_follow()
     common.show_bad_params(lang)
+    style()
     st.session_state[_FULL] = True
     _follow_fragment(leads, tour_id, count, lang)
 
