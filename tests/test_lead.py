@@ -217,3 +217,15 @@ def test_hostile_title_and_parameters_on_a_led_tour_are_text(monkeypatch, tmp_pa
     assert not at.exception
     assert any(EVIL in v.replace("\\", "") for v in _all_values(at))
     _assert_no_live_markup(at)
+
+
+@pytest.mark.parametrize("page", ["lead", "visitor"])
+def test_a_database_that_is_down_gives_a_message(monkeypatch, tmp_path, page):
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(MINI))
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", "sqlite:////proc/no-such-dir/x.sqlite3")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.switch_page(f"app_pages/{page}.py")
+    at.query_params.update({"tour": "abcd2345", "lang": "en"})
+    at.run()
+    assert not at.exception
+    assert "cannot be reached" in body(at)
