@@ -291,8 +291,11 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, lang: str, full_run: boo
         next_col.button(t("lead.next", lang), key=L + "next", icon=":material/arrow_forward:",
                         on_click=_move, args=(leads, tour_id, 1, count, lang),
                         disabled=stop >= count - 1, width="stretch", type="primary")
-        st.button(t("lead.end", lang), key=L + "end", icon=":material/stop_circle:",
-                  on_click=_end, args=(leads, tour_id, lang), width="stretch")
+        # Behind a second tap: a guide walking with the tablet does not end the tour by mistake.
+        with st.popover(t("lead.end", lang), icon=":material/stop_circle:", width="stretch",
+                        key="lead-end-pop"):
+            st.button(t("lead.end_confirm", lang), key=L + "end", icon=":material/stop_circle:",
+                      on_click=_end, args=(leads, tour_id, lang), type="primary")
 
 
 def _code_box(code: str, lang: str) -> None:
