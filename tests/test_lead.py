@@ -229,3 +229,11 @@ def test_a_database_that_is_down_gives_a_message(monkeypatch, tmp_path, page):
     at.run()
     assert not at.exception
     assert "cannot be reached" in body(at)
+
+
+def test_lead_link_in_the_planners_share_area(monkeypatch, tmp_path):
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, "planner", tour=tour_id, lang="en")
+    assert not at.exception
+    links_ = [p.proto for p in at.get("page_link")]
+    assert any(p.label == "Lead this tour" for p in links_)
