@@ -360,6 +360,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "lead.previous": {"de": "Zurück", "en": "Previous"},
     "lead.next": {"de": "Weiter", "en": "Next"},
     "lead.end": {"de": "Führung beenden", "en": "End the tour"},
+    "lead.end_confirm": {"de": "Ja, die Führung beenden", "en": "Yes, end the tour"},
     "lead.code_label": {"de": "Ihr Führungscode", "en": "Your lead code"},
     "lead.code_note": {
         "de": "Bitte notieren: der Code wird nur jetzt angezeigt. Mit ihm können Sie die "

@@ -152,9 +152,17 @@ def test_a_guide_leads_a_tablet_and_a_stranger_cannot(app, browser, names):
             leads.dispose()
         expect(card).to_have_text(f"3. {names[2]}")
         expect(current).to_have_text(f"3. {names[2]}")
-
+        guide.evaluate("() => window.scrollTo(0, 0)")
         guide.screenshot(path=str(ARTIFACTS / "lead-guide.png"), full_page=True)
         tablet.screenshot(path=str(ARTIFACTS / "lead-visitor.png"), full_page=True)
+
+        # The guide ends the tour (a second tap confirms): the tablet stops following.
+        guide.locator(".st-key-lead-end-pop button").tap()
+        guide.locator(".st-key-lead-end button").tap()
+        expect(guide.locator(".st-key-lead-start button")).to_be_visible(timeout=30_000)
+        expect(tablet.locator(".st-key-w-lead-follow")).to_have_count(0, timeout=30_000)
+        expect(card).to_have_text(f"3. {names[2]}")
+        tablet.screenshot(path=str(ARTIFACTS / "lead-visitor-ended.png"), full_page=True)
     finally:
         for context in (guide_ctx, visitor_ctx, stranger_ctx):
             context.close()

@@ -197,3 +197,43 @@ def test_lead_links_from_the_visitor_page(monkeypatch, tmp_path):
     at = start(monkeypatch, tmp_path, "visitor", tour=tour_id, lang="en")
     assert not at.exception
     assert "Lead this tour" in [p.proto.label for p in at.get("page_link")]
+
+
+@pytest.mark.parametrize("page", ["lead", "visitor"])
+def test_hostile_title_and_parameters_on_a_led_tour_are_text(monkeypatch, tmp_path, page):
+    from test_escaping import EVIL, HOSTILE, _all_values, _assert_no_live_markup, _hostile_data
+
+    data = _hostile_data(tmp_path)
+    tours = store.open_store(url(tmp_path))
+    tour_id = tours.save_tour(routing.TourRequest(stops=("fountain", "solar-roof")).to_dict(),
+                              HOSTILE)
+    store.LeadStore(tours.database).start(tour_id)
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(data))
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", url(tmp_path))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.switch_page(f"app_pages/{page}.py")
+    at.query_params.update({"tour": tour_id, "follow": HOSTILE, "lang": "en"})
+    at.run()
+    assert not at.exception
+    assert any(EVIL in v.replace("\\", "") for v in _all_values(at))
+    _assert_no_live_markup(at)
+
+
+@pytest.mark.parametrize("page", ["lead", "visitor"])
+def test_a_database_that_is_down_gives_a_message(monkeypatch, tmp_path, page):
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(MINI))
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", "sqlite:////proc/no-such-dir/x.sqlite3")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.switch_page(f"app_pages/{page}.py")
+    at.query_params.update({"tour": "abcd2345", "lang": "en"})
+    at.run()
+    assert not at.exception
+    assert "cannot be reached" in body(at)
+
+
+def test_lead_link_in_the_planners_share_area(monkeypatch, tmp_path):
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, "planner", tour=tour_id, lang="en")
+    assert not at.exception
+    links_ = [p.proto for p in at.get("page_link")]
+    assert any(p.label == "Lead this tour" for p in links_)

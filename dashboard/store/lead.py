@@ -286,13 +286,13 @@ class LeadStore:
         leads and malformed tokens are ignored: a visitor's page never fails on this."""
         if not (is_valid_lead_id(lead_id) and is_follower_token(token)):
             return
-        now = utcnow()
+        lead = self.get(lead_id)  # a read: the write below holds the lock only briefly
+        if lead is None or not lead.active:
+            return
         for _ in range(2):  # a second try when another writer inserted the token meanwhile
             try:
                 with self._db.session(write=True) as session:
-                    lead = session.get(LeadRow, lead_id)
-                    if lead is None or lead.ended_at is not None:
-                        return
+                    now = utcnow()
                     changed = session.execute(
                         update(FollowerRow).where(FollowerRow.token == token)
                         .values(lead_id=lead_id, last_seen=now)).rowcount
@@ -300,6 +300,8 @@ class LeadStore:
                         session.add(FollowerRow(token=token, lead_id=lead_id, last_seen=now))
                 return
             except IntegrityError:
+                if self.get(lead_id) is None:  # deleted meanwhile (its tour was deleted)
+                    return
                 continue
 
     def leave(self, token: str) -> None:

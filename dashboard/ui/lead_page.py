@@ -51,6 +51,9 @@ _CSS = """<style>
   min-height: 64px; }
 .st-key-lead-controls button p, .st-key-lead-start button p { font-size: 1.3rem; }
 .st-key-lead-code-box p { font-size: 1.15rem; }
+/* A poll that takes a moment does not fade the panel every few seconds. */
+.st-key-lead-panel [data-stale="true"], .st-key-lead-follow [data-stale="true"] {
+  opacity: 1 !important; }
 .st-key-lead-code p strong { font-size: 3rem; letter-spacing: .12em;
   font-family: ui-monospace, monospace; }
 </style>"""
@@ -167,8 +170,8 @@ def pick_tour(catalog: cat.Catalog, tours: store.TourStore | None, lang: str) ->
     if not saved:
         common.text(t("lead.none_saved", lang), italic=True)
     for tour in saved:
-        st.button(tour.title, key=f"{L}pick-{tour.id}", on_click=_pick, args=(tour.id,),
-                  icon=":material/campaign:", width="stretch")
+        st.button(common.md_escape(tour.title), key=f"{L}pick-{tour.id}", on_click=_pick,
+                  args=(tour.id,), icon=":material/campaign:", width="stretch")
 
 
 def _mine(tour_id: str) -> tuple[str, str] | None:
@@ -179,42 +182,46 @@ def _forget(tour_id: str) -> None:
     st.session_state.get(_CODES, {}).pop(tour_id, None)
 
 
-def _run(action: Callable[[], object], lang: str) -> object | None:
-    """A store call from a guide's button; every refusal becomes a message."""
+def _run(action: Callable[[], object], lang: str, tour_id: str | None = None) -> object | None:
+    """A store call from a guide's button; every refusal becomes a message. When the lead
+    has ended or the code is refused, this session no longer holds `tour_id`'s lead (a
+    database that is down for a moment keeps it)."""
     try:
         return action()
     except store.WrongLeadCode:
         _say("error", t("lead.wrong_code", lang))
-    except store.LeadEnded:
+    except (store.LeadEnded, store.UnknownLead, store.UnknownTourError):
         _say("info", t("lead.ended", lang))
     except store.AlreadyLed:
         _say("warning", t("lead.already_led", lang))
-    except (store.UnknownLead, store.UnknownTourError):
-        _say("warning", t("lead.ended", lang))
+        return None
     except common.STORE_ERRORS:
         _say("error", t("lead.store_down", lang))
+        return None
+    if tour_id is not None:
+        _forget(tour_id)
     return None
 
 
 def _start(leads: store.LeadStore, tour_id: str, lang: str) -> None:
     started = _run(lambda: leads.start(tour_id), lang)
-    if started is not None:
-        lead, code = started  # type: ignore[misc]
+    if isinstance(started, tuple):
+        lead, code = started
         st.session_state.setdefault(_CODES, {})[tour_id] = (lead.id, code)
         st.session_state[_SHOW_CODE] = lead.id
 
 
 def _move(leads: store.LeadStore, tour_id: str, delta: int, count: int, lang: str) -> None:
     mine = _mine(tour_id)
-    if mine is not None and _run(lambda: leads.advance(*mine, delta, count), lang) is None:
-        _forget(tour_id)
+    if mine is not None:
+        _run(lambda: leads.advance(*mine, delta, count), lang, tour_id)
 
 
 def _end(leads: store.LeadStore, tour_id: str, lang: str) -> None:
     mine = _mine(tour_id)
-    if mine is not None and _run(lambda: leads.end(*mine), lang) is not None:
+    if mine is not None and _run(lambda: leads.end(*mine), lang, tour_id) is not None:
         _say("success", t("lead.ended", lang))
-    _forget(tour_id)
+        _forget(tour_id)
 
 
 def _code_noted() -> None:
@@ -236,6 +243,11 @@ def guide_panel(leads: store.LeadStore | None, tour: LeadTour, lang: str) -> Non
 @st.fragment(run_every=GUIDE_REFRESH_S)
 def _guide_fragment(leads: store.LeadStore, tour: LeadTour, lang: str) -> None:
     full_run = _full_run_flag()
+    with st.container(key="lead-panel"):
+        _guide_view(leads, tour, lang, full_run)
+
+
+def _guide_view(leads: store.LeadStore, tour: LeadTour, lang: str, full_run: bool) -> None:
     tour_id, count = tour.saved.id, len(tour.names)
     show_messages()
     try:
@@ -279,8 +291,11 @@ def _guide_fragment(leads: store.LeadStore, tour: LeadTour, lang: str) -> None:
         next_col.button(t("lead.next", lang), key=L + "next", icon=":material/arrow_forward:",
                         on_click=_move, args=(leads, tour_id, 1, count, lang),
                         disabled=stop >= count - 1, width="stretch", type="primary")
-        st.button(t("lead.end", lang), key=L + "end", icon=":material/stop_circle:",
-                  on_click=_end, args=(leads, tour_id, lang), width="stretch")
+        # Behind a second tap: a guide walking with the tablet does not end the tour by mistake.
+        with st.popover(t("lead.end", lang), icon=":material/stop_circle:", width="stretch",
+                        key="lead-end-pop"):
+            st.button(t("lead.end_confirm", lang), key=L + "end", icon=":material/stop_circle:",
+                      on_click=_end, args=(leads, tour_id, lang), type="primary")
 
 
 def _code_box(code: str, lang: str) -> None:
@@ -296,9 +311,9 @@ def _code_box(code: str, lang: str) -> None:
 
 def _take_over(leads: store.LeadStore, tour_id: str, lang: str) -> None:
     typed = normalize_code(st.session_state.get("w.lead-code", ""))
-    lead = leads.active_for_tour(tour_id) if typed else None
-    if lead is None:
-        _say("error", t("lead.wrong_code", lang))
+    lead = _run(lambda: leads.active_for_tour(tour_id), lang)
+    if not isinstance(lead, store.Lead):
+        _say("info", t("lead.ended", lang))
         return
     if _run(lambda: leads.check_code(lead.id, typed), lang) is not None:
         st.session_state.setdefault(_CODES, {})[tour_id] = (lead.id, typed)
@@ -333,6 +348,7 @@ def follow_panel(tours: store.TourStore | None, tour_id: str, count: int, lang: 
         return
     _init_follow()
     common.show_bad_params(lang)
+    style()
     st.session_state[_FULL] = True
     _follow_fragment(leads, tour_id, count, lang)
 
