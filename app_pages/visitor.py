@@ -42,5 +42,6 @@ else:
     lead_page.lead_link(saved.id, lang)
     page.device_style()
     page.keep_visited(plan, state)
-    page.idle_return(state, lang)
+    if not lead_page.follows_guide():
+        page.idle_return(state, lang)
     page.write_url(state, plan.stop_ids)

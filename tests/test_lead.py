@@ -237,3 +237,24 @@ def test_lead_link_in_the_planners_share_area(monkeypatch, tmp_path):
     assert not at.exception
     links_ = [p.proto for p in at.get("page_link")]
     assert any(p.label == "Lead this tour" for p in links_)
+
+
+def test_idle_return_stays_off_while_the_tablet_follows_the_guide(monkeypatch, tmp_path):
+    """An untouched tablet that the guide moves on must not jump back to the first stop."""
+    from dashboard.ui import device
+
+    timers = []
+    monkeypatch.setattr(device, "idle_timer", lambda key, minutes, on_idle: timers.append(key))
+    monkeypatch.setenv("LERNREISE_VISITOR_IDLE_MINUTES", "5")
+    tour_id = save(tmp_path)
+    store_ = leads(tmp_path)
+    lead, code = store_.start(tour_id)
+    store_.goto(lead.id, code, 1)
+    at = start(monkeypatch, tmp_path, "visitor", tour=tour_id, lang="en")
+    assert "Stop 2 of 3" in body(at) and timers == []  # following: no idle timer
+    at.toggle(key="w.lead-follow").set_value(False).run()
+    assert not at.exception and timers  # on its own again: the kiosk's idle return is back
+    timers.clear()
+    store_.end(lead.id, code)
+    at = start(monkeypatch, tmp_path, "visitor", tour=tour_id, lang="en", stop="2")
+    assert not at.exception and timers  # nobody leads: idle return as set

@@ -33,6 +33,7 @@ _MESSAGES = L + "messages"
 _PLAN = L + "plan"  # (tour id, SavedTour, TourPlan)
 _KIND = L + "kind"  # what the guide's view showed at the last full run: none / mine / other
 _FULL = L + "full_run"  # set by the page before a fragment: this run is a full one
+_GUIDED = L + "guided"  # follows an active lead (see follows_guide)
 _FOLLOW = L + "follow"  # visitor: following on (True), off (False), default (None)
 _SYNCED = L + "synced"  # visitor: (lead id, guide's stop it last went to)
 _TOKEN = L + "token"  # visitor: this tablet's heartbeat token
@@ -341,6 +342,13 @@ def _init_follow() -> None:
     st.session_state[_FOLLOW] = {"1": True, "0": False}.get(raw or "")
 
 
+def follows_guide() -> bool:
+    """Whether this tablet follows a guide right now (as of the follow panel's last run): the
+    visitor page's idle return then stays off, or an untouched tablet that the guide moves on
+    would jump back to the first stop."""
+    return bool(st.session_state.get(_GUIDED))
+
+
 def follow_panel(tours: store.TourStore | None, tour_id: str, count: int, lang: str) -> None:
     """The visitor page's "Follow the guide": shown while the tour is being led."""
     leads = lead_store(tours)
@@ -385,6 +393,7 @@ def _go_to(visitor_state: Any, stop: int) -> None:  # visitor_page.VisitorState
 @st.fragment(run_every=POLL_S)
 def _follow_fragment(leads: store.LeadStore, tour_id: str, count: int, lang: str) -> None:
     _full_run_flag()
+    st.session_state[_GUIDED] = False
     vstate = st.session_state.get("visitor.state")
     if vstate is None or vstate.tour_id != tour_id:
         return
@@ -396,6 +405,7 @@ def _follow_fragment(leads: store.LeadStore, tour_id: str, count: int, lang: str
         return
     following = st.session_state.get(_FOLLOW)
     following = True if following is None else following
+    st.session_state[_GUIDED] = following
     with st.container(key="lead-follow"):
         st.session_state["w.lead-follow"] = following
         st.toggle(t("lead.follow", lang), key="w.lead-follow", on_change=_set_follow,
