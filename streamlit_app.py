@@ -20,6 +20,8 @@ pages = [
             url_path=links.PAGES["planner"]),
     st.Page(links.PAGE_FILES["visitor"], title=t("page.visitor", lang),
             icon=":material/tablet:", url_path=links.PAGES["visitor"]),
+    st.Page(links.PAGE_FILES["lead"], title=t("lead.page", lang), icon=":material/campaign:",
+            url_path=links.PAGES["lead"]),
 ]
 page = st.navigation(pages, position="top")
 common.keep_url_state()

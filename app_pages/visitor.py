@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import visitor
 from dashboard.i18n import t
-from dashboard.ui import common
+from dashboard.ui import common, lead_page
 from dashboard.ui import visitor_page as page
 
 lang = common.current_language()
@@ -27,6 +27,7 @@ else:
     stops = visitor.visitor_stops(plan, catalog, lang)
     stop = stops[state.stop]
     common.heading(saved.title, 1)
+    lead_page.follow_panel(tours, saved.id, len(stops), lang)
     prog = page.progress_bar(plan, catalog, state, lang)
     page.nav_buttons(len(stops), state, lang)
     card_col, map_col = st.container(key="maprow").columns([1, 1], gap="medium")
@@ -37,4 +38,5 @@ else:
         page.tour_map(catalog, plan, state, lang)
         page.sources(stop, lang)
     page.settings_row(catalog, plan, saved, state, lang)
+    lead_page.lead_link(saved.id, lang)
     page.write_url(state, plan.stop_ids)

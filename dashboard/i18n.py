@@ -345,6 +345,62 @@ STRINGS: dict[str, dict[str, str]] = {
     "visitor.dir.nw": {"de": "Nordwesten", "en": "north-west"},
     # Strings of one feature stay together below their heading (and out of each other's way).
     # -- follow the guide (lead.*) --
+    "lead.page": {"de": "Tour führen", "en": "Lead a tour"},
+    "lead.title": {"de": "Eine Tour führen", "en": "Lead a tour"},
+    "lead.heading": {"de": "Führung: {title}", "en": "Leading: {title}"},
+    "lead.intro": {
+        "de": "Mit „Start“ führen Sie die Gruppe: die Tablets, die der Tour folgen, gehen mit "
+        "Ihnen von Station zu Station.",
+        "en": "Tap Start to lead the group: the tablets that follow this tour move with you "
+        "from stop to stop."},
+    "lead.pick": {"de": "Welche Tour führen Sie?", "en": "Which tour do you lead?"},
+    "lead.none_saved": {"de": "Noch keine gespeicherte Tour. Im Planer eine Tour speichern.",
+                        "en": "No saved tour yet. Save one in the planner."},
+    "lead.start": {"de": "Start", "en": "Start"},
+    "lead.previous": {"de": "Zurück", "en": "Previous"},
+    "lead.next": {"de": "Weiter", "en": "Next"},
+    "lead.end": {"de": "Führung beenden", "en": "End the tour"},
+    "lead.code_label": {"de": "Ihr Führungscode", "en": "Your lead code"},
+    "lead.code_note": {
+        "de": "Bitte notieren: der Code wird nur jetzt angezeigt. Mit ihm können Sie die "
+        "Führung auf einem anderen Gerät übernehmen; ohne ihn kann niemand die Gruppe bewegen.",
+        "en": "Please note it down: the code is shown only now. With it you can take over on "
+        "another device; without it nobody can move the group."},
+    "lead.code_noted": {"de": "Code notiert", "en": "I have noted the code"},
+    "lead.stop": {"de": "Station {n} von {total}", "en": "Stop {n} of {total}"},
+    "lead.followers": {"de": "Folgende Tablets: {n}", "en": "Tablets following: {n}"},
+    "lead.not_led": {"de": "Diese Tour wird gerade nicht geführt.",
+                     "en": "This tour is not being led right now."},
+    "lead.read_only": {
+        "de": "Diese Tour wird gerade von einem anderen Gerät geführt. Mit dem Führungscode "
+        "können Sie übernehmen.",
+        "en": "This tour is being led from another device. Enter the lead code to take over."},
+    "lead.code_input": {"de": "Führungscode", "en": "Lead code"},
+    "lead.take_over": {"de": "Übernehmen", "en": "Take over"},
+    "lead.taken_over": {"de": "Sie führen jetzt diese Tour.",
+                        "en": "You are now leading this tour."},
+    "lead.wrong_code": {"de": "Falscher Führungscode: die Gruppe bleibt, wo sie ist.",
+                        "en": "Wrong lead code: the group stays where it is."},
+    "lead.ended": {"de": "Die Führung ist beendet.", "en": "The tour has ended."},
+    "lead.already_led": {"de": "Diese Tour wird schon geführt.",
+                         "en": "This tour is already being led."},
+    "lead.store_down": {"de": "Die Führung ist gerade nicht erreichbar. Bitte gleich noch "
+                        "einmal versuchen.",
+                        "en": "Leading cannot be reached right now. Please try again in a "
+                        "moment."},
+    "lead.bad_tour": {"de": "Die Tour „{id}“ gibt es hier nicht.",
+                      "en": "There is no tour “{id}” here."},
+    "lead.open": {"de": "Diese Tour führen", "en": "Lead this tour"},
+    "lead.open_help": {"de": "Für die Führerin oder den Führer: die Gruppe von Station zu "
+                       "Station führen", "en": "For the guide: lead the group from stop to stop"},
+    "lead.visitor_link": {"de": "Link für die Tablets", "en": "Link for the tablets"},
+    "lead.follow": {"de": "Der Führung folgen", "en": "Follow the guide"},
+    "lead.following": {"de": "Sie folgen der Führung (Station {n}).",
+                       "en": "You are following the guide (stop {n})."},
+    "lead.guide_at": {"de": "Die Führung ist bei Station {n}.",
+                      "en": "The guide is at stop {n}."},
+    "lead.jump": {"de": "Zur Führung springen (Station {n})",
+                  "en": "Jump to where the guide is (stop {n})"},
 
     # -- visitor extras: where am I, idle return, images (visitor.*) --
 

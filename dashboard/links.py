@@ -14,10 +14,10 @@ from dashboard import settings
 
 # page name -> URL path below the app's root ("" is the default page, served at "/").
 PAGES: dict[str, str] = {"map": "", "planner": "planner", "visitor": "visitor",
-                         "review": "review"}
+                         "review": "review", "lead": "lead"}
 # The Streamlit page scripts, for st.Page and st.switch_page.
 PAGE_FILES: dict[str, str] = {"map": "app_pages/map.py", "planner": "app_pages/planner.py",
-                               "visitor": "app_pages/visitor.py"}
+                               "visitor": "app_pages/visitor.py", "lead": "app_pages/lead.py"}
 
 BASE_URL_SETTING = "LERNREISE_BASE_URL"
 

@@ -24,7 +24,7 @@ from dashboard.store import Database, StoreUnavailable, TourStore
 from dashboard.store.base import Base
 from dashboard.store.engine import alembic_config
 
-HEAD = "0003"
+HEAD = "0004"
 
 # --- the schema before migrations ------------------------------------------------------------
 

@@ -11,6 +11,9 @@ password and no server path. `StoreUnavailable`: the database cannot be used (do
 unwritable file, not a database). `TourTooLarge` / `InvalidTour`: a tour the store refuses.
 `CorruptTour`: a damaged row. `WrongExhibition`: a tour of another data folder
 (`check_exhibition`). `UnknownTourError`: an id the database does not have.
+
+`lead` (LeadStore): a guide leading a saved tour and the tablets that follow it; a lead code
+moves the group (`WrongLeadCode`, `AlreadyLed`, `LeadEnded`, `UnknownLead` are `LeadError`s).
 """
 
 from __future__ import annotations
@@ -25,6 +28,15 @@ from dashboard.store.errors import (
     TourTooLarge,
     UnknownTourError,
     WrongExhibition,
+)
+from dashboard.store.lead import (
+    AlreadyLed,
+    Lead,
+    LeadEnded,
+    LeadError,
+    LeadStore,
+    UnknownLead,
+    WrongLeadCode,
 )
 from dashboard.store.notes import (
     FollowUp,
@@ -65,12 +77,17 @@ __all__ = [
     "SPEC_MAX_BYTES",
     "TITLE_MAX",
     "TOUR_ID_ALPHABET",
+    "AlreadyLed",
     "CorruptTour",
     "Database",
     "FollowUp",
     "FollowUpStatus",
     "InvalidNote",
     "InvalidTour",
+    "Lead",
+    "LeadEnded",
+    "LeadError",
+    "LeadStore",
     "Note",
     "NoteStore",
     "ProjectIdea",
@@ -81,12 +98,14 @@ __all__ = [
     "TourStore",
     "TourTooLarge",
     "Transferability",
+    "UnknownLead",
     "UnknownNoteError",
     "UnknownTourError",
     "VersionConflict",
     "WorkingGroup",
     "WorkshopStore",
     "WrongExhibition",
+    "WrongLeadCode",
     "check_date",
     "check_exhibition",
     "check_tour_spec",
