@@ -446,17 +446,17 @@ def test_a_tablet_follows_a_guide_on_the_other_replica_and_survives_its_own(clus
     tablet.goto(links.share_url(cluster.url, tour_id, "en"))
     tablet_at(1)
     lead.goto(f"{cluster.url}/lead?tour={tour_id}&lang=en")
-    lead.get_by_role("button", name="Start").click()
-    lead.get_by_role("button", name="I have noted the code").click()
+    lead.locator(".st-key-lead-start button").click()
+    lead.locator(".st-key-lead-code").wait_for(timeout=60_000)
     tablet.get_by_text("You are following the guide (stop 1).").wait_for(timeout=60_000)
     lead.get_by_text("Tablets following: 1").wait_for(timeout=60_000)
-    lead.locator(".st-key-lead-controls").get_by_role("button", name="Next").click()
+    lead.locator(".st-key-lead-next button").click()
     tablet_at(2)
     assert guide.replicas == {cluster.replicas[0]}
     assert visitor.replicas == {cluster.replicas[1]}
 
     cluster.stop_replica(1)
-    lead.locator(".st-key-lead-controls").get_by_role("button", name="Next").click()
+    lead.locator(".st-key-lead-next button").click()
     lead.get_by_role("heading", name=f"3. {names[2]}", exact=True).wait_for(timeout=60_000)
     tablet_at(3, timeout=120_000)  # reconnected to replica 1, following again
     tablet.get_by_text("You are following the guide (stop 3).").wait_for(timeout=60_000)
