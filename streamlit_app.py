@@ -22,6 +22,8 @@ pages = [
             icon=":material/tablet:", url_path=links.PAGES["visitor"]),
     st.Page(links.PAGE_FILES["lead"], title=t("lead.page", lang), icon=":material/campaign:",
             url_path=links.PAGES["lead"]),
+    st.Page(links.PAGE_FILES["review"], title=t("page.review", lang),
+            icon=":material/rate_review:", url_path=links.PAGES["review"]),
 ]
 page = st.navigation(pages, position="top")
 common.keep_url_state()

@@ -405,8 +405,228 @@ STRINGS: dict[str, dict[str, str]] = {
     # -- visitor extras: where am I, idle return, images (visitor.*) --
 
     # -- review page (review.*) --
+    "page.review": {"de": "Auswertung", "en": "Review"},
+    "review.title": {"de": "Auswertung der Lernreise", "en": "Review of the study trip"},
+    "review.no_cities": {"de": "Diese Ausstellungsdaten nennen keine besuchende Stadt: ohne "
+                               "Stadt gibt es nichts auszuwerten (cities.yaml).",
+                         "en": "This exhibition's data names no visiting city: without a city "
+                               "there is nothing to review (cities.yaml)."},
+    "review.denied": {"de": "Nicht erlaubt: {reason}", "en": "Not allowed: {reason}"},
+    "review.store_down": {
+        "de": "Die Datenbank der Notizen ist gerade nicht erreichbar. Bitte später erneut "
+              "versuchen; nichts wurde gespeichert.",
+        "en": "The notes database cannot be used right now. Please try again later; nothing "
+              "was saved."},
+    "review.refused": {"de": "Nicht gespeichert: {reason}", "en": "Not saved: {reason}"},
+    "review.programme_error": {
+        "de": "Das Programm (programme.yaml) hat {count} Fehler und wird nicht gezeigt:",
+        "en": "The programme (programme.yaml) has {count} problem(s) and is not shown:"},
+    "review.programme": {"de": "Programm: {title}", "en": "Programme: {title}"},
+    "review.tab.exhibits": {"de": "Exponate und Notizen", "en": "Exhibits and notes"},
+    "review.tab.follow_ups": {"de": "Folgeaufgaben", "en": "Follow-ups"},
+    "review.tab.workshop": {"de": "Workshop", "en": "Workshop"},
+    "review.tab.report": {"de": "Bericht", "en": "Report"},
+    "review.tab.insights": {"de": "Einblicke", "en": "Insights"},
+    "review.insights_soon": {"de": "Die Einblicke (Diagramme und Karte) folgen hier.",
+                             "en": "The insights (charts and map) will be shown here."},
+    "review.f_department": {"de": "Fachbereich", "en": "Department"},
+    "review.f_transferability": {"de": "Übertragbarkeit", "en": "Transferability"},
+    "review.f_noted": {"de": "Nur mit Notiz", "en": "Noted only"},
+    "review.all": {"de": "Alle", "en": "All"},
+    "review.count": {"de": "{shown} von {total} Exponaten · {noted} mit Notizen",
+                     "en": "{shown} of {total} exhibits · {noted} noted"},
+    "review.no_notes_yet": {
+        "de": "{city} hat noch keine Notizen: ein Exponat wählen und die erste schreiben.",
+        "en": "{city} has no notes yet: choose an exhibit and write the first one."},
+    "review.no_match": {"de": "Kein Exponat passt zu diesen Filtern.",
+                        "en": "No exhibit matches these filters."},
+    "review.reset_filters": {"de": "Filter zurücksetzen", "en": "Reset the filters"},
+    "review.col.exhibit": {"de": "Exponat", "en": "Exhibit"},
+    "review.col.on_tour": {"de": "Auf einer Tour", "en": "On a tour"},
+    "review.col.notes": {"de": "Notizen", "en": "Notes"},
+    "review.col.open": {"de": "Offene Folgeaufgaben", "en": "Open follow-ups"},
+    "review.col.relevance": {"de": "Ø Relevanz", "en": "Mean relevance"},
+    "review.col.transferability": {"de": "Übertragbarkeit", "en": "Transferability"},
+    "review.pick": {"de": "Exponat auswerten", "en": "Review an exhibit"},
+    "review.pick_none": {"de": "Exponat wählen …", "en": "Choose an exhibit …"},
+    "review.pick_hint": {"de": "Ein Exponat wählen, um seine Notizen zu sehen und zu "
+                               "schreiben.",
+                         "en": "Choose an exhibit to see and write its notes."},
+    "review.mark_notes": {"de": "{n} Notiz(en)", "en": "{n} note(s)"},
+    "review.mark_open": {"de": "{n} offen", "en": "{n} open"},
+    "review.mark_tour": {"de": "auf einer Tour", "en": "on a tour"},
+    "review.own_notes": {"de": "Notizen von {city}", "en": "Notes of {city}"},
+    "review.no_own_notes": {"de": "{city} hat zu diesem Exponat noch nichts notiert.",
+                            "en": "{city} has no note on this exhibit yet."},
+    "review.other_notes": {"de": "Was die anderen Städte dachten",
+                           "en": "What the other cities thought"},
+    "review.no_other_notes": {"de": "Noch keine geteilten Notizen anderer Städte.",
+                              "en": "No shared notes of other cities yet."},
+    "review.curated": {"de": "Aus den Ausstellungsdaten", "en": "From the exhibition data"},
+    "review.exhibit_follow_ups": {"de": "Folgeaufgaben zu diesem Exponat",
+                                  "en": "Follow-ups of this exhibit"},
+    "review.read_only": {"de": "Nur lesen: Notizen schreiben dürfen die angemeldeten Lotsen "
+                               "dieser Stadt.",
+                         "en": "Read only: the signed-in navigators of this city write its "
+                               "notes."},
+    "review.relevance_of": {"de": "Relevanz {n}/5", "en": "relevance {n}/5"},
+    "review.not_shared": {"de": "nicht geteilt", "en": "not shared"},
+    "review.edit": {"de": "Bearbeiten", "en": "Edit"},
+    "review.delete": {"de": "Löschen", "en": "Delete"},
+    "review.department": {"de": "Fachbereich", "en": "Department"},
+    "review.text": {"de": "Notiz", "en": "Note"},
+    "review.text_help": {"de": "Markdown: **fett**, _kursiv_, Listen und Links (http, https, "
+                               "mailto). HTML wird als Text gezeigt.",
+                         "en": "Markdown: **bold**, _italic_, lists and links (http, https, "
+                               "mailto). HTML is shown as text."},
+    "review.relevance": {"de": "Relevanz (1 gering – 5 hoch)",
+                         "en": "Relevance (1 low – 5 high)"},
+    "review.relevance_help": {"de": "Wie wichtig ist das Exponat für diesen Fachbereich?",
+                              "en": "How much does the exhibit matter to this department?"},
+    "review.transferability": {"de": "Übertragbar?", "en": "Could we adopt it?"},
+    "review.tags": {"de": "Schlagworte", "en": "Tags"},
+    "review.tags_help": {"de": "Durch Kommas getrennt, z. B. energie, wlan",
+                         "en": "Separated by commas, e.g. energy, wifi"},
+    "review.shared": {"de": "Mit den anderen Städten teilen",
+                      "en": "Share with the other cities"},
+    "review.shared_help": {"de": "Geteilte Notizen sehen die Lotsen der anderen Städte.",
+                           "en": "Shared notes are seen by the other cities' navigators."},
+    "review.add_note": {"de": "Notiz schreiben", "en": "Write a note"},
+    "review.name_first": {"de": "Zuerst oben den eigenen Namen eintragen.",
+                          "en": "First type your name above."},
+    "review.save_note": {"de": "Notiz speichern", "en": "Save the note"},
+    "review.note_saved": {"de": "Notiz gespeichert.", "en": "Note saved."},
+    "review.note_updated": {"de": "Änderung gespeichert.", "en": "Change saved."},
+    "review.save_edit": {"de": "Änderung speichern", "en": "Save the change"},
+    "review.cancel": {"de": "Abbrechen", "en": "Cancel"},
+    "review.conflict": {
+        "de": "Diese Notiz wurde inzwischen geändert: deine Änderung ist noch nicht "
+              "gespeichert. Beide Texte stehen unten; wähle, welcher gilt (deinen Text kannst "
+              "du vorher noch anpassen).",
+        "en": "This note was changed meanwhile: your change is not saved yet. Both texts are "
+              "below; choose which one stands (you may adjust yours first)."},
+    "review.conflict_theirs": {"de": "Inzwischen gespeichert", "en": "Saved meanwhile"},
+    "review.conflict_yours": {"de": "Dein Text", "en": "Your text"},
+    "review.conflict_keep_mine": {"de": "Meinen Text speichern", "en": "Save my text"},
+    "review.conflict_take_theirs": {"de": "Gespeicherten behalten",
+                                    "en": "Keep the saved one"},
+    "review.delete_conflict": {
+        "de": "Nicht gelöscht: die Notiz wurde inzwischen geändert. Bitte erneut ansehen.",
+        "en": "Not deleted: the note was changed meanwhile. Please look at it again."},
+    "review.deleted": {"de": "Notiz gelöscht.", "en": "Note deleted."},
+    "review.undo": {"de": "Rückgängig", "en": "Undo"},
+    "review.restored": {"de": "Notiz wiederhergestellt.", "en": "Note restored."},
+    "review.questions": {"de": "Leitfragen", "en": "Guiding questions"},
+    "review.no_questions": {"de": "Keine Leitfragen für diesen Fachbereich.",
+                            "en": "No guiding questions for this department."},
+    "review.overdue": {"de": "Überfällig seit {date}", "en": "Overdue since {date}"},
+    "review.owner_is": {"de": "Verantwortlich: {owner}", "en": "Owner: {owner}"},
+    "review.due_is": {"de": "fällig {date}", "en": "due {date}"},
+    "review.no_due": {"de": "ohne Termin", "en": "no due date"},
+    "review.open_only": {"de": "Nur offene", "en": "Open only"},
+    "review.fu_count": {"de": "{n} Folgeaufgabe(n), davon {late} überfällig",
+                        "en": "{n} follow-up(s), {late} overdue"},
+    "review.no_follow_ups": {"de": "Keine Folgeaufgaben.", "en": "No follow-ups."},
+    "review.status": {"de": "Status", "en": "Status"},
+    "review.fu_conflict": {
+        "de": "Nicht geändert: die Folgeaufgabe wurde inzwischen geändert; hier steht nun "
+              "ihr aktueller Stand.",
+        "en": "Not changed: the follow-up was changed meanwhile; it now shows its current "
+              "state."},
+    "review.add_follow_up": {"de": "Folgeaufgabe anlegen", "en": "Add a follow-up"},
+    "review.action": {"de": "Aufgabe", "en": "Action"},
+    "review.owner": {"de": "Verantwortlich", "en": "Owner"},
+    "review.due": {"de": "Fällig am", "en": "Due date"},
+    "review.fu_exhibit": {"de": "Zum Exponat", "en": "For the exhibit"},
+    "review.save_follow_up": {"de": "Folgeaufgabe speichern", "en": "Save the follow-up"},
+    "review.follow_up_saved": {"de": "Folgeaufgabe gespeichert.", "en": "Follow-up saved."},
+    "review.propose_topic": {"de": "Thema vorschlagen", "en": "Propose a topic"},
+    "review.topic_title": {"de": "Titel", "en": "Title"},
+    "review.topic_text": {"de": "Worum geht es?", "en": "What is it about?"},
+    "review.topic_exhibits": {"de": "Verknüpfte Exponate", "en": "Linked exhibits"},
+    "review.everyone": {"de": "Alle Fachbereiche", "en": "All departments"},
+    "review.save_topic": {"de": "Thema speichern", "en": "Save the topic"},
+    "review.topic_saved": {"de": "Thema gespeichert.", "en": "Topic saved."},
+    "review.topics": {"de": "Themen", "en": "Topics"},
+    "review.no_topics": {"de": "Noch keine Themen: das erste oben vorschlagen.",
+                         "en": "No topics yet: propose the first one above."},
+    "review.linked": {"de": "Exponate: {items}", "en": "exhibits: {items}"},
+    "review.proposals": {"de": "Vorgeschlagene Arbeitsgruppen",
+                         "en": "Proposed working groups"},
+    "review.grouping_rule": {
+        "de": "Regel: Themen, die mindestens ein verknüpftes Exponat oder Schlagwort teilen, "
+              "kommen in eine Gruppe (auch über andere Themen hinweg).",
+        "en": "Rule: topics that share at least one linked exhibit or tag go into one group "
+              "(also through other topics)."},
+    "review.proposal": {"de": "Vorschlag {n}", "en": "Proposal {n}"},
+    "review.why": {"de": "Warum", "en": "Why"},
+    "review.formed": {"de": "Als Arbeitsgruppe „{title}“ gebildet.",
+                      "en": "Formed as the working group “{title}”."},
+    "review.form_group": {"de": "Arbeitsgruppe bilden", "en": "Form the working group"},
+    "review.group_formed": {"de": "Arbeitsgruppe gebildet.", "en": "Working group formed."},
+    "review.groups": {"de": "Arbeitsgruppen", "en": "Working groups"},
+    "review.no_groups": {"de": "Noch keine Arbeitsgruppen.", "en": "No working groups yet."},
+    "review.ideas": {"de": "Projektideen", "en": "Project ideas"},
+    "review.no_ideas": {"de": "Noch keine Projektideen.", "en": "No project ideas yet."},
+    "review.idea_title": {"de": "Neue Projektidee", "en": "New project idea"},
+    "review.idea_text": {"de": "Beschreibung", "en": "Description"},
+    "review.save_idea": {"de": "Idee speichern", "en": "Save the idea"},
+    "review.idea_saved": {"de": "Projektidee gespeichert.", "en": "Project idea saved."},
+    "review.idea_to_follow_up": {"de": "Als Folgeaufgabe übernehmen",
+                                 "en": "Make it a follow-up"},
+    "review.idea_follow_up_saved": {"de": "Folgeaufgabe aus der Idee angelegt.",
+                                    "en": "Follow-up made from the idea."},
+    "review.report_intro": {
+        "de": "Der Bericht für den Gemeinderat von {city}: je Fachbereich die Exponate mit "
+              "Relevanz, Übertragbarkeit, Notizen und Folgeaufgaben sowie die Projektideen "
+              "des Workshops. Er wird beim Herunterladen erstellt.",
+        "en": "The report for {city}'s council: per department the exhibits with relevance, "
+              "transferability, notes and follow-ups, and the workshop's project ideas. It is "
+              "made when you download it."},
+    "review.report_lang": {"de": "Sprache des Berichts", "en": "Language of the report"},
+    "review.format.md": {"de": "Markdown (.md)", "en": "Markdown (.md)"},
+    "review.format.csv": {"de": "Tabelle (.csv)", "en": "Table (.csv)"},
+    "review.format.xlsx": {"de": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
+    "review.format.pdf": {"de": "PDF", "en": "PDF"},
+    "review.choose": {"de": "Auswählen …", "en": "Choose …"},
 
     # -- sign-in and roles (auth.*) --
+    "auth.workshop_banner": {
+        "de": "Offener Workshop-Modus: Alle dürfen Notizen schreiben, ohne Anmeldung. "
+        "Bitte den eigenen Namen eintragen; er steht als Autor bei jeder Notiz.",
+        "en": "Open workshop mode: anyone may write notes, without signing in. "
+        "Please type your name; it is shown as the author of each note."},
+    "auth.your_name": {"de": "Dein Name", "en": "Your name"},
+    "auth.your_name_hint": {"de": "z. B. Anna aus Konstanz", "en": "e.g. Anna from Konstanz"},
+    "auth.sign_in": {"de": "Anmelden", "en": "Sign in"},
+    "auth.sign_in_with": {"de": "Anmelden mit {provider}", "en": "Sign in with {provider}"},
+    "auth.sign_out": {"de": "Abmelden", "en": "Sign out"},
+    "auth.read_only_signed_out": {
+        "de": "Nur lesen: Zum Schreiben als Lotse oder Lotsin anmelden.",
+        "en": "Reading only: sign in as a navigator to write."},
+    "auth.signed_in_as": {"de": "Angemeldet als {name}", "en": "Signed in as {name}"},
+    "auth.role.navigator": {"de": "Lotse/Lotsin für {city}: darf schreiben",
+                            "en": "navigator for {city}: may write"},
+    "auth.role.admin": {"de": "Administration: darf alles schreiben",
+                        "en": "admin: may write everything"},
+    "auth.role.guide": {"de": "Tourleitung: verwaltet Touren", "en": "guide: manages tours"},
+    "auth.role.visitor": {"de": "nur lesen", "en": "reading only"},
+    "auth.role.workshop": {"de": "offener Workshop", "en": "open workshop"},
+    "auth.read_only_role": {
+        "de": "Mit dieser Rolle sind Notizen nur zu lesen.",
+        "en": "With this role notes are for reading only."},
+    "auth.no_role": {
+        "de": "Für {email} ist keine Rolle eingetragen: nur lesen. Wer schreiben soll, bittet "
+        "die Administration, die Adresse in die Rollendatei aufzunehmen.",
+        "en": "No role is set up for {email}: reading only. To write, ask the admin to add "
+        "this address to the roles file."},
+    "auth.roles_error": {
+        "de": "Die Rollendatei ist fehlerhaft, niemand erhält Rechte daraus: {error}",
+        "en": "The roles file has a problem, it grants nobody anything: {error}"},
+    "auth.not_configured": {
+        "de": "Eine Rollendatei ist eingestellt, aber keine Anmeldung ([auth] in secrets.toml): "
+        "nur lesen.",
+        "en": "A roles file is set but sign-in is not ([auth] in secrets.toml): reading only."},
 
     # -- review insights (insights.*) --
 

@@ -17,7 +17,8 @@ PAGES: dict[str, str] = {"map": "", "planner": "planner", "visitor": "visitor",
                          "review": "review", "lead": "lead"}
 # The Streamlit page scripts, for st.Page and st.switch_page.
 PAGE_FILES: dict[str, str] = {"map": "app_pages/map.py", "planner": "app_pages/planner.py",
-                               "visitor": "app_pages/visitor.py", "lead": "app_pages/lead.py"}
+                               "visitor": "app_pages/visitor.py", "lead": "app_pages/lead.py",
+                               "review": "app_pages/review.py"}
 
 BASE_URL_SETTING = "LERNREISE_BASE_URL"
 

@@ -53,6 +53,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest data file (YAML or GeoJSON) that is read, in megabytes; a bigger file is "
         "reported as a data problem instead of being loaded.",
     ),
+    Setting(
+        "LERNREISE_ROLES_FILE",
+        "",
+        "YAML file mapping e-mail addresses to roles and cities (navigator of a city, guide, "
+        "admin) for people signed in with st.login; empty: roles only from the sign-in claim.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

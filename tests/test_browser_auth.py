@@ -1,0 +1,246 @@
+"""Sign-in end to end in Chromium against a local OpenID provider on loopback.
+
+The provider is `oidc-provider-mock` (its command line, in a process of its own) on a free
+127.0.0.1 port, with three predefined users; the app is a real `streamlit run` server whose
+`[auth]` section comes from a secrets file in a temporary folder (`--secrets.files`), and whose
+roles file (LERNREISE_ROLES_FILE) maps Anna's address to a navigator of Konstanz. The tests
+drive the review page (/review). Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import DEFAULT_DATA, ROOT
+from test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api")
+# Looked up, not imported: the provider runs in its own process (and warns on import).
+if importlib.util.find_spec("oidc_provider_mock") is None or \
+        importlib.util.find_spec("authlib") is None:  # pragma: no cover - test extra
+    pytest.skip("pip install -e '.[test]' (oidc-provider-mock, authlib)", allow_module_level=True)
+
+PAGE = "streamlit_app.py"
+EXHIBIT = "skaio"
+USERS = [
+    # Anna's role comes from the roles file, Hans's from the role claim, Zoe has none.
+    {"sub": "anna", "email": "anna@konstanz.de", "name": "Anna Beispiel"},
+    {"sub": "hans", "email": "hans@heilbronn.de", "name": "Hans Muster",
+     "lernreise_role": "navigator:heilbronn"},
+    {"sub": "zoe", "email": "zoe@example.org", "name": "Zoe Unbekannt"},
+]
+ROLES = "users:\n  anna@konstanz.de: {role: navigator, city: konstanz}\n"
+
+
+def _wait_for(url: str, proc: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{what} did not start ({url})")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory) -> Iterator[str]:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (tmp_path_factory.mktemp("oidc") / "provider.log").open("w")
+    args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1",
+            "--port", str(port)]
+    for user in USERS:
+        args += ["--user-claims", json.dumps(user)]
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(f"{url}/.well-known/openid-configuration", proc, "the OpenID provider")
+        yield url
+    finally:
+        _stop(proc)
+        log.close()
+
+
+class SignInApp:
+    """`streamlit run PAGE` with an [auth] section pointing at the provider."""
+
+    def __init__(self, page: str, provider: str, tmp: Path, data_dir: Path = DEFAULT_DATA):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        secrets = tmp / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "{self.url}/oauth2callback"\n'
+            'cookie_secret = "a-cookie-secret-for-tests-only-0123456789abcdef"\n'
+            'client_id = "lernreise"\n'
+            'client_secret = "lernreise-test"\n'
+            f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+            encoding="utf-8")
+        roles = tmp / "roles.yaml"
+        roles.write_text(ROLES, encoding="utf-8")
+        self.database = f"sqlite:///{tmp / 'auth.sqlite3'}"
+        env = {**os.environ, "LERNREISE_DATA_DIR": str(data_dir),
+               "LERNREISE_DATABASE_URL": self.database,
+               "LERNREISE_ROLES_FILE": str(roles)}
+        self.log = (tmp / f"streamlit-{self.port}.log").open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", page,
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--secrets.files", str(secrets)],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for(f"{self.url}/_stcore/health", self.proc, "streamlit")
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        _stop(self.proc)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def app(provider, tmp_path_factory) -> Iterator[SignInApp]:
+    server = SignInApp(PAGE, provider, tmp_path_factory.mktemp("signin"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_page(browser):
+    """A page in a fresh context (own cookies: one person). Loopback only: the app and the
+    provider; every other request is refused."""
+    context = browser.new_context(viewport={"width": 1180, "height": 820}, locale="en-GB")
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+                  else route.abort())
+    context.set_default_timeout(60_000)  # the first run of a page loads the data
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    return page
+
+
+def close(page) -> None:
+    assert not page.dialogs
+    page.context.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
+    yield page
+    close(page)
+
+
+def review_url(app: SignInApp, city: str) -> str:
+    return f"{app.url}/review?city={city}&exhibit={EXHIBIT}&lang=en"
+
+
+def sign_in(page, app: SignInApp, sub: str, city: str = "konstanz") -> None:
+    """On the review page press "Sign in", choose the predefined user on the provider's form,
+    come back (Streamlit returns to the app's home page) and open the review again."""
+    page.goto(review_url(app, city))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**", timeout=60_000)
+    page.get_by_role("button", name=sub, exact=True).click()
+    page.wait_for_url(f"{app.url}/**", timeout=60_000)
+    page.goto(review_url(app, city))
+    page.get_by_text("Signed in as").wait_for(timeout=60_000)
+
+
+def sign_out(page, app: SignInApp) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    # Streamlit ends the session at the provider too (its end_session_endpoint); the mock
+    # asks to confirm, then sends the browser back to the app.
+    page.wait_for_url("**/oauth2/end_session**", timeout=60_000)
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{app.url}/**", timeout=60_000)
+
+
+def body(page) -> str:
+    return page.locator("body").inner_text()
+
+
+def note_form(page):
+    return page.get_by_role("textbox", name="Note")
+
+
+def test_signed_out_visitor_sees_no_form(page, app):
+    page.goto(review_url(app, "konstanz"))
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    page.get_by_text("Reading only: sign in").wait_for(timeout=60_000)
+    assert not note_form(page).count()
+    assert not page.get_by_role("button", name="Save the note").count()
+    assert not page.get_by_role("textbox", name="Your name").count()  # no typed names
+
+
+def test_konstanz_writes_a_note_heilbronn_cannot_change_it(browser, app):
+    anna = new_page(browser)
+    sign_in(anna, app, "anna")
+    text = body(anna)
+    assert "Signed in as Anna Beispiel (anna@konstanz.de)" in text
+    assert "navigator for Konstanz: may write" in text
+    note_form(anna).fill("Konstanz could run this on its own roofs")
+    anna.get_by_role("button", name="Save the note").click()
+    anna.get_by_text("Note saved.").wait_for(timeout=60_000)
+    anna.get_by_role("button", name="Edit").first.wait_for(timeout=60_000)
+    assert "Konstanz could run this on its own roofs" in body(anna)
+    sign_out(anna, app)
+    anna.goto(review_url(app, "konstanz"))  # the identity cookie is gone, not only the view
+    anna.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    assert "Signed in as" not in body(anna)
+    assert not note_form(anna).count()
+    close(anna)
+
+    hans = new_page(browser)  # a navigator of Heilbronn (role claim) on Konstanz's review
+    sign_in(hans, app, "hans")
+    hans.get_by_text("Konstanz could run this on its own roofs").wait_for(timeout=60_000)
+    assert "navigator for Heilbronn: may write" in body(hans)
+    assert not hans.get_by_role("button", name="Edit").count()
+    assert not hans.get_by_role("button", name="Delete").count()
+    assert not note_form(hans).count()
+    assert "Read only: the signed-in navigators of this city" in body(hans)
+    hans.goto(review_url(app, "heilbronn"))  # and his own city he may write
+    note_form(hans).wait_for(timeout=60_000)
+    close(hans)
+
+
+def test_unmapped_user_reads_only_and_is_told(page, app):
+    sign_in(page, app, "zoe")
+    page.get_by_text("No role is set up").wait_for(timeout=60_000)
+    text = body(page)
+    assert "Signed in as Zoe Unbekannt" in text
+    assert "No role is set up for zoe@example.org: reading only" in text
+    assert not note_form(page).count()

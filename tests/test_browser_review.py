@@ -1,0 +1,75 @@
+"""The review page in a real browser at tablet size with touch: type a name, write a note by
+tapping, see it listed (as text, also when it is hostile). Screenshot to test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, App, sync_api
+from test_review_page import review_data
+
+pytestmark = pytest.mark.browser
+
+TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
+LOCAL = ("http://127.0.0.1", "data:", "blob:")
+HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) ${alert(1)}"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> Iterator[App]:
+    tmp = tmp_path_factory.mktemp("review")
+    server = App(review_data(tmp / "data"), tmp)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_write_a_note_by_tapping_on_a_tablet(app, browser):
+    context = browser.new_context(locale="de-DE", **TABLET)
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith(LOCAL) else route.abort())
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{app.url}/review?exhibit=solar-roof&lang=de")
+    page.get_by_role("heading", name="Auswertung der Lernreise").wait_for(timeout=60_000)
+    page.get_by_text("Notizen von Testhausen").wait_for(timeout=60_000)
+
+    name = page.get_by_label("Dein Name")
+    name.tap()
+    name.fill("Anna")
+    name.press("Enter")
+    note = page.locator(".st-key-review-add-note textarea")
+    note.tap()
+    note.fill(f"Für **Schuldächer** prüfen. {HOSTILE}")
+    page.locator(".st-key-review-add-note").get_by_text("5", exact=True).tap()
+    save = page.locator(".st-key-review-save-note button")
+    box = save.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box
+    save.tap()
+
+    listed = page.locator(".review-note strong", has_text="Schuldächer")
+    listed.wait_for(timeout=30_000)
+    page.get_by_text("Notiz gespeichert.").wait_for(timeout=10_000)
+    shown = page.locator(".review-note").filter(has_text="Schuldächer")
+    assert "<img src=x onerror=alert(1)>" in shown.inner_text()  # shown as text ...
+    assert shown.locator("img, a[href^='javascript']").count() == 0  # ... not as markup
+    page.get_by_text("Anna · Bauwesen · Relevanz 5/5").wait_for(timeout=10_000)
+    # Buttons of the listed note are touch targets too.
+    for button in page.locator("[class*='st-key-review-edit-'] button, "
+                               "[class*='st-key-review-delete-'] button").all():
+        box = button.bounding_box()
+        assert box["height"] >= 44, box
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review-tablet.png"), full_page=True)
+    assert dialogs == []
+    context.close()
