@@ -393,10 +393,37 @@ def test_a_tour_saved_on_one_replica_opens_on_the_other(cluster, browser):
     assert by_cookie[visitor.cookie] == {cluster.replicas[1]}
 
 
+@pytest.mark.browser
+@pytest.mark.postgres
+def test_a_note_written_on_one_replica_is_read_on_the_other(cluster, browser):
+    text = f"Replica note {secrets.token_hex(4)}"
+    url = f"{cluster.url}/review?lang=en&city=konstanz&exhibit=skaio"
+    writer_ctx, writer = context_on(browser, cluster, cluster.replicas[0])
+    reader_ctx, reader = context_on(browser, cluster, cluster.replicas[1])
+    writer.goto(url)
+    name = writer.locator(".st-key-w-auth-name input")
+    name.wait_for(timeout=60_000)
+    name.fill("Anna")
+    name.press("Enter")
+    box = writer.locator(".st-key-review-new-konstanz-text textarea")
+    box.wait_for(timeout=60_000)
+    box.fill(text)
+    box.press("Control+Enter")  # commit the text before the button
+    writer.wait_for_timeout(1000)
+    writer.locator(".st-key-review-save-note button").click()
+    writer.get_by_text(text).first.wait_for(timeout=60_000)
+    reader.goto(url)
+    reader.get_by_text(text).first.wait_for(timeout=60_000)
+    assert writer_ctx.replicas == {cluster.replicas[0]}
+    assert reader_ctx.replicas == {cluster.replicas[1]}
+    writer_ctx.close()
+    reader_ctx.close()
+
+
 @pytest.mark.postgres
 def test_a_note_written_in_one_process_is_in_the_report_of_another(cluster):
-    """Store level: the review page (h/review) is not on this branch yet. One process writes a
-    note with the replicas' settings, another (the report command) reads it."""
+    """One process writes a note with the replicas' settings, another (the report command)
+    reads it."""
     env = {**os.environ, "LERNREISE_DATA_DIR": str(DEFAULT_DATA),
            "LERNREISE_DATABASE_URL": cluster.database_url}
     text = f"Replica note {dt.date.today().isoformat()} {secrets.token_hex(3)}"
