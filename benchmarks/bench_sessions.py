@@ -127,12 +127,13 @@ async def _open(browser, url: str, first: str):
     return context, page
 
 
-async def _wait_idle(page) -> None:
-    """Until the script run behind the last tap has finished and Next can be tapped."""
+async def _wait_idle(page, tappable: bool = False) -> None:
+    """Until the script run behind the last tap has finished (and Next can be tapped)."""
     await page.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
-        " === 'notRunning' && !document.querySelector('.st-key-visitor-next button')?.disabled",
-        timeout=TIMEOUT_MS)
+        "tappable => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
+        " === 'notRunning' && (!tappable"
+        " || !document.querySelector('.st-key-visitor-next button')?.disabled)",
+        arg=tappable, timeout=TIMEOUT_MS)
 
 
 async def _measure(url: str, server_pid: int, headings: list[str], sessions: int,
@@ -160,6 +161,7 @@ async def _measure(url: str, server_pid: int, headings: list[str], sessions: int
             rounds: list[float] = []
             cpu = proc.cpu_times()
             for expected in headings[1:]:
+                await asyncio.gather(*(_wait_idle(p, tappable=True) for p in pages))
                 await asyncio.sleep(pause_s)
                 start = time.perf_counter()
                 taps += await asyncio.gather(*(p.evaluate(TAP_JS, [expected, TIMEOUT_MS])
