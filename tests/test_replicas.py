@@ -32,7 +32,7 @@ import yaml
 from conftest import DEFAULT_DATA, ROOT
 
 from dashboard import catalog as cat
-from dashboard import links
+from dashboard import links, routing
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "lernreise.conf.template"
 COOKIE = "lernreise_replica"
@@ -138,6 +138,10 @@ class Cluster:
     database_url: str
     replicas: list[str]
     prefix: Path
+    apps: list[Process]
+
+    def stop_replica(self, index: int) -> None:
+        self.apps[index].stop()
 
     def access_log(self) -> list[tuple[str, str, str, str]]:
         lines = (self.prefix / "access.log").read_text().splitlines()
@@ -205,7 +209,7 @@ def cluster(database_url, tmp_path_factory) -> Iterator[Cluster]:
         proxy.wait_http(f"http://127.0.0.1:{listen}/_stcore/health", "nginx")
         cluster = Cluster()
         cluster.url, cluster.database_url = f"http://127.0.0.1:{listen}", database_url
-        cluster.replicas, cluster.prefix = replicas, prefix
+        cluster.replicas, cluster.prefix, cluster.apps = replicas, prefix, started[:2]
         yield cluster
     finally:
         for process in reversed(started):
@@ -389,10 +393,37 @@ def test_a_tour_saved_on_one_replica_opens_on_the_other(cluster, browser):
     assert by_cookie[visitor.cookie] == {cluster.replicas[1]}
 
 
+@pytest.mark.browser
+@pytest.mark.postgres
+def test_a_note_written_on_one_replica_is_read_on_the_other(cluster, browser):
+    text = f"Replica note {secrets.token_hex(4)}"
+    url = f"{cluster.url}/review?lang=en&city=konstanz&exhibit=skaio"
+    writer_ctx, writer = context_on(browser, cluster, cluster.replicas[0])
+    reader_ctx, reader = context_on(browser, cluster, cluster.replicas[1])
+    writer.goto(url)
+    name = writer.locator(".st-key-w-auth-name input")
+    name.wait_for(timeout=60_000)
+    name.fill("Anna")
+    name.press("Enter")
+    box = writer.locator(".st-key-review-new-konstanz-text textarea")
+    box.wait_for(timeout=60_000)
+    box.fill(text)
+    box.press("Control+Enter")  # commit the text before the button
+    writer.wait_for_timeout(1000)
+    writer.locator(".st-key-review-save-note button").click()
+    writer.get_by_text(text).first.wait_for(timeout=60_000)
+    reader.goto(url)
+    reader.get_by_text(text).first.wait_for(timeout=60_000)
+    assert writer_ctx.replicas == {cluster.replicas[0]}
+    assert reader_ctx.replicas == {cluster.replicas[1]}
+    writer_ctx.close()
+    reader_ctx.close()
+
+
 @pytest.mark.postgres
 def test_a_note_written_in_one_process_is_in_the_report_of_another(cluster):
-    """Store level: the review page (h/review) is not on this branch yet. One process writes a
-    note with the replicas' settings, another (the report command) reads it."""
+    """One process writes a note with the replicas' settings, another (the report command)
+    reads it."""
     env = {**os.environ, "LERNREISE_DATA_DIR": str(DEFAULT_DATA),
            "LERNREISE_DATABASE_URL": cluster.database_url}
     text = f"Replica note {dt.date.today().isoformat()} {secrets.token_hex(3)}"
@@ -413,3 +444,49 @@ def test_a_note_written_in_one_process_is_in_the_report_of_another(cluster):
                             capture_output=True, text=True, timeout=120)
     assert report.returncode == 0, report.stderr
     assert text in report.stdout
+
+
+# Last in this module: it stops a replica.
+@pytest.mark.browser
+@pytest.mark.postgres
+def test_a_tablet_follows_a_guide_on_the_other_replica_and_survives_its_own(cluster, browser):
+    """The guide leads on replica 1, the tablet follows on replica 2 (the lead is in the
+    shared database); then the tablet's replica stops: its page reconnects through nginx to
+    the other one, still on its stop, and keeps following."""
+    from dashboard.store import TourStore
+
+    catalog = cat.load(DEFAULT_DATA)
+    names = [catalog.text(catalog.exhibits[s].name, "en") for s in STOPS]
+    tours = TourStore(cluster.database_url)
+    try:
+        request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
+        tour_id = tours.save_tour(request.to_dict(), "Led tour", catalog.exhibition.id)
+    finally:
+        tours.dispose()
+    guide, lead = context_on(browser, cluster, cluster.replicas[0])
+    visitor, tablet = context_on(browser, cluster, cluster.replicas[1])
+
+    def tablet_at(n: int, timeout: int = 60_000) -> None:
+        tablet.get_by_role("heading", name=f"{n}. {names[n - 1]}", exact=True).wait_for(
+            timeout=timeout)
+
+    tablet.goto(links.share_url(cluster.url, tour_id, "en"))
+    tablet_at(1)
+    lead.goto(f"{cluster.url}/lead?tour={tour_id}&lang=en")
+    lead.locator(".st-key-lead-start button").click()
+    lead.locator(".st-key-lead-code").wait_for(timeout=60_000)
+    tablet.get_by_text("You are following the guide (stop 1).").wait_for(timeout=60_000)
+    lead.get_by_text("Tablets following: 1").wait_for(timeout=60_000)
+    lead.locator(".st-key-lead-next button").click()
+    tablet_at(2)
+    assert guide.replicas == {cluster.replicas[0]}
+    assert visitor.replicas == {cluster.replicas[1]}
+
+    cluster.stop_replica(1)
+    lead.locator(".st-key-lead-next button").click()
+    lead.get_by_role("heading", name=f"3. {names[2]}", exact=True).wait_for(timeout=60_000)
+    tablet_at(3, timeout=120_000)  # reconnected to replica 1, following again
+    tablet.get_by_text("You are following the guide (stop 3).").wait_for(timeout=60_000)
+    assert cluster.replicas[0] in visitor.replicas
+    guide.close()
+    visitor.close()
