@@ -371,6 +371,15 @@ def test_qr_png_encodes_the_url():
     assert not segno.make(short, error="m", micro=False).is_micro  # phones read it
 
 
+def test_qr_png_is_encoded_once_per_url_and_scale():
+    url = "https://example.org/visitor?tour=cache-test"
+    before = export.qr_png.cache_info().hits
+    first = export.qr_png(url, scale=3)
+    assert export.qr_png(url, scale=3) is first  # served from the cache, not encoded again
+    assert export.qr_png.cache_info().hits == before + 1
+    assert export.qr_png(url, scale=5) != first  # another size is its own image
+
+
 def test_qr_svg_is_an_svg_document():
     text = export.qr_svg("https://x.de/a")
     root = ET.fromstring(text)  # noqa: S314 - our own output, not untrusted input
