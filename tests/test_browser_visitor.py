@@ -79,9 +79,14 @@ def wait_map(page) -> None:
     """The map with its route drawn; after a language switch the old map frame is gone first
     (a new language is a new map)."""
     page.wait_for_selector(FRAME, timeout=60_000)
+    # A language switch takes two runs (the switch, then the page in the new language): wait
+    # for the runs to be over before counting frames, and take the newest frame in any case.
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
+        " === 'notRunning'", timeout=60_000)
     page.wait_for_function(f"() => document.querySelectorAll(\"{FRAME}\").length === 1",
                            timeout=60_000)
-    page.frame_locator(FRAME).locator(".lr-stop").first.wait_for(timeout=60_000)
+    page.frame_locator(FRAME).last.locator(".lr-stop").first.wait_for(timeout=60_000)
 
 
 @pytest.mark.parametrize("device", list(SIZES))
