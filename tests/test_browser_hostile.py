@@ -139,6 +139,13 @@ def frames(page):
     return [f for f in page.frames if f != page.main_frame]
 
 
+def settled(page) -> None:
+    """Until the page's script run is over: the whole page is drawn, not its first part."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
+        " === 'notRunning'", timeout=60_000)
+
+
 def review_url(app: App, exhibit_id: str) -> str:
     return f"{app.url}/review?city={CITY}&exhibit={exhibit_id}&lang=en"
 
@@ -148,6 +155,7 @@ def test_review_page_shows_hostile_notes_names_and_topics_as_text(app, hostile, 
     page.goto(review_url(app, ids[0]))
     page.get_by_text("anyone may write").wait_for()
     page.get_by_text(TEMPLATE).first.wait_for()
+    settled(page)
     text = page.locator("body").inner_text()
     for hostile_text in [*HOSTILE, TEMPLATE]:
         # Own notes, the other city's notes and the follow-ups each show it.
@@ -169,6 +177,7 @@ def test_exhibit_list_and_filters_show_hostile_names(app, hostile, page):
     _, _, ids = hostile
     page.goto(review_url(app, ids[2]))
     page.get_by_text(f"{HOSTILE[2]} 2").first.wait_for()
+    settled(page)
     page.get_by_role("combobox", name="Review an exhibit").click()
     options = page.get_by_role("option")
     options.first.wait_for()
