@@ -36,6 +36,7 @@ import streamlit_folium  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from dashboard import catalog as catalog_mod  # noqa: E402
+from dashboard.ui.common import step_key  # noqa: E402
 
 SCALE_SIZES = (25, 500, 2000)
 
@@ -214,7 +215,8 @@ def run_actions(quick: bool = False) -> list[dict]:
             at.button(key=f"planner-rm-{extra}").click().run()
 
         def move(at: AppTest, i: int) -> None:
-            at.button(key=f"planner-down-{at.session_state['planner.stops'][0]}").click().run()
+            first = at.session_state["planner.stops"][0]
+            at.button(key=step_key(f"planner-down-{first}", 0)).click().run()
 
         def pace(at: AppTest, i: int) -> None:
             at.slider(key="planner.speed").set_value(3.0 + (i % 3) * 0.5).run()

@@ -45,24 +45,37 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 LOCAL = ("http://127.0.0.1", "data:", "blob:")
-TIMEOUT_MS = 120_000
+TIMEOUT_MS = int(os.environ.get("BENCH_TAP_TIMEOUT_MS", 120_000))
 
 # Click Next, resolve with the milliseconds until a heading reads `expected` (page clock), or
 # with -1 when it did not within `timeout` (counted as a lost tap).
 TAP_JS = """
 ([expected, timeout]) => new Promise((resolve) => {
-  const shown = () => [...document.querySelectorAll('h1, h2, h3, h4')]
-    .some(h => h.textContent.trim() === expected);
+  const headings = () => [...document.querySelectorAll('h1, h2, h3, h4')]
+    .map(h => h.textContent.trim());
   const button = document.querySelector('.st-key-visitor-next button');
   const t0 = performance.now();
   const observer = new MutationObserver(() => {
-    if (shown()) { observer.disconnect(); resolve(performance.now() - t0); }
+    if (headings().includes(expected)) {
+      observer.disconnect(); resolve({ms: performance.now() - t0});
+    }
   });
   observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  const before = {disabled: button.disabled,
+                  state: document.querySelector('[data-testid=stApp]')?.dataset.testScriptState};
   button.click();
-  setTimeout(() => { observer.disconnect(); resolve(-1); }, timeout);
+  setTimeout(() => {
+    observer.disconnect();
+    resolve({ms: -1, before, headings: headings(),
+             state: document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,
+             connection: document.querySelector('[data-testid=stStatusWidget]')?.textContent});
+  }, timeout);
 })
 """
+
+def _progress(message: str) -> None:
+    """A line on stderr, so a long run shows where it is (the figures go to stdout)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def _free_port() -> int:
@@ -152,7 +165,11 @@ async def _measure(url: str, server_pid: int, headings: list[str], sessions: int
             await context.close()
             await asyncio.sleep(3)
             rss_before = proc.memory_info().rss
-            opened = [await _open(browser, url, headings[0]) for _ in range(sessions)]
+            _progress("warm-up done; opening sessions")
+            opened = []
+            for n in range(sessions):
+                opened.append(await _open(browser, url, headings[0]))
+                _progress(f"session {n + 1}/{sessions} open")
             pages = [p for _, p in opened]
             for p in pages:
                 await _wait_idle(p)
@@ -160,14 +177,19 @@ async def _measure(url: str, server_pid: int, headings: list[str], sessions: int
             taps: list[float] = []
             rounds: list[float] = []
             cpu = proc.cpu_times()
-            for expected in headings[1:]:
+            for n, expected in enumerate(headings[1:], start=1):
                 await asyncio.gather(*(_wait_idle(p, tappable=True) for p in pages))
                 await asyncio.sleep(pause_s)
                 start = time.perf_counter()
-                taps += await asyncio.gather(*(p.evaluate(TAP_JS, [expected, TIMEOUT_MS])
-                                               for p in pages))
+                results = await asyncio.gather(*(p.evaluate(TAP_JS, [expected, TIMEOUT_MS])
+                                                 for p in pages))
+                for k, r in enumerate(results):
+                    if r["ms"] < 0:
+                        _progress(f"session {k + 1}: no {expected!r} within the timeout: {r}")
+                taps += [r["ms"] for r in results]
                 rounds.append(time.perf_counter() - start)
                 await asyncio.gather(*(_wait_idle(p) for p in pages))
+                _progress(f"round {n}/{len(headings) - 1}: {rounds[-1]:.2f} s")
             cpu_after = proc.cpu_times()
             rss_after = proc.memory_info().rss
             for context, _ in opened:

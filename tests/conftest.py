@@ -32,3 +32,23 @@ def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
 
 def exhibit(data: dict, exhibit_id: str) -> dict:
     return next(e for e in data["exhibits"] if e["id"] == exhibit_id)
+
+
+def step_button(at, base: str):
+    """The one Previous/Next-style button of `base` on an AppTest page (its key carries the
+    position it steps from: dashboard.ui.common.step_key)."""
+    found = [b for b in at.button if b.key and b.key.startswith(base + "@")]
+    assert len(found) == 1, [b.key for b in at.button]
+    return found[0]
+
+
+def tap_as_sent(at):
+    """The widget states of a tap as the browser sends them: the tapped button's trigger and
+    the widgets' values (AppTest also lists every untapped button with a False trigger, which
+    no browser sends). For replaying a tap (Streamlit may deliver one twice)."""
+    states = at._tree.get_widget_states()
+    kept = [w for w in states.widgets
+            if not (w.WhichOneof("value") == "trigger_value" and not w.trigger_value)]
+    del states.widgets[:]
+    states.widgets.extend(kept)
+    return states

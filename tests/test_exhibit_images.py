@@ -10,7 +10,7 @@ import datetime as dt
 import os
 
 import pytest
-from conftest import ROOT, edit_yaml, exhibit
+from conftest import ROOT, edit_yaml, exhibit, step_button
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -183,7 +183,7 @@ def test_the_stop_card_shows_the_image_from_the_app(pictured, monkeypatch, tmp_p
     assert len(photos) == 1
     served = photos[0].value[0]
     assert "/media/" in served and "://" not in served  # served by this app, not hot-linked
-    at.button(key="visitor.next").click().run()  # the next stop has no image
+    step_button(at, "visitor.next").click().run()  # the next stop has no image
     assert not [img for img in at.image if img.proto.imgs[0].alt.startswith("Modules")]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import MINI, ROOT
+from conftest import MINI, ROOT, step_button, tap_as_sent
 from streamlit.testing.v1 import AppTest
 
 from dashboard import routing, store
@@ -100,12 +100,12 @@ def test_the_guide_starts_moves_and_ends(monkeypatch, tmp_path):
     assert "shown only now" in body(at)
     at.button(key="lead.noted").click().run()
     assert format_code(code) not in body(at)
-    at.button(key="lead.next").click().run()
-    at.button(key="lead.next").click().run()
+    step_button(at, "lead.next").click().run()
+    step_button(at, "lead.next").click().run()
     assert leads(tmp_path).get(lead.id).stop == 2
     assert "Stop 3 of 3" in body(at)
-    assert at.button(key="lead.next").disabled
-    at.button(key="lead.prev").click().run()
+    assert step_button(at, "lead.next").disabled
+    step_button(at, "lead.prev").click().run()
     assert leads(tmp_path).get(lead.id).stop == 1
     at.button(key="lead.end").click().run()
     assert not at.exception
@@ -114,13 +114,31 @@ def test_the_guide_starts_moves_and_ends(monkeypatch, tmp_path):
     assert at.button(key="lead.start")
 
 
+def test_a_guide_tap_delivered_twice_moves_the_group_one_stop(monkeypatch, tmp_path):
+    """As test_visitor's replay: the guide's Next trigger sent again after the lead has moved
+    must not move every following tablet a second stop."""
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, "lead", tour=tour_id, lang="en")
+    at.button(key="lead.start").click().run()
+    lead = leads(tmp_path).active_for_tour(tour_id)
+    step_button(at, "lead.next").click()
+    tapped = tap_as_sent(at)
+    at.run()
+    assert leads(tmp_path).get(lead.id).stop == 1
+    at._run(widget_state=tapped)  # the same trigger once more
+    assert not at.exception
+    assert leads(tmp_path).get(lead.id).stop == 1
+    assert "Stop 2 of 3" in body(at)
+
+
 def test_without_the_code_the_lead_view_is_read_only(monkeypatch, tmp_path):
     tour_id = save(tmp_path)
     lead, code = leads(tmp_path).start(tour_id)
     at = start(monkeypatch, tmp_path, "lead", tour=tour_id, lang="en")
     assert not at.exception
     assert "led from another device" in body(at)
-    assert not [b for b in at.button if b.key in ("lead.next", "lead.prev", "lead.end")]
+    assert not [b for b in at.button
+                if b.key and b.key.startswith(("lead.next", "lead.prev", "lead.end"))]
     wrong = ("2" if code[0] != "2" else "3") + code[1:]
     for typed in (wrong, "<script>alert(1)</script>", "x" * 20):
         at.text_input(key="w.lead-code").input(typed)
@@ -131,7 +149,7 @@ def test_without_the_code_the_lead_view_is_read_only(monkeypatch, tmp_path):
     at.text_input(key="w.lead-code").input(format_code(code))
     at.button[-1].click().run()
     assert "You are now leading" in body(at)
-    at.button(key="lead.next").click().run()
+    step_button(at, "lead.next").click().run()
     assert leads(tmp_path).get(lead.id).stop == 1
 
 
@@ -151,7 +169,7 @@ def test_a_visitor_follows_the_guide_and_may_look_elsewhere(monkeypatch, tmp_pat
     assert "Stop 3 of 3" in body(at)
     assert q(at, "seen") == "1" and q(at, "size") == "large"  # kept
     # By hand to another stop: it stays there and offers the jump.
-    at.button(key="visitor.prev").click().run()
+    step_button(at, "visitor.prev").click().run()
     assert "Stop 2 of 3" in body(at)
     store_.goto(lead.id, code, 0)
     at.run()

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import sqlalchemy
-from conftest import DEFAULT_DATA, MINI, ROOT
+from conftest import DEFAULT_DATA, MINI, ROOT, step_button, tap_as_sent
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
@@ -101,8 +101,13 @@ def test_planner_add_stops_optimise_and_save(monkeypatch, tmp_path):
     for exhibit_id in ("karlssee-wassershow", "buga-log", "holzpavillon"):
         at.selectbox(key="planner.adder").set_value(exhibit_id).run()
     assert at.session_state["planner.stops"] == ["karlssee-wassershow", "buga-log", "holzpavillon"]
-    at.button(key="planner-up-holzpavillon").click().run()
+    step_button(at, "planner-up-holzpavillon").click()
+    tapped = tap_as_sent(at)
+    at.run()
     assert at.session_state["planner.stops"][1] == "holzpavillon"
+    at._run(widget_state=tapped)  # the same tap delivered again (common.step_key): no change
+    assert at.session_state["planner.stops"] == ["karlssee-wassershow", "holzpavillon",
+                                                 "buga-log"]
     at.button(key="planner.optimize").click().run()
     assert not at.exception
     assert any("Order optimised" in s.value for s in at.toast)

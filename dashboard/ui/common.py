@@ -74,6 +74,19 @@ def notice(level: str, value: object, icon: str | None = None) -> None:
     getattr(st, level)(md_escape(value), icon=icon)
 
 
+def step_key(base: str, position: int) -> str:
+    """The key of a button that steps from `position` (Next, Previous, Up, Down).
+
+    Streamlit can deliver one tap twice: when a second rerun request (another widget, a
+    component, a fragment's timer) reaches the server while the run for the tap starts, the
+    tap's trigger is handed to that run too (seen under load: one tap on Next moved a tablet
+    two stops). With the position in the key the repeated trigger belongs to the button that
+    was tapped, not to the one drawn after the step, and its callback goes to an absolute
+    place (position + 1, not "one more"), so a repeat lands where the first one did.
+    """
+    return f"{base}@{position}"
+
+
 def link_markdown(url: str) -> str:
     """A Markdown link whose label is the (escaped, shortened) address itself."""
     label = re.sub(r"^https?://(www\.)?", "", url)

@@ -212,10 +212,12 @@ def _start(leads: store.LeadStore, tour_id: str, lang: str) -> None:
         st.session_state[_SHOW_CODE] = lead.id
 
 
-def _move(leads: store.LeadStore, tour_id: str, delta: int, count: int, lang: str) -> None:
+def _move(leads: store.LeadStore, tour_id: str, stop: int, count: int, lang: str) -> None:
+    """To stop `stop` (0-based), not "one more": a tap delivered twice moves once
+    (common.step_key)."""
     mine = _mine(tour_id)
     if mine is not None:
-        _run(lambda: leads.advance(*mine, delta, count), lang, tour_id)
+        _run(lambda: leads.goto(*mine, follow.clamp(stop, count)), lang, tour_id)
 
 
 def _end(leads: store.LeadStore, tour_id: str, lang: str) -> None:
@@ -286,12 +288,16 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, lang: str, full_run: boo
         return
     with st.container(key="lead-controls"):
         prev_col, next_col = st.columns(2)
-        prev_col.button(t("lead.previous", lang), key=L + "prev", icon=":material/arrow_back:",
-                        on_click=_move, args=(leads, tour_id, -1, count, lang),
-                        disabled=stop <= 0, width="stretch")
-        next_col.button(t("lead.next", lang), key=L + "next", icon=":material/arrow_forward:",
-                        on_click=_move, args=(leads, tour_id, 1, count, lang),
-                        disabled=stop >= count - 1, width="stretch", type="primary")
+        with prev_col.container(key="lead-prev"):
+            st.button(t("lead.previous", lang), key=common.step_key(L + "prev", stop),
+                      icon=":material/arrow_back:", on_click=_move,
+                      args=(leads, tour_id, stop - 1, count, lang), disabled=stop <= 0,
+                      width="stretch")
+        with next_col.container(key="lead-next"):
+            st.button(t("lead.next", lang), key=common.step_key(L + "next", stop),
+                      icon=":material/arrow_forward:", on_click=_move,
+                      args=(leads, tour_id, stop + 1, count, lang), disabled=stop >= count - 1,
+                      width="stretch", type="primary")
         # Behind a second tap: a guide walking with the tablet does not end the tour by mistake.
         with st.popover(t("lead.end", lang), icon=":material/stop_circle:", width="stretch",
                         key="lead-end-pop"):

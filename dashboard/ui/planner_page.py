@@ -235,8 +235,13 @@ def _add_stop() -> None:
         _edit(lambda s: s.set_stops(s.stops if chosen in s.stops else [*s.stops, chosen]))
 
 
-def _move(index: int, delta: int) -> None:
-    _edit(lambda s: s.set_stops(planner.move(s.stops, index, delta)))
+def _move(place_id: str, index: int, delta: int) -> None:
+    """Move the stop drawn at `index` by `delta`, if it is still there: a tap delivered twice
+    moves it once (common.step_key)."""
+    def change(s: PlannerState) -> None:
+        if index < len(s.stops) and s.stops[index] == place_id:
+            s.set_stops(planner.move(s.stops, index, delta))
+    _edit(change)
 
 
 def _remove(place_id: str) -> None:
@@ -277,12 +282,15 @@ def stop_list(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
         with label:
             common.text(f"{index + 1}. {stop_name}")
         up.button(t("planner.up_named", lang, name=stop_name),
-                  icon=":material/arrow_upward:", key=f"planner-up-{place_id}",
-                  on_click=_move, args=(index, -1), disabled=index == 0,
+                  icon=":material/arrow_upward:",
+                  key=common.step_key(f"planner-up-{place_id}", index),
+                  on_click=_move, args=(place_id, index, -1), disabled=index == 0,
                   help=t("planner.up_named", lang, name=stop_name))
         down.button(t("planner.down_named", lang, name=stop_name),
-                    icon=":material/arrow_downward:", key=f"planner-down-{place_id}",
-                    on_click=_move, args=(index, 1), disabled=index == len(state.stops) - 1,
+                    icon=":material/arrow_downward:",
+                    key=common.step_key(f"planner-down-{place_id}", index),
+                    on_click=_move, args=(place_id, index, 1),
+                    disabled=index == len(state.stops) - 1,
                     help=t("planner.down_named", lang, name=stop_name))
         remove.button(t("planner.remove_named", lang, name=stop_name),
                       icon=":material/close:", key=f"planner-rm-{place_id}",

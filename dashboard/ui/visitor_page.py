@@ -225,11 +225,6 @@ def start_screen(catalog: cat.Catalog, tours: store.TourStore | None, lang: str)
 # --------------------------------------------------------------------------- the tour
 
 
-def _go(delta: int, count: int) -> None:
-    state = st.session_state[V + "state"]
-    state.stop = visitor.clamp(state.stop + delta, count)
-
-
 def _toggle_seen(stop_id: str) -> None:
     state = st.session_state[V + "state"]
     if st.session_state.get("w.visited"):
@@ -261,14 +256,18 @@ def progress_bar(plan: routing.TourPlan, catalog: cat.Catalog, state: VisitorSta
 
 
 def nav_buttons(count: int, state: VisitorState, lang: str) -> None:
+    """Previous / Next; each goes to a stop number, never "one more" (common.step_key)."""
+    here = state.stop
     with st.container(key="visitor-nav"):
         prev_col, next_col = st.columns(2)
-        prev_col.button(t("visitor.previous", lang), key=V + "prev", icon=":material/arrow_back:",
-                        on_click=_go, args=(-1, count), disabled=state.stop <= 0,
-                        width="stretch")
-        next_col.button(t("visitor.next", lang), key=V + "next", icon=":material/arrow_forward:",
-                        on_click=_go, args=(1, count), disabled=state.stop >= count - 1,
-                        width="stretch", type="primary")
+        with prev_col.container(key="visitor-prev"):
+            st.button(t("visitor.previous", lang), key=common.step_key(V + "prev", here),
+                      icon=":material/arrow_back:", on_click=_go_to, args=(here - 1, count),
+                      disabled=here <= 0, width="stretch")
+        with next_col.container(key="visitor-next"):
+            st.button(t("visitor.next", lang), key=common.step_key(V + "next", here),
+                      icon=":material/arrow_forward:", on_click=_go_to, args=(here + 1, count),
+                      disabled=here >= count - 1, width="stretch", type="primary")
 
 
 def stop_card(stop: visitor.VisitorStop, state: VisitorState, lang: str) -> None:
