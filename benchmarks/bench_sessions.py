@@ -6,14 +6,22 @@ headless Chromium contexts (one browser, Playwright, Debian's chromium) open the
 link on one server; then, round after round, all N tap Next at once (within a few ms). Each tap
 is timed inside its page, from the click to the moment the stop heading shows the next stop
 (a MutationObserver), so the figure is what the visitor sees: WebSocket, script rerun, the
-deltas and React's render. Between rounds the group walks (a pause). Memory: the server
+deltas and React's render. Between rounds the group walks (a pause).
+
+Two clients. `browser`: as above; on a 2-core machine the N Chromium renderers share the cores
+with the server, so at N = 20 the figure is mostly the browsers (real tablets draw on their
+own CPUs). `protocol`: N `st_protocol.Session`s speak Streamlit's websocket protocol (the
+messages the frontend sends and reads, no drawing), each tap timed from sending it to the end
+of its script run, which must show the next stop: the server's share of a tap. Memory: the server
 process's RSS (psutil) after one warm-up session has loaded the caches, and again with all N
 sessions open after the last round; the difference divided by N.
 
 Part of `make bench` (run(quick) is the runner's contract); needs /usr/bin/chromium and the
-`bench` extra (psutil). --profile FILE records the server with py-spy during the rounds.
+`bench` extra (psutil, websockets). --profile FILE records the server with py-spy (only the
+thread holding the GIL: the Python work) during the whole run.
 
-    .venv/bin/python benchmarks/bench_sessions.py [--quick] [--sessions 20] [--profile prof.txt]
+    .venv/bin/python benchmarks/bench_sessions.py [--client browser|protocol] [--quick]
+        [--sessions 20] [--stops 10] [--pause 2] [--profile prof.txt]
 """
 
 from __future__ import annotations
@@ -196,6 +204,67 @@ async def _measure(url: str, server_pid: int, headings: list[str], sessions: int
                 await context.close()
         finally:
             await browser.close()
+    return _figures(taps, rounds, cpu, cpu_after, rss_before, rss_open, rss_after, sessions)
+
+
+async def _measure_protocol(url: str, server_pid: int, headings: list[str], sessions: int,
+                            pause_s: float) -> dict:
+    """As _measure, with st_protocol clients instead of browsers: each tap is timed from
+    sending it to the end of its script run, and its run must show the next stop."""
+    import psutil
+    import st_protocol
+
+    proc = psutil.Process(server_pid)
+
+    def next_id(run: st_protocol.RunResult) -> str:
+        keys = [k for k in run.buttons if k.startswith("visitor.next@")]
+        if len(keys) != 1 or keys[0] in run.disabled:
+            raise RuntimeError(f"no Next button to tap: {sorted(run.buttons)}")
+        return run.buttons[keys[0]]
+
+    async def tap(client: st_protocol.Session, run: st_protocol.RunResult,
+                  expected: str) -> st_protocol.RunResult:
+        after = await client.tap(next_id(run))
+        if after.exception or expected not in after.texts:
+            raise RuntimeError(f"a tap did not show {expected!r}: {after.exception or after.texts}")
+        return after
+
+    warm = st_protocol.Session(url, timeout_s=TIMEOUT_MS / 1000)
+    first = await warm.connect()
+    await tap(warm, first, headings[1])
+    await warm.close()
+    await asyncio.sleep(3)
+    rss_before = proc.memory_info().rss
+    clients = [st_protocol.Session(url, timeout_s=TIMEOUT_MS / 1000) for _ in range(sessions)]
+    runs = []
+    for n, client in enumerate(clients, start=1):
+        runs.append(await client.connect())
+        if headings[0] not in runs[-1].texts:
+            raise RuntimeError(f"session {n} did not open at {headings[0]!r}")
+    _progress(f"{sessions} protocol sessions open")
+    rss_open = proc.memory_info().rss
+    taps: list[float] = []
+    rounds: list[float] = []
+    cpu = proc.cpu_times()
+    try:
+        for n, expected in enumerate(headings[1:], start=1):
+            await asyncio.sleep(pause_s)
+            start = time.perf_counter()
+            runs = await asyncio.gather(*(tap(c, r, expected)
+                                          for c, r in zip(clients, runs, strict=True)))
+            rounds.append(time.perf_counter() - start)
+            taps += [1000 * r.seconds for r in runs]
+            _progress(f"round {n}/{len(headings) - 1}: {rounds[-1]:.2f} s")
+        cpu_after = proc.cpu_times()
+        rss_after = proc.memory_info().rss
+    finally:
+        for client in clients:
+            await client.close()
+    return _figures(taps, rounds, cpu, cpu_after, rss_before, rss_open, rss_after, sessions)
+
+
+def _figures(taps: list[float], rounds: list[float], cpu, cpu_after, rss_before: int,
+             rss_open: int, rss_after: int, sessions: int) -> dict:
     ms = sorted(t for t in taps if t >= 0)
     if not ms:
         raise RuntimeError(f"none of {len(taps)} taps showed the next stop")
@@ -210,7 +279,8 @@ async def _measure(url: str, server_pid: int, headings: list[str], sessions: int
             "per_session_mib": (rss_after - rss_before) / sessions / 2**20}
 
 
-def measure(sessions: int, stops: int, pause_s: float, profile: Path | None = None) -> dict:
+def measure(sessions: int, stops: int, pause_s: float, profile: Path | None = None,
+            client: str = "browser") -> dict:
     """Start a server with a saved tour of `stops` stops; `sessions` visitors tap through it."""
     catalog = cat.load(ROOT / "data")
     ids = _tour(catalog, stops)
@@ -231,10 +301,11 @@ def measure(sessions: int, stops: int, pause_s: float, profile: Path | None = No
                 spy = subprocess.Popen(
                     [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
                      str(server.proc.pid), "--format", "raw", "--output", str(profile),
-                     "--rate", "50"],
+                     "--rate", "50", "--gil"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            result = asyncio.run(_measure(links.share_url(server.url, tour_id, "de"),
-                                          server.proc.pid, headings, sessions, pause_s))
+            how = _measure_protocol if client == "protocol" else _measure
+            result = asyncio.run(how(links.share_url(server.url, tour_id, "de"),
+                                     server.proc.pid, headings, sessions, pause_s))
         finally:
             if spy is not None:
                 spy.send_signal(2)  # SIGINT: py-spy writes its file and exits
@@ -243,15 +314,32 @@ def measure(sessions: int, stops: int, pause_s: float, profile: Path | None = No
     return result
 
 
+HOW = {
+    "browser": "click to the next stop's heading, timed in the page (Chromium renders all "
+               "sessions on the same cores as the server)",
+    "protocol": "sent to the end of the tap's script run with the next stop, timed in the "
+                "client (st_protocol: the server's share, no browser)",
+}
+
+
 def run(quick: bool = False, sessions: int | None = None) -> list[dict]:
+    """Both clients, one after the other on a fresh server each: the protocol clients measure
+    what the server costs each tablet, the browsers add the drawing (all on one machine)."""
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"no chromium at {CHROMIUM} (apt-get install chromium)")
     n = sessions or (4 if quick else 20)
     stops = 4 if quick else 10
-    m = measure(n, stops, pause_s=1.0 if quick else 2.0)
-    case = f"{n} sessions, visitor mode, {stops}-stop tour"
+    rows = []
+    for client in ("protocol", "browser"):
+        m = measure(n, stops, pause_s=1.0 if quick else 2.0, client=client)
+        rows += _rows(m, n, stops, client)
+    return rows
+
+
+def _rows(m: dict, n: int, stops: int, client: str) -> list[dict]:
+    case = f"{n} sessions ({client}), visitor mode, {stops}-stop tour"
     how = (f"{m['taps']} taps: {stops - 1} rounds, all {n} sessions tap Next at once; "
-           "click to the next stop's heading, timed in the page")
+           + HOW[client])
     return [
         {"benchmark": "sessions", "case": case, "metric": "tap to next stop, p50",
          "value": round(m["p50_ms"], 1), "unit": "ms", "note": how},
@@ -281,13 +369,16 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, help="concurrent sessions (default 20)")
     parser.add_argument("--stops", type=int, help="stops of the tour (default 10)")
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between rounds")
+    parser.add_argument("--client", choices=("browser", "protocol"), default="browser",
+                        help="headless Chromium pages, or st_protocol clients (no browser)")
     parser.add_argument("--profile", type=Path,
                         help="record the server with py-spy (collapsed stacks) into this file")
     args = parser.parse_args()
     sessions = args.sessions or (4 if args.quick else 20)
     stops = args.stops or (4 if args.quick else 10)
-    m = measure(sessions, stops, args.pause, args.profile)
-    print(f"{sessions} sessions, {m['taps']} taps ({m['lost']} lost): p50 {m['p50_ms']:.0f} ms, "
+    m = measure(sessions, stops, args.pause, args.profile, args.client)
+    print(f"{args.client}: {sessions} sessions, {m['taps']} taps ({m['lost']} lost): "
+          f"p50 {m['p50_ms']:.0f} ms, "
           f"p95 {m['p95_ms']:.0f} ms, max {m['max_ms']:.0f} ms, round {m['round_s']:.2f} s, "
           f"server CPU {m['cpu_ms_per_tap']:.0f} ms per tap; "
           f"RSS {m['rss_before_mib']:.0f} -> {m['rss_open_mib']:.0f} (open) -> "
