@@ -1,6 +1,5 @@
 """Visitor mode on a tablet: a saved tour stop by stop (?tour=<id>), or the start screen."""
 
-import streamlit as st
 
 from dashboard import visitor
 from dashboard.i18n import t
@@ -25,23 +24,9 @@ if opened is None:
 else:
     saved, plan = opened
     stops = visitor.visitor_stops(plan, catalog, lang)
-    stop = stops[state.stop]
     common.heading(saved.title, 1)
     lead_page.follow_panel(tours, saved.id, len(stops), lang)
-    prog = page.progress_bar(plan, catalog, state, lang)
-    page.nav_buttons(len(stops), state, lang)
-    card_col, map_col = st.container(key="maprow").columns([1, 1], gap="medium")
-    with card_col:
-        page.stop_card(stop, state, lang)
-        page.next_leg(prog, lang)
-    with map_col:
-        page.where_am_i(catalog, plan, stops, state, lang)
-        page.tour_map(catalog, plan, state, lang)
-        page.sources(stop, lang)
+    page.stop_view(catalog, plan, stops, lang)
     page.settings_row(catalog, plan, saved, state, lang)
     lead_page.lead_link(saved.id, lang)
     page.device_style()
-    page.keep_visited(plan, state)
-    if not lead_page.follows_guide():
-        page.idle_return(state, lang)
-    page.write_url(state, plan.stop_ids)

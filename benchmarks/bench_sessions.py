@@ -224,7 +224,8 @@ async def _measure_protocol(url: str, server_pid: int, headings: list[str], sess
 
     async def tap(client: st_protocol.Session, run: st_protocol.RunResult,
                   expected: str) -> st_protocol.RunResult:
-        after = await client.tap(next_id(run))
+        button = next_id(run)
+        after = await client.tap(button, run.fragments.get(button, ""))
         if after.exception or expected not in after.texts:
             raise RuntimeError(f"a tap did not show {expected!r}: {after.exception or after.texts}")
         return after

@@ -36,6 +36,7 @@ class RunResult:
     seconds: float  # from sending the request to the end of the run
     texts: list[str] = field(default_factory=list)  # headings and Markdown, in order
     buttons: dict[str, str] = field(default_factory=dict)  # user key -> widget id
+    fragments: dict[str, str] = field(default_factory=dict)  # widget id -> its fragment's id
     disabled: set[str] = field(default_factory=set)  # user keys of disabled buttons
     exception: str | None = None
 
@@ -78,15 +79,17 @@ class Session:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def tap(self, widget_id: str) -> RunResult:
-        """Tap the button with this widget id (its trigger value, as the frontend sends it)."""
+    async def tap(self, widget_id: str, fragment_id: str = "") -> RunResult:
+        """Tap the button with this widget id (its trigger value, as the frontend sends it);
+        a button drawn by a fragment reruns only that fragment, as in the browser."""
         states = WidgetStates()
         state = states.widgets.add()
         state.id = widget_id
         state.trigger_value = True
-        return await self.rerun(states)
+        return await self.rerun(states, fragment_id)
 
-    async def rerun(self, widget_states: WidgetStates | None = None) -> RunResult:
+    async def rerun(self, widget_states: WidgetStates | None = None,
+                    fragment_id: str = "") -> RunResult:
         """Ask for a script run and read its messages until it has finished."""
         if self._ws is None:
             raise ProtocolError("not connected")
@@ -95,6 +98,7 @@ class Session:
         client.query_string = self.query_string
         client.page_script_hash = self.page_script_hash
         client.page_name = "" if self.page_script_hash else self.page_name
+        client.fragment_id = fragment_id
         if widget_states is not None:
             client.widget_states.CopyFrom(widget_states)
         started = time.perf_counter()
@@ -135,6 +139,8 @@ class Session:
                 key = _user_key(element.button.id)
                 if key is not None:
                     result.buttons[key] = element.button.id
+                    if fwd.delta.fragment_id:
+                        result.fragments[element.button.id] = fwd.delta.fragment_id
                     if element.button.disabled:
                         result.disabled.add(key)
             elif which == "exception":

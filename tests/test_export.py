@@ -4,11 +4,13 @@ not just that the export ran."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import io
 import json
 import logging
 import re
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -371,13 +373,26 @@ def test_qr_png_encodes_the_url():
     assert not segno.make(short, error="m", micro=False).is_micro  # phones read it
 
 
-def test_qr_png_is_encoded_once_per_url_and_scale():
-    url = "https://example.org/visitor?tour=cache-test"
-    before = export.qr_png.cache_info().hits
-    first = export.qr_png(url, scale=3)
-    assert export.qr_png(url, scale=3) is first  # served from the cache, not encoded again
-    assert export.qr_png.cache_info().hits == before + 1
-    assert export.qr_png(url, scale=5) != first  # another size is its own image
+def test_qr_png_is_encoded_once_per_url_and_scale(monkeypatch):
+    from dashboard.export import qr
+
+    encoded: list[str] = []
+    real = qr._qr
+
+    def slow_counting_qr(url: str):
+        encoded.append(url)
+        time.sleep(0.05)  # every thread arrives while the first is still encoding
+        return real(url)
+
+    monkeypatch.setattr(qr, "_qr", slow_counting_qr)
+    url = "https://example.org/visitor?tour=cache-test-concurrent"
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:  # a group reaching a stop at once
+        images = list(pool.map(lambda _: export.qr_png(url, scale=3), range(8)))
+    assert encoded == [url]  # encoded once, the other seven waited for it
+    assert all(image is images[0] for image in images)
+    assert export.qr_png(url, scale=3) is images[0]  # served from the cache
+    assert export.qr_png(url, scale=5) != images[0]  # another size is its own image
+    assert encoded == [url, url]
 
 
 def test_qr_svg_is_an_svg_document():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -53,10 +54,21 @@ def _qr(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False)
 
 
-@functools.lru_cache(maxsize=512)
+_QR_PNG_LOCK = threading.Lock()
+
+
 def qr_png(url: str, scale: int = 6) -> bytes:
     """A QR code as PNG bytes (quiet zone included). Cached: the visitor page shows the same
-    source codes on every rerun, and encoding them was a fifth of a tap's server time."""
+    source codes on every rerun, and encoding them was a fifth of a tap's server time. One
+    encoding at a time: when a group's tablets reach a stop at once, one encodes its codes and
+    the others wait for that instead of each encoding them again (lru_cache alone does not
+    hold back concurrent misses)."""
+    with _QR_PNG_LOCK:
+        return _qr_png(url, scale)
+
+
+@functools.lru_cache(maxsize=512)
+def _qr_png(url: str, scale: int) -> bytes:
     buf = io.BytesIO()
     _qr(url).save(buf, kind="png", scale=scale, border=4)
     return buf.getvalue()
