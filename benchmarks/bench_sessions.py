@@ -61,7 +61,7 @@ TAP_JS = """
 ([expected, timeout]) => new Promise((resolve) => {
   const headings = () => [...document.querySelectorAll('h1, h2, h3, h4')]
     .map(h => h.textContent.trim());
-  const button = document.querySelector('.st-key-visitor-next button');
+  const button = document.querySelector('.st-key-visitor-next [data-stale=false] button');
   const t0 = performance.now();
   const observer = new MutationObserver(() => {
     if (headings().includes(expected)) {
@@ -144,7 +144,7 @@ async def _open(browser, url: str, first: str):
     page = await context.new_page()
     await page.goto(url, timeout=TIMEOUT_MS)
     await page.get_by_role("heading", name=first, exact=True).wait_for(timeout=TIMEOUT_MS)
-    await page.locator(".st-key-visitor-next button").wait_for(timeout=TIMEOUT_MS)
+    await page.locator(".st-key-visitor-next button:visible").wait_for(timeout=TIMEOUT_MS)
     return context, page
 
 
@@ -153,7 +153,8 @@ async def _wait_idle(page, tappable: bool = False) -> None:
     await page.wait_for_function(
         "tappable => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
         " === 'notRunning' && (!tappable"
-        " || !document.querySelector('.st-key-visitor-next button')?.disabled)",
+        " || !document.querySelector('.st-key-visitor-next [data-stale=false] button')"
+        "?.disabled)",
         arg=tappable, timeout=TIMEOUT_MS)
 
 
@@ -217,7 +218,7 @@ async def _measure_protocol(url: str, server_pid: int, headings: list[str], sess
     proc = psutil.Process(server_pid)
 
     def next_id(run: st_protocol.RunResult) -> str:
-        keys = [k for k in run.buttons if k.startswith("visitor.next@")]
+        keys = [k for k in run.buttons if k.startswith("visitor.next-step-")]
         if len(keys) != 1 or keys[0] in run.disabled:
             raise RuntimeError(f"no Next button to tap: {sorted(run.buttons)}")
         return run.buttons[keys[0]]

@@ -37,7 +37,7 @@ def exhibit(data: dict, exhibit_id: str) -> dict:
 def step_button(at, base: str):
     """The one Previous/Next-style button of `base` on an AppTest page (its key carries the
     position it steps from: dashboard.ui.common.step_key)."""
-    found = [b for b in at.button if b.key and b.key.startswith(base + "@")]
+    found = [b for b in at.button if b.key and b.key.startswith(base + "-step-")]
     assert len(found) == 1, [b.key for b in at.button]
     return found[0]
 

@@ -114,8 +114,8 @@ def test_a_guide_leads_a_tablet_and_a_stranger_cannot(app, browser, names):
         tablet.wait_for_function("() => location.search.includes('follow=1')", timeout=30_000)
 
         # The guide taps Next twice; the tablet reaches the new stop within the polling interval.
-        nxt = guide.locator(".st-key-lead-next button")
-        for button in (nxt, guide.locator(".st-key-lead-prev button")):
+        nxt = guide.locator(".st-key-lead-next button:visible")
+        for button in (nxt, guide.locator(".st-key-lead-prev button:visible")):
             box = button.bounding_box()
             assert box["height"] >= 48 and box["width"] >= 48, box
         nxt.tap()
@@ -136,14 +136,14 @@ def test_a_guide_leads_a_tablet_and_a_stranger_cannot(app, browser, names):
         expect(stranger.locator(".st-key-lead-current :is(h2, h3)")).to_have_text(
             f"3. {names[2]}", timeout=60_000)
         expect(stranger.get_by_text("being led from another device")).to_be_visible()
-        assert stranger.locator(".st-key-lead-next button").count() == 0
+        assert stranger.locator(".st-key-lead-next button:visible").count() == 0
         wrong = ("2" if code[0] != "2" else "3") + code[1:]
         field = stranger.get_by_label("Lead code")
         field.tap()
         field.fill(wrong)
         stranger.get_by_role("button", name="Take over").tap()
         expect(stranger.get_by_text("Wrong lead code")).to_be_visible(timeout=30_000)
-        assert stranger.locator(".st-key-lead-next button").count() == 0
+        assert stranger.locator(".st-key-lead-next button:visible").count() == 0
         stranger.screenshot(path=str(ARTIFACTS / "lead-stranger-refused.png"), full_page=True)
         leads = store.LeadStore(app.db_url)
         try:

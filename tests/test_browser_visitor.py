@@ -101,19 +101,27 @@ def test_follow_a_tour_from_its_share_link(app, browser, names, device):
     assert page.locator("[data-testid=stHeader]").is_hidden()
     assert page.locator("[data-testid=stToolbar]").count() == 0 or \
         page.locator("[data-testid=stToolbar]").is_hidden()
-    nxt = page.locator(".st-key-visitor-next button")
-    prev = page.locator(".st-key-visitor-prev button")
+    nxt = page.locator(".st-key-visitor-next button:visible")
+    prev = page.locator(".st-key-visitor-prev button:visible")
     for button in (nxt, prev):
         box = button.bounding_box()
         assert box["height"] >= 48 and box["width"] >= 48, box
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"visitor-{device}-first.png"), full_page=True)
     total = len(STOPS)
+    # Each step draws a new Next button (common.step_key); the old one must never show beside
+    # it while the run goes on.
+    page.evaluate("""() => { window.lrMostNext = 0; new MutationObserver(() => {
+        const shown = [...document.querySelectorAll('.st-key-visitor-next button')]
+            .filter(b => b.checkVisibility()).length;
+        window.lrMostNext = Math.max(window.lrMostNext, shown);
+      }).observe(document.body, {subtree: true, childList: true, attributes: true}); }""")
     for n in range(2, total + 1):
         nxt.tap()
         heading(page, f"{n}. {names['de'][n - 1]}").wait_for(timeout=30_000)
         page.get_by_text(f"Station {n} von {total}").first.wait_for(timeout=10_000)
     assert nxt.is_disabled()
+    assert page.evaluate("() => window.lrMostNext") == 1
     page.get_by_text("Besucht", exact=True).tap()
     page.wait_for_function("() => location.search.includes('seen=4')", timeout=30_000)
     page.get_by_text("groß", exact=True).tap()
@@ -249,7 +257,7 @@ def test_visited_marks_come_back_when_the_qr_code_is_scanned_again(app, browser,
     link = links.share_url(app.url, app.tour_id, "en")
     page.goto(link)
     heading(page, f"1. {names['en'][0]}").wait_for(timeout=60_000)
-    page.locator(".st-key-visitor-next button").tap()
+    page.locator(".st-key-visitor-next button:visible").tap()
     heading(page, f"2. {names['en'][1]}").wait_for(timeout=30_000)
     page.get_by_text("Visited", exact=True).tap()
     page.wait_for_function("() => location.search.includes('seen=2')", timeout=30_000)
@@ -263,7 +271,7 @@ def test_visited_marks_come_back_when_the_qr_code_is_scanned_again(app, browser,
     heading(again, f"1. {names['en'][0]}").wait_for(timeout=60_000)
     again.get_by_text("1 of 4 visited").wait_for(timeout=30_000)
     again.wait_for_function("() => location.search.includes('seen=2')", timeout=30_000)
-    again.locator(".st-key-visitor-next button").tap()
+    again.locator(".st-key-visitor-next button:visible").tap()
     heading(again, f"2. {names['en'][1]}").wait_for(timeout=30_000)
     assert again.get_by_role("checkbox", name="Visited").is_checked()
     # Unmarking is kept as well.

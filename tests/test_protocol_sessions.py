@@ -47,7 +47,7 @@ def tour(tmp_path_factory) -> Iterator[tuple[str, list[str]]]:
 
 def next_button(run: st_protocol.RunResult) -> tuple[str, str]:
     """Next's widget id and the id of the fragment that drew it (the stop view)."""
-    ids = [wid for key, wid in run.buttons.items() if key.startswith("visitor.next@")]
+    ids = [wid for key, wid in run.buttons.items() if key.startswith("visitor.next-step-")]
     assert len(ids) == 1, sorted(run.buttons)
     return ids[0], run.fragments.get(ids[0], "")
 
@@ -73,7 +73,7 @@ def test_a_tap_shows_the_next_stop_and_a_repeated_tap_moves_no_further(tour):
             assert "stop=2" in tablet.query_string.split("&")
             third = await tablet.tap(*next_button(again))
             assert headings[2] in third.texts
-            assert "visitor.next@2" in third.disabled  # the last stop: Next is off
+            assert "visitor.next-step-2" in third.disabled  # the last stop: Next is off
 
     asyncio.run(visit())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 
@@ -181,6 +182,56 @@ def body(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [h.value for h in at.subheader]
     parts += [h.value for h in at.header] + [c.value for c in at.caption]
     return "\n".join(parts).replace("\\", "")
+
+
+def test_source_qr_codes_are_one_escaped_block_of_inline_images():
+    from html.parser import HTMLParser
+
+    from dashboard import export
+    from dashboard.ui.visitor_page import sources_html
+
+    urls = ("https://example.org/a", 'https://evil.example/x?"><script>alert(1)</script>')
+
+    class Figures(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.images: list[dict] = []
+            self.captions: list[str] = []
+            self.tags: list[str] = []
+            self._in_caption = False
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            if tag == "img":
+                self.images.append(dict(attrs))
+            self._in_caption = tag == "figcaption"
+
+        def handle_endtag(self, tag):
+            self._in_caption = False
+
+        def handle_data(self, data):
+            if self._in_caption:
+                self.captions.append(data)
+
+    parsed = Figures()
+    parsed.feed(sources_html(urls, "en"))
+    assert "script" not in parsed.tags  # the hostile URL stays text
+    assert len(parsed.images) == 2
+    for url, image in zip(urls, parsed.images, strict=True):
+        prefix = "data:image/png;base64,"
+        assert image["src"].startswith(prefix)
+        assert base64.b64decode(image["src"][len(prefix):]) == export.qr_png(url, scale=4)
+        assert image["alt"] == f"QR code of the source {url}"
+    assert parsed.captions == ["example.org", "evil.example"]
+
+
+def test_the_stop_shows_its_sources_as_qr_codes(monkeypatch, tmp_path):
+    tour_id = save(tmp_path)
+    at = start(monkeypatch, tmp_path, tour=tour_id, lang="en")
+    blocks = [h.proto.body for h in at.html if "lr-sources" in h.proto.body]
+    assert len(blocks) == 1 and blocks[0].count("<img ") == 1
+    assert "QR code of the source https://example.org/solar" in blocks[0]
+    assert "Sources (scan with a phone)" in body(at)
 
 
 def test_a_tap_delivered_twice_moves_one_stop(monkeypatch, tmp_path):

@@ -82,9 +82,11 @@ def step_key(base: str, position: int) -> str:
     tap's trigger is handed to that run too (seen under load: one tap on Next moved a tablet
     two stops). With the position in the key the repeated trigger belongs to the button that
     was tapped, not to the one drawn after the step, and its callback goes to an absolute
-    place (position + 1, not "one more"), so a repeat lands where the first one did.
+    place (position + 1, not "one more"), so a repeat lands where the first one did. The page
+    style hides the old button while its successor is drawn (both are there until the run
+    ends), by the "-step-" in the key's CSS class.
     """
-    return f"{base}@{position}"
+    return f"{base}-step-{position}"
 
 
 def link_markdown(url: str) -> str:
@@ -432,6 +434,11 @@ h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 @media (max-width: 640px) {
   .block-container { padding-left: .75rem; padding-right: .75rem; }
 }
+/* A step button (step_key) gets a new key at every step. Until the run ends Streamlit keeps the
+   old one as a stale element beside the new one: hide it once its successor is there, so the
+   row never shows two Next buttons. */
+div:has(> .stElementContainer[class*="-step-"][data-stale="false"])
+  > .stElementContainer[class*="-step-"][data-stale="true"] { display: none; }
 </style>
 """
 
