@@ -225,6 +225,24 @@ def test_source_qr_codes_are_one_escaped_block_of_inline_images():
     assert parsed.captions == ["example.org", "evil.example"]
 
 
+def test_a_tours_source_codes_are_prepared_once_in_the_background(plan, mini, monkeypatch):
+    from dashboard.ui import visitor_page
+
+    monkeypatch.setattr(visitor_page, "_PREPARED", set())  # other tests may have shown it
+    visitor_page.sources_html.cache_clear()
+    stops = visitor.visitor_stops(plan, mini, "de")
+    lists = [stop.sources for stop in stops if stop.sources]
+    assert lists
+    worker = visitor_page.prepare_sources(stops, "de")
+    assert worker is not None
+    worker.join(timeout=30)
+    hits = visitor_page.sources_html.cache_info().hits
+    for urls in lists:
+        visitor_page.sources_html(urls, "de")  # already made: served from the cache
+    assert visitor_page.sources_html.cache_info().hits == hits + len(lists)
+    assert visitor_page.prepare_sources(stops, "de") is None  # once per tour and language
+
+
 def test_the_stop_shows_its_sources_as_qr_codes(monkeypatch, tmp_path):
     tour_id = save(tmp_path)
     at = start(monkeypatch, tmp_path, tour=tour_id, lang="en")
