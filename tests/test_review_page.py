@@ -420,3 +420,15 @@ def test_insights_tab_charts_the_citys_notes(monkeypatch, data, db, stores):
     assert len(at.get("vega_lite_chart")) == 3
     (deck,) = at.get("deck_gl_json_chart")
     assert "fountain" in deck.proto.json
+
+
+def test_review_stores_share_the_tour_stores_engine(monkeypatch, data, db):
+    from dashboard.ui import common, review_page
+
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", db)
+    catalog = cat.load(data)
+    notes, workshop = review_page._stores(db, common.data_key(catalog), catalog)
+    tours = common.tour_store()
+    assert tours is not None
+    # One engine (one connection pool) per process for tours, notes and the workshop.
+    assert notes.database is tours.database and workshop.database is tours.database

@@ -136,9 +136,12 @@ def city(catalog: cat.Catalog, lang: str) -> cat.City:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _stores(url: str, data: tuple, _catalog: cat.Catalog
             ) -> tuple[store.NoteStore, store.WorkshopStore]:
-    # One engine per database and data folder, shared by all sessions (the stores keep no
-    # user data; each call opens its own short session).
-    return store.open_review_stores(_catalog, url)
+    # Per database and data folder, shared by all sessions (the stores keep no user data;
+    # each call opens its own short session), on the tour store's engine when it has one:
+    # one connection pool per process, as for the lead store.
+    tours = common.tour_store()
+    database = tours.database if tours is not None else url
+    return store.NoteStore(database, _catalog), store.WorkshopStore(database, _catalog)
 
 
 def stores(catalog: cat.Catalog, lang: str) -> tuple[store.NoteStore, store.WorkshopStore]:
