@@ -244,6 +244,8 @@ async def _measure_protocol(url: str, server_pid: int, headings: list[str], sess
         if headings[0] not in runs[-1].texts:
             raise RuntimeError(f"session {n} did not open at {headings[0]!r}")
     _progress(f"{sessions} protocol sessions open")
+    # The page's timed fragments (the follow panel polls every 2 s) run as in the browser.
+    pollers = [asyncio.create_task(c.keep_polling()) for c in clients]
     rss_open = proc.memory_info().rss
     taps: list[float] = []
     rounds: list[float] = []
@@ -260,8 +262,15 @@ async def _measure_protocol(url: str, server_pid: int, headings: list[str], sess
         cpu_after = proc.cpu_times()
         rss_after = proc.memory_info().rss
     finally:
+        for poller in pollers:
+            poller.cancel()
+        await asyncio.gather(*pollers, return_exceptions=True)
         for client in clients:
             await client.close()
+    for poller in pollers:
+        if not poller.cancelled() and poller.exception() is not None:
+            raise poller.exception()
+    _progress(f"timed fragment runs (polls) during the rounds: {sum(c.polls for c in clients)}")
     return _figures(taps, rounds, cpu, cpu_after, rss_before, rss_open, rss_after, sessions)
 
 
@@ -320,7 +329,8 @@ HOW = {
     "browser": "click to the next stop's heading, timed in the page (Chromium renders all "
                "sessions on the same cores as the server)",
     "protocol": "sent to the end of the tap's script run with the next stop, timed in the "
-                "client (st_protocol: the server's share, no browser)",
+                "client (st_protocol: the server's share, no browser; the page's timed "
+                "fragments polled as by a browser)",
 }
 
 

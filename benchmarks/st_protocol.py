@@ -58,7 +58,10 @@ class Session:
         self.query_string = parts.query
         self.page_script_hash = ""
         self.timeout_s = timeout_s
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> seconds (st.fragment(run_every))
+        self.polls = 0  # auto reruns sent by keep_polling
         self._ws = None
+        self._busy = asyncio.Lock()  # one run at a time per session, as a page waits for its runs
 
     async def connect(self) -> RunResult:
         """Open the websocket and run the page once, as a browser loading the URL does."""
@@ -79,6 +82,20 @@ class Session:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    async def keep_polling(self) -> None:
+        """Rerun the page's timed fragments (`st.fragment(run_every=...)`) at their intervals,
+        as the browser does, until cancelled: their load is part of what a tap competes with."""
+        due: dict[str, float] = {}
+        while True:
+            now = time.monotonic()
+            for fragment_id, interval in list(self.auto_reruns.items()):
+                due.setdefault(fragment_id, now + interval)
+                if due[fragment_id] <= now:
+                    due[fragment_id] = now + interval
+                    await self.rerun(fragment_id=fragment_id, auto=True)
+                    self.polls += 1
+            await asyncio.sleep(0.1)
+
     async def tap(self, widget_id: str, fragment_id: str = "") -> RunResult:
         """Tap the button with this widget id (its trigger value, as the frontend sends it);
         a button drawn by a fragment reruns only that fragment, as in the browser."""
@@ -89,16 +106,26 @@ class Session:
         return await self.rerun(states, fragment_id)
 
     async def rerun(self, widget_states: WidgetStates | None = None,
-                    fragment_id: str = "") -> RunResult:
-        """Ask for a script run and read its messages until it has finished."""
+                    fragment_id: str = "", auto: bool = False) -> RunResult:
+        """Ask for a script run and read its messages until it has finished. The time counts
+        from the call: a run waits for one still going in this session (a timed fragment's)."""
         if self._ws is None:
             raise ProtocolError("not connected")
+        started = time.perf_counter()
+        async with self._busy:
+            result = await self._run(widget_states, fragment_id, auto)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    async def _run(self, widget_states: WidgetStates | None, fragment_id: str,
+                   auto: bool) -> RunResult:
         msg = BackMsg()
         client = msg.rerun_script
         client.query_string = self.query_string
         client.page_script_hash = self.page_script_hash
         client.page_name = "" if self.page_script_hash else self.page_name
         client.fragment_id = fragment_id
+        client.is_auto_rerun = auto
         if widget_states is not None:
             client.widget_states.CopyFrom(widget_states)
         started = time.perf_counter()
@@ -118,7 +145,6 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             if self._read(fwd, result):
-                result.seconds = time.perf_counter() - started
                 return result
 
     def _read(self, fwd: ForwardMsg, result: RunResult) -> bool:
@@ -128,6 +154,11 @@ class Session:
             self.page_script_hash = fwd.new_session.page_script_hash or self.page_script_hash
         elif kind == "navigation":
             self.page_script_hash = fwd.navigation.page_script_hash or self.page_script_hash
+        elif kind == "auto_rerun":
+            self.auto_reruns[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            for fragment_id in fwd.stop_auto_rerun.fragment_ids:
+                self.auto_reruns.pop(fragment_id, None)
         elif kind == "page_info_changed":
             self.query_string = fwd.page_info_changed.query_string
         elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":

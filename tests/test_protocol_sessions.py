@@ -18,6 +18,7 @@ from conftest import DEFAULT_DATA, ROOT
 
 from dashboard import catalog as cat
 from dashboard import links, routing, store
+from dashboard.ui import lead_page
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import st_protocol
@@ -95,6 +96,25 @@ def test_many_tablets_tapping_at_once_each_move_one_stop(tour):
                 await t.close()
 
     asyncio.run(group())
+
+
+def test_the_pages_timed_fragments_are_polled_as_a_browser_does(tour):
+    url, headings = tour
+
+    async def poll() -> None:
+        async with st_protocol.Session(url, timeout_s=60) as tablet:
+            # The follow panel's fragment looks for a guide every LOOK_S seconds.
+            assert list(tablet.auto_reruns.values()) == [float(lead_page.LOOK_S)]
+            fragment_id = next(iter(tablet.auto_reruns))
+            tablet.auto_reruns[fragment_id] = 1.0  # sooner, for the test
+            poller = asyncio.create_task(tablet.keep_polling())
+            await asyncio.sleep(2.5)
+            run = await tablet.rerun()  # waits for a poll still going, then runs alone
+            poller.cancel()
+            assert tablet.polls >= 1
+            assert headings[0] in run.texts
+
+    asyncio.run(poll())
 
 
 def test_a_page_that_is_not_there_is_an_error_not_a_hang(tour):

@@ -3,8 +3,9 @@
 
 The guide's view keeps the lead code of the leads this session started or took over in
 session state (never in the URL, never in the database: the store keeps a hash); its status
-part is a fragment that refreshes every GUIDE_REFRESH_S seconds (stop, followers). A following
-tablet polls the store every POLL_S seconds in a fragment; when the guide's stop changes it moves
+part is a fragment that refreshes every GUIDE_REFRESH_S seconds (stop, followers). A tablet on a
+tour nobody leads looks for a guide every LOOK_S seconds; on a led tour it polls the store every
+POLL_S seconds in a fragment; when the guide's stop changes it moves
 the visitor page there with an app rerun (no reload: visited marks and text size stay). Its only
 write is a heartbeat every HEARTBEAT_S seconds while it follows. Session keys under "lead.".
 """
@@ -39,6 +40,10 @@ _SYNCED = L + "synced"  # visitor: (lead id, guide's stop it last went to)
 _TOKEN = L + "token"  # visitor: this tablet's heartbeat token
 _BEAT = L + "beat"  # visitor: time.monotonic() of the last heartbeat
 POLL_S = 2  # a following tablet reaches the guide's stop within about this (+ a rerun)
+# A tablet on a tour nobody leads notices a guide starting within this. Each look is a fragment
+# run (about 10 ms of server time); every 2 s, twenty idle tablets cost a fifth of the server's
+# work while the group tapped Next together (bench_sessions).
+LOOK_S = 10
 GUIDE_REFRESH_S = 3
 HEARTBEAT_S = 5  # well inside store.lead.FOLLOWER_WINDOW (15 s)
 FOLLOW_PARAM = "follow"
@@ -363,8 +368,29 @@ def follow_panel(tours: store.TourStore | None, tour_id: str, count: int, lang: 
     _init_follow()
     common.show_bad_params(lang)
     style()
+    try:
+        led = leads.active_for_tour(tour_id) is not None
+    except common.STORE_ERRORS:
+        led = False  # the tour still works without the guide; look again later
     st.session_state[_FULL] = True
-    _follow_fragment(leads, tour_id, count, lang)
+    if led:
+        _follow_fragment(leads, tour_id, count, lang)
+    else:
+        _look_for_guide(leads, tour_id)
+
+
+@st.fragment(run_every=LOOK_S)
+def _look_for_guide(leads: store.LeadStore, tour_id: str) -> None:
+    """While nobody leads the tour: look for a guide now and then; once one leads, the whole
+    page runs again and draws the follow panel (which polls every POLL_S)."""
+    full_run = _full_run_flag()
+    st.session_state[_GUIDED] = False
+    try:
+        lead = leads.active_for_tour(tour_id)
+    except common.STORE_ERRORS:
+        return
+    if lead is not None and not full_run:
+        st.rerun()  # app scope
 
 
 def _set_follow(leads: store.LeadStore) -> None:
@@ -398,7 +424,7 @@ def _go_to(visitor_state: Any, stop: int) -> None:  # visitor_page.VisitorState
 
 @st.fragment(run_every=POLL_S)
 def _follow_fragment(leads: store.LeadStore, tour_id: str, count: int, lang: str) -> None:
-    _full_run_flag()
+    full_run = _full_run_flag()
     st.session_state[_GUIDED] = False
     vstate = st.session_state.get("visitor.state")
     if vstate is None or vstate.tour_id != tour_id:
@@ -408,6 +434,8 @@ def _follow_fragment(leads: store.LeadStore, tour_id: str, count: int, lang: str
     except common.STORE_ERRORS:
         return  # the tour still works without the guide
     if lead is None:
+        if not full_run:
+            st.rerun()  # the lead ended: the page goes back to looking now and then
         return
     following = st.session_state.get(_FOLLOW)
     following = True if following is None else following
