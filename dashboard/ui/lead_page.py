@@ -41,7 +41,7 @@ _TOKEN = L + "token"  # visitor: this tablet's heartbeat token
 _BEAT = L + "beat"  # visitor: time.monotonic() of the last heartbeat
 POLL_S = 2  # a following tablet reaches the guide's stop within about this (+ a rerun)
 # A tablet on a tour nobody leads notices a guide starting within this. Each look is a fragment
-# run (about 10 ms of server time); every 2 s, twenty idle tablets cost a fifth of the server's
+# run (about 7 ms of server CPU); every 2 s, twenty idle tablets cost a fifth of the server's
 # work while the group tapped Next together (bench_sessions).
 LOOK_S = 10
 GUIDE_REFRESH_S = 3
