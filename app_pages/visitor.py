@@ -1,6 +1,5 @@
 """Visitor mode on a tablet: a saved tour stop by stop (?tour=<id>), or the start screen."""
 
-
 from dashboard import visitor
 from dashboard.i18n import t
 from dashboard.ui import common, lead_page
@@ -26,6 +25,7 @@ else:
     stops = visitor.visitor_stops(plan, catalog, lang)
     common.heading(saved.title, 1)
     lead_page.follow_panel(tours, saved.id, len(stops), lang)
+    page.prepare_sources(stops, lang)  # full runs only: the tour opened, the language changed
     page.stop_view(catalog, plan, stops, lang)
     page.settings_row(catalog, plan, saved, state, lang)
     lead_page.lead_link(saved.id, lang)

@@ -255,8 +255,7 @@ def stop_view(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.
     A fragment: a tap on Previous/Next, a visited mark or "Go to stop N" reruns only this, not
     the page around it (title, follow panel, settings, the app's navigation). When a group's
     tablets all tap at once, each tap costs the server that much less (bench_sessions)."""
-    state = VisitorState.load()
-    state.stop = visitor.clamp(state.stop, len(stops))
+    state = VisitorState.load()  # its stop is clamped by open_tour and every step's callback
     prog = progress_bar(plan, catalog, state, lang)
     nav_buttons(len(stops), state, lang)
     card_col, map_col = st.container(key="maprow").columns([1, 1], gap="medium")
@@ -268,7 +267,6 @@ def stop_view(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.
         tour_map(catalog, plan, state, lang)
         sources(stops[state.stop], lang)
     keep_visited(plan, state)
-    prepare_sources(stops, lang)
     if not lead_page.follows_guide():
         idle_return(state, lang)
     write_url(state, plan.stop_ids)
