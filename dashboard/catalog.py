@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
 from pydantic import (
@@ -195,6 +195,34 @@ def _check_image_path(value: Any) -> str:
 ImagePath = Annotated[str, BeforeValidator(_check_image_path)]
 
 
+def _check_iso_date(value: Any) -> Any:
+    # The loader keeps dates as text; only the ISO form 2019-04-17 is a date here.
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("expected a date as 'YYYY-MM-DD'")  # not a number of seconds
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_check_iso_date)]
+
+
+class DateSpan(_Model):
+    """The days something is on show, both included (a two-week exhibition, a theme week)."""
+
+    first: IsoDate
+    last: IsoDate
+
+    @model_validator(mode="after")
+    def _in_order(self) -> DateSpan:
+        if self.last < self.first:
+            raise ValueError(f"last {self.last} lies before first {self.first}")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        return self.first <= day <= self.last
+
+
 class Category(_Model):
     id: Slug
     name: Name
@@ -233,11 +261,16 @@ class Exhibit(_Model):
     # True when no source places the exhibit: the point is a plausible spot in its zone, and
     # the exhibit card can say so.
     location_approximate: bool = False
+    # "topic": a background topic with nothing of its own to see on site (a strategy, a
+    # procedure), told at a place where it shows; the card says so.
+    kind: Literal["exhibit", "topic"] = "exhibit"
     visit_minutes: int = Field(ge=1, le=240)
     step_free: bool
     priority: int = Field(default=3, ge=1, le=5)
     opening_hours: OpeningHours | None = None
     show_times: list[ClockTime] = Field(default_factory=list, max_length=48)
+    # Only on these days (a temporary exhibition, a theme week); None: every day of the show.
+    on_show: DateSpan | None = None
     facts: list[Summary] = Field(default_factory=list, max_length=20)
     departments: list[Slug] = Field(default_factory=list, max_length=20)
     city_notes: dict[Slug, Note] = Field(default_factory=dict, max_length=50)
@@ -256,6 +289,10 @@ class Exhibit(_Model):
         if self.image_alt is not None and self.image is None:
             raise ValueError("image_alt is given but image is not")
         return self
+
+    def shown_on(self, day: dt.date | None) -> bool:
+        """Whether the exhibit can be visited on that day (no day given: yes)."""
+        return day is None or self.on_show is None or self.on_show.contains(day)
 
     def localized_texts(self) -> Iterator[tuple[str, Localized]]:
         """Every visitor-facing text with its field path, for the language check."""
@@ -380,6 +417,10 @@ class Catalog:
         if wanted in self.cities:
             return self.cities[wanted]
         return next(iter(self.cities.values()), None)
+
+    def exhibits_on(self, day: dt.date | None) -> dict[str, Exhibit]:
+        """The exhibits that can be visited on that day (dated ones only on their dates)."""
+        return {eid: e for eid, e in self.exhibits.items() if e.shown_on(day)}
 
     def counts_by_category(self) -> dict[str, int]:
         counts = Counter(e.category for e in self.exhibits.values())

@@ -95,6 +95,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "detail.category": {"de": "Kategorie", "en": "Category"},
     "detail.hours": {"de": "Geöffnet", "en": "Open"},
     "detail.shows": {"de": "Vorführungen", "en": "Shows"},
+    "detail.on_show": {"de": "Nur zu sehen", "en": "Only on show"},
+    "detail.kind_topic": {
+        "de": "Hintergrundthema: ein Konzept oder Verfahren, kein eigenes Ausstellungsstück.",
+        "en": "Background topic: a concept or procedure, not an exhibit of its own.",
+    },
+    "detail.location_approximate": {
+        "de": "Der Punkt auf der Karte ist geschätzt: keine Quelle nennt den genauen Ort.",
+        "en": "The point on the map is an estimate: no source gives the exact spot.",
+    },
     "detail.link": {"de": "Link zu diesem Exponat", "en": "Link to this exhibit"},
     "overview.title": {"de": "3D-Übersicht", "en": "3D overview"},
     "overview.caption": {
@@ -266,6 +275,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "en": "{name} opens only at {detail}: waiting time."},
     "notice.missed_show": {"de": "{name}: Die letzte Vorführung ist bei Ankunft vorbei.",
                            "en": "{name}: the last show is over on arrival."},
+    "notice.not_on_show": {"de": "{name} ist am Tag der Tour nicht zu sehen (nur {detail}): "
+                           "ausgelassen.",
+                           "en": "{name} is not on show on the tour's day (only {detail}): "
+                           "left out."},
     # visitor mode (issue 9)
     "planner.guide_link": {"de": "Link für Guides (öffnet den Planer)",
                            "en": "Link for guides (opens the planner)"},

@@ -25,10 +25,11 @@ def toggle(stops: list[str], exhibit_id: str) -> list[str]:
     return [s for s in stops if s != exhibit_id] if exhibit_id in stops else [*stops, exhibit_id]
 
 
-def not_on_tour(catalog: Catalog, stops: list[str]) -> list:
-    """The exhibits that could still be added (shown as small markers to tap)."""
+def not_on_tour(catalog: Catalog, stops: list[str], day: dt.date | None = None) -> list:
+    """The exhibits that could still be added (shown as small markers to tap); with the
+    tour's day, only those on show that day."""
     chosen = set(stops)
-    return [e for e in catalog.exhibits.values() if e.id not in chosen]
+    return [e for e in catalog.exhibits_on(day).values() if e.id not in chosen]
 
 
 def place_name(catalog: Catalog, place_id: str | None, lang: str) -> str:
@@ -40,7 +41,7 @@ def place_name(catalog: Catalog, place_id: str | None, lang: str) -> str:
 
 
 WARNING_CODES = {"dropped", "missing", "unreachable", "not_step_free", "over_budget",
-                 "closed_at_arrival", "missed_show"}
+                 "closed_at_arrival", "missed_show", "not_on_show"}
 
 
 @dataclass(frozen=True)

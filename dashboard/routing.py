@@ -751,6 +751,11 @@ def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | 
     stops = [s for s in dict.fromkeys(request.stops) if s in catalog.exhibits
              and s not in (start_id, end_id)]
     notices: list[Notice] = []
+    # A dated exhibit (a two-week exhibition) is only there on its dates: left out, with a word.
+    not_on_show = [s for s in stops if not catalog.exhibits[s].shown_on(day)]
+    notices += [Notice("not_on_show", s, f"{span.first.isoformat()} – {span.last.isoformat()}")
+                for s in not_on_show if (span := catalog.exhibits[s].on_show)]
+    stops = [s for s in stops if s not in not_on_show]
 
     not_step_free: list[str] = []
     if request.step_free:
@@ -874,9 +879,10 @@ def _schedule(order: list[int], ids: list[str], legs: Legs, walk_s: list[list[in
 
 
 def suggest_stops(catalog: Catalog, category: str | None = None,
-                  department: str | None = None) -> list[str]:
-    """Candidate stops for a theme and/or department, most important first."""
-    chosen = [e for e in catalog.exhibits.values()
+                  department: str | None = None, day: dt.date | None = None) -> list[str]:
+    """Candidate stops for a theme and/or department, most important first; with a day,
+    only the exhibits on show that day."""
+    chosen = [e for e in catalog.exhibits_on(day).values()
               if (category is None or e.category == category)
               and (department is None or department in e.departments)]
     return [e.id for e in sorted(chosen, key=lambda e: -e.priority)]

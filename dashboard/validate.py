@@ -70,6 +70,7 @@ def check(parts: Parts) -> list[Problem]:
     _references(parts, problems)
     _languages(parts, problems)
     _show_times(parts, problems)
+    _on_show(parts, problems)
     _images(parts, problems)
     if parts.site is not None:
         _crs_fits_site(parts, parts.site, problems)
@@ -160,6 +161,24 @@ def _show_times(p: Parts, problems: list[Problem]) -> None:
                     p.ex_label, f"{show:%H:%M} lies outside {whose} opening hours "
                     f"{hours.open:%H:%M}–{hours.close:%H:%M}",
                     f"exhibit {exhibit.id!r}", f"show_times[{i}]"))
+
+
+def _on_show(p: Parts, problems: list[Problem]) -> None:
+    """An exhibit's dates lie within the exhibition's (a day outside could never be planned)."""
+    first = p.exhibition.start_date if p.exhibition else None
+    last = p.exhibition.end_date if p.exhibition else None
+    for exhibit in p.exhibits.values():
+        span = exhibit.on_show
+        if span is None:
+            continue
+        if first and span.first < first:
+            problems.append(Problem(p.ex_label, f"{span.first} lies before the exhibition's "
+                                    f"start_date {first}", f"exhibit {exhibit.id!r}",
+                                    "on_show.first"))
+        if last and span.last > last:
+            problems.append(Problem(p.ex_label, f"{span.last} lies after the exhibition's "
+                                    f"end_date {last}", f"exhibit {exhibit.id!r}",
+                                    "on_show.last"))
 
 
 # --------------------------------------------------------------------------- images

@@ -61,6 +61,8 @@ class VisitorStop:
     lon: float
     image: Path | None = None  # the exhibit's checked image file in the data folder
     image_alt: str = ""
+    location_approximate: bool = False  # the map point is an estimate: the card says so
+    topic: bool = False  # a background topic, not an exhibit of its own: the card says so
 
 
 def visitor_stops(plan: TourPlan, catalog: Catalog, lang: str) -> list[VisitorStop]:
@@ -79,7 +81,8 @@ def visitor_stops(plan: TourPlan, catalog: Catalog, lang: str) -> list[VisitorSt
                 facts=tuple(catalog.text(f, lang) for f in ex.facts),
                 step_free=ex.step_free, minutes=ex.visit_minutes, begin=fmt.clock(visit.begin),
                 shows=tuple(fmt.clock(s) for s in ex.show_times), sources=tuple(ex.sources),
-                lat=place.lat, lon=place.lon, **_image(catalog, ex, lang)))
+                lat=place.lat, lon=place.lon, location_approximate=ex.location_approximate,
+                topic=ex.kind == "topic", **_image(catalog, ex, lang)))
         else:  # an entrance used as a stop
             out.append(VisitorStop(
                 id=place.id, number=n, name=catalog.text(place.name, lang), category=None,

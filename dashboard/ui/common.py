@@ -465,6 +465,9 @@ class ExhibitCard:
     step_free: str
     hours: str | None
     shows: str | None
+    on_show: str | None  # the dates of a dated exhibit
+    location_approximate: bool
+    topic: bool  # a background topic, not an exhibit of its own
     facts: list[str]
     departments: list[str]
     notes_heading: str
@@ -493,6 +496,10 @@ def exhibit_card(catalog: cat.Catalog, ex: cat.Exhibit, lang: str,
         step_free=t("detail.yes" if ex.step_free else "detail.no", lang),
         hours=f"{fmt.clock(hours.open)}–{fmt.clock(hours.close)}" if hours else None,
         shows=", ".join(fmt.clock(s) for s in ex.show_times) or None,
+        on_show=(f"{fmt.short_date(ex.on_show.first, lang)}–"
+                 f"{fmt.short_date(ex.on_show.last, lang)}" if ex.on_show else None),
+        location_approximate=ex.location_approximate,
+        topic=ex.kind == "topic",
         facts=[text_of(f, lang) for f in ex.facts],
         departments=[text_of(catalog.departments[d].name, lang) for d in ex.departments
                      if d in catalog.departments and d in mine],
@@ -517,7 +524,13 @@ def show_exhibit_card(card: ExhibitCard, lang: str) -> None:
         meta.append(f"{t('detail.hours', lang)}: {card.hours}")
     if card.shows:
         meta.append(f"{t('detail.shows', lang)}: {card.shows}")
+    if card.on_show:
+        meta.append(f"{t('detail.on_show', lang)}: {card.on_show}")
     text(" · ".join(meta))  # full-contrast text, not a grey caption (WCAG AA)
+    if card.topic:
+        text(t("detail.kind_topic", lang), italic=True)
+    if card.location_approximate:
+        text(t("detail.location_approximate", lang), italic=True)
     text(card.description)
     if card.facts:
         text(t("detail.facts", lang), bold=True)

@@ -320,6 +320,10 @@ def stop_card(stop: visitor.VisitorStop, state: VisitorState, lang: str) -> None
                       lang))
         if stop.shows:
             common.text(t("visitor.shows", lang, times=", ".join(stop.shows)))
+        if stop.topic:
+            common.text(t("detail.kind_topic", lang), italic=True)
+        if stop.location_approximate:
+            common.text(t("detail.location_approximate", lang), italic=True)
         if stop.facts:
             common.text(t("detail.facts", lang), bold=True)
             common.bullets(list(stop.facts))
