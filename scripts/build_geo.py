@@ -89,9 +89,9 @@ ZONES = {
     "inzwischenland": "Inzwischenland",
 }
 ZONE_BANK_M = 35.0
-ZONE_FORSCHER_X, ZONE_FORSCHER_TOP_Y = 240.0, 60.0
+ZONE_FORSCHER_X, ZONE_FORSCHER_TOP_Y = 240.0, -75.0  # the tip at the Innenstadt gate
 ZONE_SOUTH_Y = -145.0
-ZONE_WEST_X = 15.0
+ZONE_WEST_X = 22.0  # between the Floßhafen's east shore (x = 18) and the street at x = 28
 
 # Exhibit and entrance locations the data must serve, read from data/exhibits.yaml:
 # label -> (zone, lat, lon). The entrances' zone is where the script expects them.
@@ -116,7 +116,7 @@ POINTS = _points()
 MAX_POINT_TO_PATH_M = 25.0
 BUILDING_PATH_BUFFER_M = 4.0  # hard check; the drawing itself keeps >= 8 m for the city blocks
 SITE_TOLERANCE_M = 5.0
-ALLOWED_EXHIBITS = {"skaio", "holzpavillon", "faserpavillon"}
+ALLOWED_EXHIBITS = {"skaio", "holzpavillon", "faserpavillon", "jugendherberge"}
 PATH_KINDS = {"promenade", "path", "bridge", "stairs"}
 WATER_KINDS = {"river", "canal", "lake"}
 
@@ -289,14 +289,18 @@ def _lake(core: list[tuple[float, float]], radius: float) -> Polygon:
     return Polygon(core).buffer(radius, quad_segs=8).simplify(0.15)
 
 
-# Floßhafen: south/west of its exhibit point, which sits on the north shore.
-FLOSSHAFEN_CORE = [(-82, -117), (-63, -124), (-39, -123), (-31, -109), (-34, -94), (-49, -88),
-                   (-69, -90), (-81, -99)]
-# Karlssee: the exhibit point (49.1496, 9.2068) stays on the south shore, outside the water.
-KARLSSEE_CORE = [(-59, 326), (-36, 318), (-10, 319), (8, 331), (13, 360), (7, 390), (-14, 401),
-                 (-44, 398), (-61, 381), (-64, 352)]
+# Floßhafen (the former "Stadtsee", about 10,000 m²): a long basin west of the Stadtausstellung,
+# whose houses stand along its east side; the street at x = 28 is its east shore path, the
+# Sommerinsel axis at x = -42 its west one. About 50 m x 200 m with the shore radius.
+FLOSSHAFEN_CORE = [(-23, -110), (7, -112), (9, 70), (-21, 72)]
+# Karlssee (the former "Freizeitsee", 20,000–24,000 m²; drawn smaller): north of the
+# Sommerinsel, from the Hafenpark in the west to near the Alt-Neckar promenade in the east,
+# where the retention soil filter lies on its shore. The exhibit point (49.1496, 9.2068) stays
+# on the south-west shore, outside the water.
+KARLSSEE_CORE = [(-64, 326), (-48, 290), (-12, 282), (12, 290), (22, 318), (18, 350),
+                 (8, 388), (-14, 401), (-44, 398), (-61, 381), (-66, 352)]
 LAKE_RADIUS = 10.0
-LAKE_LOOP_OFFSET = {"flosshafen": 9.0, "karlssee": 8.0}  # loop path distance from the shore
+LAKE_LOOP_OFFSET = {"karlssee": 8.0}  # loop path distance from the shore
 
 
 # The Hafenstraße and the rail tracks lie between the site's west edge and the Neckar canal.
@@ -338,6 +342,10 @@ STADT_FOOTPRINTS = [
     (68, 160, 92, 186),
 ]
 SKAIO_FOOTPRINT = (128, -98, 150, -68)  # 22 m x 30 m, just east of its exhibit point
+# The youth hostel, the 23rd house, is the south-east block (near the experimenta); its height
+# is a placeholder for six storeys (SWR: "auf sechs Stockwerken").
+JUGENDHERBERGE_BLOCK = 5  # index into STADT_FOOTPRINTS of (190, -134, 216, -109)
+JUGENDHERBERGE_HEIGHT_M = 20
 HOLZPAVILLON_CENTRE, HOLZPAVILLON_RADIUS = (-10.0, 150.0), 16.2  # 32.4 m diameter
 FASERPAVILLON_CENTRE, FASERPAVILLON_AXES = (-66.0, 89.0), (12.5, 10.5)  # about 25 m x 21 m
 
@@ -346,8 +354,14 @@ def build_buildings() -> list[dict]:
     rng = random.Random(2019)  # noqa: S311 -- placeholder heights, reproducible, not crypto
     out = []
     for i, (x0, y0, x1, y1) in enumerate(STADT_FOOTPRINTS, start=1):
+        height = rng.randint(10, 25)  # drawn for every block, so the others keep their heights
+        if i == JUGENDHERBERGE_BLOCK + 1:
+            out.append({"id": "jugendherberge", "name": "Jugendherberge",
+                        "height_m": JUGENDHERBERGE_HEIGHT_M, "exhibit": "jugendherberge",
+                        "geom": box(x0, y0, x1, y1)})
+            continue
         out.append({"id": f"stadtausstellung-{i:02d}", "name": f"Stadtausstellung Haus {i}",
-                    "height_m": rng.randint(10, 25), "geom": box(x0, y0, x1, y1)})
+                    "height_m": height, "geom": box(x0, y0, x1, y1)})
     out.append({"id": "skaio", "name": "Skaio", "height_m": 34, "exhibit": "skaio",
                 "geom": box(*SKAIO_FOOTPRINT)})
     out.append({"id": "holzpavillon", "name": "Holzpavillon", "height_m": 7,
@@ -449,6 +463,7 @@ def build_paths(site_m: Polygon, water: dict) -> list[dict]:
     in1, in2, in3, in5, in6 = inner[2], inner[3], inner[4], inner[6], inner[7]
     # Inzwischenland.
     k1, k2, k3, k4 = (-80.0, -215.0), (-42.0, -197.0), (85.0, -200.0), (160.0, -168.0)
+    k_fs = (20.0, -198.5)  # where the way to the Fruchtschuppen leaves the Inzwischenland path
     # Stadtausstellung street grid: x of north-south streets, y of east-west streets.
     xv0, xv1, xv2, xv3 = 28.0, 115.0, 175.0, 262.0
     yh0, yost, yh1, yh2, yh3, yh4 = -130.0, -99.0, -45.0, 27.0, 88.0, 150.0
@@ -465,13 +480,10 @@ def build_paths(site_m: Polygon, water: dict) -> list[dict]:
     prom_coords = [city, *_line_with(prom, [e45, e27, e88, e150, e205, e_karl, *step_tops]),
                    nord]
 
-    # Lake loops with their junctions.
-    f_ring = _loop(water["flosshafen"][2], LAKE_LOOP_OFFSET["flosshafen"])
+    # The Karlssee loop with its junctions. The Floßhafen has no loop: the Sommerinsel axis
+    # (west), the streets at y = -130 (south) and y = 88 (north) and the street at x = 28
+    # (east, in front of the houses) run round it, with a footbridge across at y = -45.
     k_ring = _loop(water["karlssee"][2], LAKE_LOOP_OFFSET["karlssee"])
-    fw = _ray_hit(f_ring, in1, (0.0, in1[1]))            # from the west bank
-    fn = _ray_hit(f_ring, (xaxis, yh1), (xaxis, -300.0))  # the axis arrives from the north
-    fs = _ray_hit(f_ring, k2, (xaxis, 0.0))               # from the Inzwischenland
-    fe = _ray_hit(f_ring, (xv0, yh0), (-200.0, yh0))      # the city's southern street
     ks = _ray_hit(k_ring, (xaxis, 205.0), (xaxis, 500.0))
     ke = _ray_hit(k_ring, (xv0, 250.0), (0.0, 340.0))
     kw = _ray_hit(k_ring, west(365.0), (100.0, 365.0))
@@ -491,32 +503,34 @@ def build_paths(site_m: Polygon, water: dict) -> list[dict]:
               west(205.0), west(365.0), west(nord[1]), nord]),
         line("forscherweg", "path", [j0, fa, fb, fc]),
         line("westufer", "path", inner),
-        line("inzwischenland", "path", [fc, k1, k2, k3, k4, (xv2, yh0)]),
+        line("inzwischenland", "path", [fc, k1, k2, k_fs, k3, k4, (xv2, yh0)]),
         line("inzwischenland-nord", "path", [k3, (xv1, yh0)]),
-        line("flosshafen-loop", "path", _ring_with(f_ring, [fw, fn, fs, fe]), closed=True),
-        line("flosshafen-steg", "bridge", [fs, fn]),
-        line("flosshafen-sued", "path", [k2, fs]),
-        line("flosshafen-west", "path", [west(-110.0), in1, fw]),
+        # To the Fruchtschuppen (the Treffpunkt Baden-Württemberg) at the southern end.
+        line("fruchtschuppen", "path", [k_fs, (k_fs[0], -255.0)]),
+        line("flosshafen-steg", "bridge", [(xaxis, yh1), (xv0, yh1)]),
+        line("flosshafen-sued", "path", [k2, (xaxis, yh0)]),
+        line("flosshafen-west", "path", [west(-110.0), in1, (xaxis, -110.0)]),
         line("karlssee-loop", "path", _ring_with(k_ring, [ks, ke, kw, kn, kk]), closed=True),
         line("karlssee-west", "path", [west(365.0), kw]),
         line("karlssee-nord", "path", [nord, kn]),
         line("karlssee-ost", "path", [kk, e_karl]),
-        # Sommerinsel axis, Floßhafen -> Karlssee.
+        # Sommerinsel axis along the Floßhafen's west shore, then north to the Karlssee.
         line("sommerinsel-achse", "path",
-             [fn, (xaxis, yh1), (xaxis, yh2), (xaxis, yh3), (xaxis, 124.0), st_bottom,
-              (xaxis, 205.0), ks]),
-        # East-west cross paths, continued as the streets of the Stadtausstellung to the river.
-        line("querweg-45", "path",
-             [west(yh1), in2, (xaxis, yh1), (xv0, yh1), (xv1, yh1), (xv2, yh1), e45]),
-        line("querweg-27", "path",
-             [west(yh2), in3, (xaxis, yh2), (xv0, yh2), (xv1, yh2), (xv2, yh2), e27]),
+             [(xaxis, yh0), (xaxis, -110.0), (xaxis, yh1), (xaxis, yh2), (xaxis, yh3),
+              (xaxis, 124.0), st_bottom, (xaxis, 205.0), ks]),
+        # East-west cross paths to the Floßhafen, continued beyond it as the streets of the
+        # Stadtausstellung to the river (the one at y = -45 over the footbridge, on to the
+        # Campuspark gate).
+        line("querweg-45", "path", [west(yh1), in2, (xaxis, yh1)]),
+        line("strasse-45", "path", [(xv0, yh1), (xv1, yh1), (xv2, yh1), e45, campus]),
+        line("querweg-27", "path", [west(yh2), in3, (xaxis, yh2)]),
+        line("strasse-27", "path", [(xv0, yh2), (xv1, yh2), (xv2, yh2), e27]),
         line("querweg-124", "path", [west(124.0), in5, (xaxis, 124.0), (xv0, 124.0)]),
         line("querweg-205", "path", [west(205.0), in6, st_top, (xaxis, 205.0), (xv0, 205.0),
                                      e205]),
-        line("strasse-88", "path",
-             [(xaxis, yh3), (xv0, yh3), (xv1, yh3), (xv2, yh3), e88, campus]),
+        line("strasse-88", "path", [(xaxis, yh3), (xv0, yh3), (xv1, yh3), (xv2, yh3), e88]),
         line("strasse-150", "path", [(xv0, yh4), (xv1, yh4), e150]),
-        line("strasse-130", "path", [fe, (xv0, yh0), (xv1, yh0), (xv2, yh0)]),
+        line("strasse-130", "path", [(xaxis, yh0), (xv0, yh0), (xv1, yh0), (xv2, yh0)]),
         line("strasse-ost", "path", [(xv2, yost), (xv3, yost), city]),
         line("strasse-x28", "path",
              [(xv0, yh0), (xv0, yh1), (xv0, yh2), (xv0, yh3), (xv0, 124.0), (xv0, yh4),
