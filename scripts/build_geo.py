@@ -27,9 +27,10 @@ What is real and what is drawn:
   a local metre grid from published descriptions: the Alt-Neckar bounds the Neckarbogen in the
   east and the Hafenstraße (with the rail tracks, and the Neckar canal beyond) in the west, the
   Karlssee and the Floßhafen lie north and south of the Sommerinsel, the Inzwischenland lies
-  south of the Floßhafen, the Stadtausstellung stands east of the Floßhafen, the size of the
-  pavilions and of Skaio. It is a plausible schematic, not a survey: do not measure anything
-  real from it.
+  south of the Floßhafen, the Stadtausstellung stands along the Floßhafen's east side, the
+  Floßhafen's area (about 10,000 m²), the youth hostel next to the Forum, the size of the
+  pavilions and of Skaio. The checks at the end test these relations on the written files.
+  It is a plausible schematic, not a survey: do not measure anything real from it.
 
 Coordinates: the drawing is done in metres of EPSG:25832 (ETRS89 / UTM 32N) relative to a local
 origin at 49.1469 N, 9.2073 E (x = east, y = north), then transformed to WGS84 and rounded to
@@ -300,6 +301,8 @@ FLOSSHAFEN_CORE = [(-23, -110), (7, -112), (9, 70), (-21, 72)]
 KARLSSEE_CORE = [(-64, 326), (-48, 290), (-12, 282), (12, 290), (22, 318), (18, 350),
                  (8, 388), (-14, 401), (-44, 398), (-61, 381), (-66, 352)]
 LAKE_RADIUS = 10.0
+# RNZ arid 194399: 10,000 m² for the Stadtsee; the builder Wolff & Müller: about 11,000 m².
+FLOSSHAFEN_AREA_M2 = (8_500.0, 12_000.0)
 LAKE_LOOP_OFFSET = {"karlssee": 8.0}  # loop path distance from the shore
 
 
@@ -744,12 +747,31 @@ def check() -> bool:
                        ("karlssee", "karlssee-wassershow")):
         d = lakes[wid].exterior.distance(pts[label])
         ok(d <= 15.0, f"the {wid} exhibit point is on the shore", f"{d:.1f} m from the water")
+    # Where the sources put the water (data/geo/README.md, "Lakes").
+    f_lake, k_lake = lakes["flosshafen"], lakes["karlssee"]
+    ok(FLOSSHAFEN_AREA_M2[0] <= f_lake.area <= FLOSSHAFEN_AREA_M2[1],
+       "the Floßhafen covers about 10,000 m² (the former Stadtsee)", f"{f_lake.area:,.0f} m²")
+    ok(k_lake.area > f_lake.area, "the Karlssee is the larger lake",
+       f"{k_lake.area:,.0f} m² (the real one 20,000–24,000 m²)")
+    ok(k_lake.centroid.y > f_lake.bounds[3], "the Karlssee lies north of the Floßhafen")
+    between = [lb for lb in ("holzpavillon", "faserpavillon")
+               if not f_lake.bounds[3] < pts[lb].y < k_lake.bounds[1]]
+    ok(not between, "the pavilions of the Sommerinsel lie between the two lakes",
+       ", ".join(between))
+    south = [lb for lb in ("treffpunkt-bw", "pappeln-inzwischenland")
+             if pts[lb].y >= f_lake.bounds[1]]
+    ok(not south, "the Inzwischenland and the Fruchtschuppen lie south of the Floßhafen",
+       ", ".join(south))
+    filt = pts["retentionsbodenfilter"]
+    ok(k_lake.exterior.distance(filt) <= 20.0 and filt.x > k_lake.centroid.x,
+       "the retention soil filter lies on the Karlssee's shore, on the Neckar (east) side",
+       f"{k_lake.exterior.distance(filt):.1f} m from the water")
 
     # 5. Buildings.
     bld = [(p, to_local(g)) for p, g in layers["buildings"]]
     ex = [p.get("exhibit") for p, _ in bld if p.get("exhibit") is not None]
     ok(set(ex) == ALLOWED_EXHIBITS and len(ex) == len(set(ex)),
-       "buildings: exhibit values are skaio, holzpavillon, faserpavillon", ", ".join(ex))
+       "buildings: exhibit values are " + ", ".join(sorted(ALLOWED_EXHIBITS)), ", ".join(ex))
     heights = [p["height_m"] for p, _ in bld]
     ok(all(isinstance(h, int | float) and h > 0 for h in heights), "buildings: heights positive",
        f"{min(heights)}–{max(heights)} m")
@@ -759,7 +781,7 @@ def check() -> bool:
     ok(all(site_m.contains(g) for _, g in bld), "buildings lie inside the site")
     under = [lb for lb, p in pts.items() if any(g.intersects(p) for _, g in bld)]
     ok(not under, "no point lies in a building", ", ".join(under))
-    for bid, label, near in (("skaio", "skaio", 8.0),
+    for bid, label, near in (("skaio", "skaio", 8.0), ("jugendherberge", "jugendherberge", 8.0),
                              ("holzpavillon", "holzpavillon", 5.0),
                              ("faserpavillon", "faserpavillon", 5.0)):
         g = next(g for p, g in bld if p["id"] == bid)
@@ -770,6 +792,17 @@ def check() -> bool:
     ok(not pair_overlap, "buildings do not overlap each other", str(pair_overlap))
     wet = [p["id"] for p, g in bld if any(g.intersects(w) for _, w in water.values())]
     ok(not wet, "buildings stay out of the water", ", ".join(wet))
+    houses = [g for p, g in bld if p["id"].startswith("stadtausstellung-")
+              or p["id"] in ("skaio", "jugendherberge")]
+    shore = [g for g in houses if g.distance(f_lake) <= 30.0]
+    west_of = [g for g in houses if g.centroid.x < f_lake.bounds[2]]
+    ok(len(shore) >= 5 and not west_of,
+       "the Stadtausstellung's houses stand along the Floßhafen's east side",
+       f"{len(shore)} within 30 m of the water, {len(west_of)} west of its east shore")
+    hostel = next(g for p, g in bld if p["id"] == "jugendherberge")
+    ok(hostel.distance(pts["forum-heilbronn"]) <= 30.0,
+       "the Forum Heilbronn stands next to the youth hostel",
+       f"{hostel.distance(pts['forum-heilbronn']):.1f} m")
 
     # 6. Paths.
     paths = [(p, g) for p, g in layers["paths"]]

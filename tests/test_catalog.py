@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -381,3 +382,61 @@ def test_default_day_lies_inside_the_exhibition(today, expected, runs):
     day = dt.date.fromisoformat(today)
     assert exhibition.default_day(day) == dt.date.fromisoformat(expected)
     assert exhibition.runs_on(day) is runs
+
+
+# --------------------------------------------------------------------------- dated exhibits, kinds
+
+
+def test_on_show_dates_are_read_and_decide_the_days(mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(
+        on_show={"first": "2019-08-15", "last": "2019-08-25"}))
+    catalog = cat.load(mini_dir)
+    fountain = catalog.exhibit("fountain")
+    assert (fountain.on_show.first, fountain.on_show.last) == (dt.date(2019, 8, 15),
+                                                               dt.date(2019, 8, 25))
+    assert fountain.shown_on(dt.date(2019, 8, 15)) and fountain.shown_on(dt.date(2019, 8, 25))
+    assert not fountain.shown_on(dt.date(2019, 8, 14))
+    assert not fountain.shown_on(dt.date(2019, 8, 26))
+    assert fountain.shown_on(None)  # no day chosen: nothing is hidden
+    assert list(catalog.exhibits_on(dt.date(2019, 6, 1))) == ["solar-roof", "rain-garden"]
+    assert list(catalog.exhibits_on(dt.date(2019, 8, 20))) == list(catalog.exhibits)
+    assert catalog.exhibit("solar-roof").on_show is None  # the default: every day
+
+
+def test_on_show_last_before_first(mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(
+        on_show={"first": "2019-08-15", "last": "2019-08-01"}))
+    problem = only_problem(mini_dir)
+    assert "exhibit 'fountain'" in problem and "last 2019-08-01 lies before first 2019-08-15" \
+        in problem
+
+
+def test_on_show_needs_real_iso_dates(mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(
+        on_show={"first": "15.08.2019", "last": "2019-08-25"}))
+    problem = only_problem(mini_dir)
+    assert "on_show.first" in problem and "expected a date as 'YYYY-MM-DD'" in problem
+
+
+def test_on_show_outside_the_exhibitions_dates(mini_dir):
+    def change(d):
+        d["exhibition"].update(start_date="2019-04-17", end_date="2019-10-06")
+        exhibit(d, "fountain").update(on_show={"first": "2019-04-01", "last": "2019-10-07"})
+
+    edit_yaml(mini_dir / "exhibits.yaml", change)
+    found = problems_of(mini_dir)
+    assert len(found) == 2, found
+    assert "on_show.first" in found[0] and "2019-04-01 lies before the exhibition's " \
+        "start_date 2019-04-17" in found[0]
+    assert "on_show.last" in found[1] and "2019-10-07 lies after the exhibition's " \
+        "end_date 2019-10-06" in found[1]
+
+
+def test_kind_topic_is_read_and_an_unknown_kind_refused(mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(kind="topic"))
+    catalog = cat.load(mini_dir)
+    assert catalog.exhibit("fountain").kind == "topic"
+    assert catalog.exhibit("solar-roof").kind == "exhibit"  # the default
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(kind="idea"))
+    problem = only_problem(mini_dir)
+    assert "field 'kind'" in problem and "'exhibit' or 'topic'" in problem

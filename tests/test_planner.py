@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import sqlalchemy
-from conftest import DEFAULT_DATA, MINI, ROOT, step_button, tap_as_sent
+from conftest import DEFAULT_DATA, MINI, ROOT, edit_yaml, exhibit, step_button, tap_as_sent
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
@@ -308,3 +308,19 @@ def dataclasses_replace(obj, **changes):
     import dataclasses
 
     return dataclasses.replace(obj, **changes)
+
+
+def test_a_dated_exhibit_is_no_candidate_on_other_days_and_its_notice_warns(mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(
+        on_show={"first": "2019-08-15", "last": "2019-08-25"}))
+    catalog = cat.load(mini_dir)
+    assert [e.id for e in planner.not_on_tour(catalog, [], DAY)] == ["solar-roof",
+                                                                      "rain-garden"]
+    assert len(planner.not_on_tour(catalog, [], dt.date(2019, 8, 15))) == 3
+    assert len(planner.not_on_tour(catalog, [])) == 3  # no day: every exhibit
+    plan = routing.plan_tour(catalog, routing.TourRequest(stops=("fountain",), date=DAY))
+    [text] = [n for n in planner.notice_texts(plan, catalog, "en") if "Fountain" in n.text]
+    assert text.level == "warning"
+    assert "not on show on the tour's day (only 2019-08-15 – 2019-08-25)" in text.text
+    [german] = [n.text for n in planner.notice_texts(plan, catalog, "de") if "Brunnen" in n.text]
+    assert "nicht zu sehen (nur 2019-08-15 – 2019-08-25)" in german

@@ -117,7 +117,7 @@ def test_page_on_the_bundled_data(monkeypatch, tmp_path):
     assert not at.exception
     body = shown(at)
     assert "Review of the study trip" in plain(at.header[0].value)
-    assert "of 31 exhibits" in body
+    assert "of 42 exhibits" in body
     assert "Notes of Konstanz" in body and "What the other cities thought" in body
     assert "From the exhibition data" in body  # the curated notes, marked
     assert at.button(key="review.save-note")

@@ -10,7 +10,7 @@ import math
 import random
 
 import pytest
-from conftest import DEFAULT_DATA, MINI
+from conftest import DEFAULT_DATA, MINI, edit_yaml, exhibit
 
 from dashboard import catalog as cat
 from dashboard import routing as r
@@ -322,3 +322,31 @@ def test_suggest_stops(buga):
     assert it and all("it" in buga.exhibit(s).departments for s in it)
     priorities = [buga.exhibit(s).priority for s in it]
     assert priorities == sorted(priorities, reverse=True)
+
+
+def test_a_dated_exhibit_is_left_out_on_other_days_with_a_notice(mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(
+        on_show={"first": "2019-08-15", "last": "2019-08-25"}))
+    catalog = cat.load(mini_dir)
+    stops = ("solar-roof", "fountain")
+    off = r.plan_tour(catalog, r.TourRequest(stops=stops, date=DAY))
+    assert off.stop_ids == ["solar-roof"]
+    assert [(n.code, n.place_id, n.detail) for n in off.notices
+            if n.code == "not_on_show"] == [("not_on_show", "fountain",
+                                             "2019-08-15 – 2019-08-25")]
+    on = r.plan_tour(catalog, r.TourRequest(stops=stops, date=dt.date(2019, 8, 20)))
+    assert set(on.stop_ids) == set(stops)
+    assert not any(n.code == "not_on_show" for n in on.notices)
+    assert "fountain" not in r.suggest_stops(catalog, category="water", day=DAY)
+    assert "fountain" in r.suggest_stops(catalog, category="water", day=dt.date(2019, 8, 20))
+    assert "fountain" in r.suggest_stops(catalog, category="water")  # no day: all
+
+
+def test_the_bundled_dated_exhibitions_join_a_tour_only_in_august(buga, buga_net):
+    dated = [e.id for e in buga.exhibits.values() if e.on_show]
+    assert {"daten-zum-anfassen", "triple-wood", "biooekonomie"} <= set(dated)
+    june = r.plan_tour(buga, r.TourRequest(stops=tuple(dated), date=DAY), buga_net)
+    assert june.stop_ids == []
+    august = r.plan_tour(buga, r.TourRequest(stops=tuple(dated), date=dt.date(2019, 8, 20)),
+                         buga_net)
+    assert set(august.stop_ids) == set(dated)

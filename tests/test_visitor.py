@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import MINI, ROOT, step_button, tap_as_sent
+from conftest import MINI, ROOT, edit_yaml, exhibit, step_button, tap_as_sent
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
@@ -401,3 +401,16 @@ def test_a_malformed_idle_setting_is_reported_and_ignored(monkeypatch, tmp_path)
 
 def plan_of(catalog: cat.Catalog) -> routing.TourPlan:
     return routing.plan_tour(catalog, routing.TourRequest(stops=STOPS, optimize=False, date=DAY))
+
+
+def test_stop_card_says_when_the_point_is_an_estimate_or_the_stop_a_topic(mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(
+        location_approximate=True, kind="topic", note="Editors: no source places it."))
+    catalog = cat.load(mini_dir)
+    plan = routing.plan_tour(catalog, routing.TourRequest(
+        stops=("solar-roof", "fountain"), optimize=False, date=DAY))
+    stops = {s.id: s for s in visitor.visitor_stops(plan, catalog, "en")}
+    assert stops["fountain"].location_approximate and stops["fountain"].topic
+    assert not stops["solar-roof"].location_approximate and not stops["solar-roof"].topic
+    assert not any(s.location_approximate or s.topic for s in stops.values()
+                   if s.id not in catalog.exhibits)  # the gate
