@@ -35,6 +35,9 @@ from dashboard import catalog as cat
 from dashboard import links, routing
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "lernreise.conf.template"
+BROTLI_CONF = ROOT / "deploy" / "nginx" / "brotli.conf"
+# Debian's libnginx-mod-http-brotli-filter (.ci/run installs it).
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 COOKIE = "lernreise_replica"
 HEADER = "X-Lernreise-Replica"
 POSTGRES_ENV = "LERNREISE_TEST_POSTGRES_URL"
@@ -79,13 +82,18 @@ def render(template: str, values: dict[str, str]) -> str:
 
 def nginx_conf(prefix: Path, include: Path) -> str:
     """The top-level configuration around the template: everything nginx writes stays in
-    `prefix`, and the access log records cookie and replica of every request."""
-    user = ""
+    `prefix`, and the access log records cookie and replica of every request. With Debian's
+    brotli module installed, deploy/nginx/brotli.conf is included too (as docs/deploy.md
+    says)."""
+    top, brotli = [], ""
     if os.geteuid() == 0:  # as root nginx would hand its workers to `nobody`
-        user = "user root root;"
+        top.append("user root root;")
+    if BROTLI_MODULE.exists():
+        top.append(f"load_module {BROTLI_MODULE};")
+        brotli = f"    include {BROTLI_CONF};"
     temp = "\n".join(f"    {kind}_temp_path {prefix / kind};"
                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return f"""{user}
+    return f"""{chr(10).join(top)}
 worker_processes 1;
 pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
@@ -95,6 +103,7 @@ http {{
     access_log {prefix / "access.log"} replica;
 {temp}
     include {include};
+{brotli}
 }}
 """
 
