@@ -142,7 +142,7 @@ class Nginx:
         conf = re.sub(r"\$\{(LERNREISE_\w+)\}", lambda m: values[m.group(1)],
                       TEMPLATE.read_text())
         (prefix / "lernreise.conf").write_text(conf)
-        self.brotli = BROTLI_MODULE.exists()
+        self.brotli = BROTLI_MODULE.exists() and BROTLI_CONF.exists()
         top = ["user root root;"] if os.geteuid() == 0 else []
         if self.brotli:
             top.append(f"load_module {BROTLI_MODULE};")
