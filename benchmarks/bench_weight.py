@@ -298,11 +298,14 @@ def lighthouse_missing() -> str | None:
 
 
 def lighthouse(url: str, out: Path) -> dict:
-    """One Lighthouse run (mobile profile, simulated throttling) of `url`: its JSON report."""
+    """One Lighthouse run (mobile profile, simulated throttling: its default) of `url`: its
+    JSON report."""
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
     result = subprocess.run(
         [shutil.which("node"), str(LIGHTHOUSE), url, "--quiet", "--output=json",
-         f"--output-path={out}", "--only-categories=performance,accessibility",
+         f"--output-path={out}",
+         # best-practices for its console-errors audit
+         "--only-categories=performance,accessibility,best-practices",
          f"--chrome-path={CHROMIUM}", f"--chrome-flags={flags}", "--max-wait-for-load=90000"],
         capture_output=True, text=True, timeout=600, env={**os.environ, "CHROME_PATH": CHROMIUM})
     if result.returncode != 0 or not out.exists():
