@@ -20,8 +20,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-$(BENCH_STAMP): $(STAMP)
+# Lighthouse for bench_weight (pinned in benchmarks/package-lock.json) with Debian's npm;
+# without npm, bench_weight says so and skips only Lighthouse.
+$(BENCH_STAMP): $(STAMP) benchmarks/package-lock.json
 	$(PY) -m pip install --quiet -e '.[test,bench]'
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix benchmarks --no-audit --no-fund --quiet; \
+	else echo "npm is missing (apt-get install nodejs npm): bench_weight skips Lighthouse"; fi
 	@touch $(BENCH_STAMP)
 
 # Every benchmarks/bench_*.py -> bench/results.json and bench/RESULTS.md.

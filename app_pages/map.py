@@ -31,5 +31,4 @@ with detail_col, st.container(key="detail"):
     page.detail(catalog, shown, lang, city, state)
 
 common.heading(t("overview.title", lang), 2)
-common.caption(t("overview.caption", lang))
 page.overview(catalog, shown, lang, flt)

@@ -106,6 +106,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "detail.link": {"de": "Link zu diesem Exponat", "en": "Link to this exhibit"},
     "overview.title": {"de": "3D-Übersicht", "en": "3D overview"},
+    "overview.show": {"de": "3D-Übersicht zeigen", "en": "Show the 3D overview"},
+    "overview.closed": {
+        "de": "Die 3D-Ansicht lädt etwa 3 MB nach, erst wenn Sie sie öffnen.",
+        "en": "The 3D view loads about 3 MB more, only once you open it.",
+    },
     "overview.caption": {
         "de": "Gebäude nach Höhe, Exponate als Säulen in der Farbe ihrer Kategorie. "
         "Ziehen zum Drehen (rechte Maustaste oder zwei Finger).",

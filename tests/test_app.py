@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import DEFAULT_DATA, MINI, ROOT, edit_yaml, exhibit
 from streamlit.testing.v1 import AppTest
@@ -30,6 +32,23 @@ def test_map_page_on_the_bundled_data(monkeypatch):
     assert at.header[0].value.startswith("Bundesgartenschau")
     assert at.selectbox(key="map.pick").value is None
     assert at.info[0].value.startswith("Ein Exponat auf der Karte antippen")
+
+
+def test_the_3d_overview_is_drawn_only_once_opened(monkeypatch):
+    """A pydeck chart anywhere on the page makes the browser fetch deck.gl (about 3 MB): none
+    until the toggle is on, then the deck of the shown exhibits (tests/test_replicas.py checks
+    the browser's requests)."""
+    at = start(monkeypatch, lang="en")
+    assert not at.get("deck_gl_json_chart")
+    assert at.toggle(key="map.overview").value is False
+    assert "only once you open it" in texts(at)
+    at.toggle(key="map.overview").set_value(True).run()
+    assert not at.exception
+    (deck,) = at.get("deck_gl_json_chart")
+    layers = {layer["id"]: layer for layer in json.loads(deck.proto.json)["layers"]}
+    assert len(layers["exhibits"]["data"]) == 3  # a column per exhibit of the mini site
+    at.toggle(key="map.overview").set_value(False).run()
+    assert not at.get("deck_gl_json_chart")
 
 
 def test_exhibit_from_url_opens_its_detail(monkeypatch):

@@ -212,6 +212,7 @@ def test_map_tooltips_legend_and_card_show_hostile_text(app, hostile, page):
 
 def test_pydeck_tooltips_show_hostile_text(app, page):
     page.goto(f"{app.url}/?lang=en")
+    page.get_by_text("Show the 3D overview").click()  # drawn only once opened
     deck = page.locator("[data-testid='stDeckGlJsonChart']")
     deck.wait_for()
     deck.scroll_into_view_if_needed()

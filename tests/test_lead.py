@@ -90,6 +90,8 @@ def test_the_guide_starts_moves_and_ends(monkeypatch, tmp_path):
     at = start(monkeypatch, tmp_path, "lead", tour=tour_id, lang="en")
     assert not at.exception
     assert "not being led" in body(at)
+    # The tablets' link as a link: no code block (it loads a 1.6 MB highlighter).
+    assert not at.code and f"tour={tour_id}" in body(at)
     at.button(key="lead.start").click().run()
     assert not at.exception
     lead = leads(tmp_path).active_for_tour(tour_id)

@@ -35,6 +35,8 @@ def test_map_loads_leaflet_from_the_app_not_a_cdn(mini):
     for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com",
                 "bootstrapcdn", "fontawesome"):
         assert cdn not in html
+    # Nor jQuery at all: nothing on these maps uses it (a page's weight on exhibition Wi-Fi).
+    assert "jquery" not in html.lower() and "$(" not in html
 
 
 def test_offline_base_map_has_no_tiles_and_draws_the_site(mini):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import gzip
 import http.cookiejar
 import os
 import re
@@ -35,6 +36,9 @@ from dashboard import catalog as cat
 from dashboard import links, routing
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "lernreise.conf.template"
+BROTLI_CONF = ROOT / "deploy" / "nginx" / "brotli.conf"
+# Debian's libnginx-mod-http-brotli-filter (.ci/run installs it).
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 COOKIE = "lernreise_replica"
 HEADER = "X-Lernreise-Replica"
 POSTGRES_ENV = "LERNREISE_TEST_POSTGRES_URL"
@@ -79,13 +83,19 @@ def render(template: str, values: dict[str, str]) -> str:
 
 def nginx_conf(prefix: Path, include: Path) -> str:
     """The top-level configuration around the template: everything nginx writes stays in
-    `prefix`, and the access log records cookie and replica of every request."""
-    user = ""
+    `prefix`, and the access log records cookie and replica of every request. With Debian's
+    brotli module installed, deploy/nginx/brotli.conf is included too (as docs/deploy.md
+    says)."""
+    top, brotli = [], ""
     if os.geteuid() == 0:  # as root nginx would hand its workers to `nobody`
-        user = "user root root;"
+        top.append("user root root;")
+    if BROTLI_MODULE.exists():
+        top.append(f"load_module {BROTLI_MODULE};")
+        brotli = f"    include {BROTLI_CONF};"
     temp = "\n".join(f"    {kind}_temp_path {prefix / kind};"
                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return f"""{user}
+    head = "\n".join(top)
+    return f"""{head}
 worker_processes 1;
 pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
@@ -95,6 +105,7 @@ http {{
     access_log {prefix / "access.log"} replica;
 {temp}
     include {include};
+{brotli}
 }}
 """
 
@@ -295,6 +306,62 @@ def test_a_client_stays_on_the_replica_of_its_first_request(cluster):
     assert set(seen) == set(cluster.replicas)
 
 
+# --- compression -----------------------------------------------------------------------------
+
+
+def fetch(url: str, encoding: str | None = None) -> tuple[object, bytes]:
+    """(headers, body as sent): urllib does not unpack."""
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
+        return r.headers, r.read()
+
+
+# What nginx writes into each page's <head> (lernreise.conf.template, $lernreise_head).
+APP_ROOT_SCRIPT = "<script>window.__streamlit={BACKEND_BASE_URL:location.origin+'/'}</script>"
+
+
+def text_assets(direct: str) -> list[str]:
+    """A path of each text type a visitor's tablet fetches: the pages (HTML), Streamlit's
+    JavaScript and CSS, its JSON, and our offline map's script, style and SVG pictograms."""
+    _headers, html = fetch(direct + "/")
+    script = re.search(r'src="\./(static/js/[^"]+\.js)"', html.decode()).group(1)
+    style = re.search(r'href="\./(static/css/[^"]+\.css)"', html.decode()).group(1)
+    return ["/", "/planner", f"/{script}", f"/{style}", "/_stcore/host-config",
+            "/app/static/vendor/leaflet-1.9.4/leaflet.js",
+            "/app/static/vendor/leaflet-1.9.4/leaflet.css", "/app/static/pictograms/water.svg"]
+
+
+@pytest.mark.postgres
+def test_nginx_compresses_every_text_type_to_the_replicas_bytes(cluster):
+    """gzip for every text type (and brotli when nginx has Debian's module, as CI does): what
+    a tablet unpacks is byte for byte what the replica sends, plus the app-root script in a
+    page's <head>; uncompressed only for a client that asks for nothing."""
+    unpack = {"gzip": gzip.decompress}
+    if BROTLI_MODULE.exists():
+        unpack["br"] = pytest.importorskip("brotli").decompress
+    elif os.environ.get("CI") == "true":
+        pytest.fail("nginx's brotli module is missing (.ci/run installs it)")
+    direct = f"http://{cluster.replicas[0]}"
+    for path in text_assets(direct):
+        _h, original = fetch(direct + path)
+        assert len(original) > 256, path  # big enough for nginx to compress
+        expected = original
+        if path in ("/", "/planner"):
+            assert original.count(b"<head>") == 1 and b"__streamlit" not in original
+            expected = original.replace(b"<head>", b"<head>" + APP_ROOT_SCRIPT.encode())
+        plain_headers, plain = fetch(cluster.url + path)
+        assert "Content-Encoding" not in plain_headers and plain == expected, path
+        sizes = {}
+        for encoding, decompress in unpack.items():
+            headers, body = fetch(cluster.url + path, encoding)
+            assert headers["Content-Encoding"] == encoding, (path, encoding, dict(headers))
+            assert "Accept-Encoding" in headers["Vary"], path
+            assert decompress(body) == expected, (path, encoding)
+            sizes[encoding] = len(body)
+        assert sizes["gzip"] < len(expected) * 0.8, (path, sizes, len(expected))
+        assert sizes.get("br", 0) <= sizes["gzip"] * 1.05, (path, sizes)
+
+
 # --- in the browser --------------------------------------------------------------------------
 
 
@@ -455,6 +522,82 @@ def test_a_note_written_in_one_process_is_in_the_report_of_another(cluster):
                             capture_output=True, text=True, timeout=120)
     assert report.returncode == 0, report.stderr
     assert text in report.stdout
+
+
+class Recorder:
+    """Every request, failed request, error response and console error of one page."""
+
+    def __init__(self, page) -> None:
+        self.requests: list[str] = []
+        self.failures: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("requestfailed", lambda r: self.failures.append(f"{r.url} {r.failure}"))
+        page.on("response", lambda r: self.failures.append(f"{r.url} {r.status}")
+                if r.status >= 400 else None)
+        page.on("console", lambda m: self.errors.append(f"{m.text} ({m.location.get('url')})")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def deck_gl(self) -> list[str]:
+        return [u for u in self.requests if "/DeckGlJsonChart." in u]
+
+
+def settled(page) -> None:
+    """The script run over and the page's late requests (component frames, fonts) done."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
+        " === 'notRunning'", timeout=90_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+
+
+@pytest.mark.browser
+@pytest.mark.postgres
+def test_every_page_through_nginx_is_local_and_error_free(cluster, browser):
+    """Each page opened fresh through nginx as a tablet does: no console error (Streamlit's
+    /<page>/_stcore/health guesses were two 404s on every page but the map), no failing
+    request, nothing from outside the server; deck.gl only once the 3D overview is opened."""
+    from dashboard.store import TourStore
+
+    tours = TourStore(cluster.database_url)
+    try:
+        request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
+        tour_id = tours.save_tour(request.to_dict(), "Quiet tour",
+                                  cat.load(DEFAULT_DATA).exhibition.id)
+    finally:
+        tours.dispose()
+    pages = {"/?lang=en": "text=Show the 3D overview", "/planner?lang=en": "text=No stops yet",
+             f"/visitor?tour={tour_id}&lang=en": ".st-key-visitor-next",
+             "/review?lang=en&city=konstanz": "[data-testid=stHeading]",
+             f"/lead?tour={tour_id}&lang=en": ".st-key-lead-start"}
+    for path, visible in pages.items():
+        context = browser.new_context(viewport={"width": 1180, "height": 820}, locale="en-GB",
+                                      has_touch=True)
+        context.route("**/*", lambda route: route.continue_()
+                      if route.request.url.startswith(LOCAL) else route.abort())
+        page = context.new_page()
+        seen = Recorder(page)
+        page.goto(cluster.url + path)
+        page.locator(visible).first.wait_for(timeout=90_000)
+        settled(page)
+        if path.startswith("/?"):
+            assert seen.deck_gl() == []  # ~3 MB not fetched for a view nobody opened
+            page.get_by_text("Show the 3D overview").tap()
+            page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(
+                timeout=90_000)
+            settled(page)
+            assert seen.deck_gl()
+            # st_folium's own frame is no app page: nginx writes no app-root script there.
+            _h, frame_html = fetch(cluster.url
+                                   + "/component/streamlit_folium.st_folium/index.html")
+            assert b"__streamlit" not in frame_html
+        context.close()
+        outside = [u for u in seen.requests if not u.startswith(LOCAL)]
+        assert outside == [], (path, outside)
+        assert seen.failures == [], (path, seen.failures)
+        assert seen.errors == [], (path, seen.errors)
+        assert any("/_stcore/health" in u for u in seen.requests), path
 
 
 # Last in this module: it stops a replica.

@@ -106,7 +106,9 @@ def visitor_link(tour_id: str, lang: str) -> None:
 
     url = links.share_url(common.request_base_url(), tour_id, lang)
     with st.expander(t("lead.visitor_link", lang), icon=":material/qr_code_2:"):
-        st.code(url, language=None)
+        # A link, not st.code: a code block makes every guide's browser fetch Streamlit's
+        # syntax highlighter (1.6 MB) for one address, even in a closed expander.
+        st.markdown(common.link_markdown(url))
         st.image(export.qr_png(url), width=180, alt=t("planner.qr_alt", lang, url=url))
 
 

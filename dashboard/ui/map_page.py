@@ -23,6 +23,7 @@ FILTER_KEYS = (CATEGORY, ZONE, DEPARTMENT, STEP_FREE, QUERY)
 _BAD_EXHIBIT = "map.bad_exhibit"
 _LAST_CLICK = "map.last_click"
 _TAPPED = "map.tapped"  # a marker tap just selected: bring the card into view on a phone
+OVERVIEW = "map.overview"  # the 3D overview's toggle: off until someone opens it
 MAP_HEIGHT = 460  # px: shorter than a phone or a landscape tablet screen
 
 
@@ -196,9 +197,16 @@ def _overview(data: tuple, lang: str, flt: tuple, _catalog: cat.Catalog,
     return maps.overview_deck(_catalog, _shown, lang, frozen=True)
 
 
+@st.fragment
 def overview(catalog: cat.Catalog, shown: list[cat.Exhibit], lang: str,
              flt: cat.ExhibitFilter) -> None:
-    """The 3D overview; the deck (and its JSON) is built once per data, language and filter
-    and shared read-only."""
+    """The 3D overview behind its own toggle: a pydeck chart anywhere on a page makes the
+    browser fetch deck.gl (about 3 MB), which a visitor on exhibition Wi-Fi should pay only
+    for a view they open. A fragment: the toggle reruns this part, not the map above. The deck
+    (and its JSON) is built once per data, language and filter and shared read-only."""
+    if not st.toggle(t("overview.show", lang), key=OVERVIEW):
+        common.caption(t("overview.closed", lang))
+        return
+    common.caption(t("overview.caption", lang))
     st.pydeck_chart(_overview(common.data_key(catalog), lang, astuple(flt), catalog, shown),
                     height=420)
