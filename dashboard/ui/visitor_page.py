@@ -21,7 +21,7 @@ from dashboard import catalog as cat
 from dashboard import export, maps, routing, settings, store, visitor
 from dashboard import presentation as fmt
 from dashboard.i18n import t
-from dashboard.ui import common, device, lead_page
+from dashboard.ui import common, device, follow_guide
 
 V = "visitor."
 _MESSAGES = V + "messages"
@@ -267,7 +267,7 @@ def stop_view(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.
         tour_map(catalog, plan, state, lang)
         sources(stops[state.stop], lang)
     keep_visited(plan, state)
-    if not lead_page.follows_guide():
+    if not follow_guide.follows_guide():
         idle_return(state, lang)
     write_url(state, plan.stop_ids)
 
