@@ -194,8 +194,9 @@ def _client() -> str:
     it, and this session (a new one per browser tab) either way."""
     if _CLIENT not in st.session_state:
         st.session_state[_CLIENT] = store.new_tour_id()  # random, nothing from the request
-    address = getattr(st.context, "ip_address", None) or ""
-    return f"{address}|{st.session_state[_CLIENT]}" if address else st.session_state[_CLIENT]
+    address = getattr(st.context, "ip_address", None)  # None on localhost and in tests
+    session = st.session_state[_CLIENT]
+    return f"{address}|{session}" if isinstance(address, str) and address else session
 
 
 def _may_lead(catalog: cat.Catalog, lang: str) -> bool:
