@@ -221,6 +221,17 @@ def test_bad_roles_files_never_raise(monkeypatch, tmp_path, content):
     assert actor(at) == Actor.visitor()
 
 
+def test_a_roles_file_with_the_same_person_twice_grants_nobody_anything(monkeypatch, tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text("users:\n  anna@konstanz.de: {role: navigator, city: konstanz}\n"
+                    "  ANNA@konstanz.de: {role: admin}\n", encoding="utf-8")
+    user = {"is_logged_in": True, "email": "anna@konstanz.de"}
+    at = bar(monkeypatch, auth=AUTH, user=user, roles=path)
+    assert not at.exception
+    assert "the same address twice" in plain(at.error[0].value)
+    assert actor(at) == Actor.visitor()
+
+
 def test_missing_roles_file_without_sign_in_is_read_only_not_open(monkeypatch, tmp_path):
     at = bar(monkeypatch, roles=tmp_path / "nowhere.yaml")
     assert not at.exception
