@@ -21,9 +21,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "Please fix these {count} points and reload the page:",
     },
     "bad_param": {
-        "de": "Der Link enthält einen ungültigen Wert für „{name}“: {value}. "
+        "de": "Der Link enthält einen ungültigen Wert für „{name}“: „{value}“. "
         "Er wurde ignoriert.",
-        "en": "The link has an invalid value for “{name}”: {value}. It was ignored.",
+        "en": "The link has an invalid value for “{name}”: “{value}”. It was ignored.",
     },
     "filters": {"de": "Filter", "en": "Filters"},
     "filter.category": {"de": "Kategorie", "en": "Category"},

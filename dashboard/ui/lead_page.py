@@ -20,6 +20,7 @@ import streamlit as st
 from dashboard import catalog as cat
 from dashboard import lead as follow
 from dashboard import links, routing, store, visitor
+from dashboard.errors import untrusted
 from dashboard.i18n import t
 from dashboard.store.lead import format_code, normalize_code
 from dashboard.ui import auth, common
@@ -113,7 +114,7 @@ def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
     tour_id = st.query_params.get("tour")
     if tour_id is None:
         return None
-    shown = str(tour_id)[:40]
+    shown = untrusted(tour_id)
     cached = st.session_state.get(_PLAN)
     try:
         if cached is not None and cached[0] == tour_id:
@@ -130,7 +131,7 @@ def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
             st.session_state[_PLAN] = (tour_id, saved, plan)
     except store.WrongExhibition as exc:
         common.notice("warning", t("visitor.wrong_exhibition", lang, id=exc.tour_id,
-                                   exhibition=exc.tour_exhibition))
+                                   exhibition=untrusted(exc.tour_exhibition)))
         return None
     except store.CorruptTour:
         common.notice("warning", t("visitor.corrupt_tour", lang, id=shown))

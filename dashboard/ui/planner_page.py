@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import catalog as cat
 from dashboard import export, links, maps, planner, routing, store
 from dashboard import presentation as fmt
+from dashboard.errors import untrusted
 from dashboard.i18n import t
 from dashboard.ui import auth, common
 from dashboard.ui.map_page import newly_clicked_exhibit
@@ -160,7 +161,7 @@ def init(catalog: cat.Catalog, tours: store.TourStore | None, lang: str) -> Plan
                 store.check_exhibition(saved, catalog)
         except store.WrongExhibition as exc:
             say("warning", t("planner.wrong_exhibition", lang, id=exc.tour_id,
-                             exhibition=exc.tour_exhibition))
+                             exhibition=untrusted(exc.tour_exhibition)))
             del st.query_params["tour"]
             state.save()
             return state
@@ -174,7 +175,7 @@ def init(catalog: cat.Catalog, tours: store.TourStore | None, lang: str) -> Plan
             state.save()
             return state
         if saved is None:
-            say("warning", t("planner.bad_tour", lang, id=str(tour_id)[:40]))
+            say("warning", t("planner.bad_tour", lang, id=untrusted(tour_id)))
             del st.query_params["tour"]
         else:
             request = routing.TourRequest.from_dict(saved.spec)
