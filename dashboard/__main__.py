@@ -28,10 +28,14 @@ def _validate(args: argparse.Namespace) -> int:
     Everything printed that comes from the data goes through errors.visible: a name with an
     escape or bidi character cannot recolour, clear or reorder the terminal.
     """
+    from dashboard import programme
+
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
     folder = visible(str(data_dir))
     try:
         catalog = cat.load(data_dir)
+        # Every file the app reads: the review reads programme.yaml (when there is one).
+        trip = programme.load_programme(data_dir, catalog)
     except DataError as exc:
         print(f"{folder}: {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:
@@ -62,6 +66,8 @@ def _validate(args: argparse.Namespace) -> int:
           + ("" if ex.crs else " (the site's UTM zone)"))
     print(f"  geo: {len(site.layer('paths'))} paths, {len(site.layer('buildings'))} buildings, "
           f"{len(site.layer('water'))} water bodies")
+    if trip is not None:
+        print(f"  programme: {len(trip.sessions)} sessions")
     return 0
 
 
