@@ -77,8 +77,9 @@ def shown(at: AppTest) -> str:
 
 
 def plain(markdown: str) -> str:
-    """Text as shown: without the Markdown escapes of common.md_escape."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Text as shown: without the Markdown escapes of common.md_escape and its word joiners
+    (U+2060, not shown; they keep e-mail and web addresses from becoming links)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 # --------------------------------------------------------------------------- open workshop

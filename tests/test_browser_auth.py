@@ -195,7 +195,8 @@ def sign_out(page, app: SignInApp) -> None:
 
 
 def body(page) -> str:
-    return page.locator("body").inner_text()
+    """The page's text as read (without the word joiners that keep addresses from linking)."""
+    return page.locator("body").inner_text().replace("\u2060", "")
 
 
 def note_form(page):
