@@ -17,5 +17,5 @@ if tour is None:
     page.pick_tour(catalog, tours, lang)
 else:
     common.heading(t("lead.heading", lang, title=tour.saved.title), 1)
-    page.guide_panel(page.lead_store(tours), tour, lang)
+    page.guide_panel(page.lead_store(tours), tour, catalog, lang)
     page.visitor_link(tour.saved.id, lang)

@@ -2,7 +2,7 @@
 
 from dashboard import visitor
 from dashboard.i18n import t
-from dashboard.ui import common, lead_page
+from dashboard.ui import common, follow_guide, lead_page
 from dashboard.ui import visitor_page as page
 
 lang = common.current_language()
@@ -24,7 +24,7 @@ else:
     saved, plan = opened
     stops = visitor.visitor_stops(plan, catalog, lang)
     common.heading(saved.title, 1)
-    lead_page.follow_panel(tours, saved.id, len(stops), lang)
+    follow_guide.follow_panel(tours, saved.id, len(stops), lang, page.VisitorState.load)
     page.prepare_sources(stops, lang)  # full runs only: the tour opened, the language changed
     page.stop_view(catalog, plan, stops, lang)
     page.settings_row(catalog, plan, saved, state, lang)

@@ -24,11 +24,10 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent)]
 
 from dashboard.store import Database, LeadStore, TourStore  # noqa: E402 - after the path
-from dashboard.store.lead import new_follower_token  # noqa: E402
 
 POSTGRES_ENV = "LERNREISE_BENCH_POSTGRES_URL"
 STOPS = 10
-PACE_S = 0.2  # a real tablet polls every 2 s (lead_page.POLL_S) and beats every 5 s
+PACE_S = 0.2  # a real tablet polls every 2 s (follow_guide.POLL_S) and beats every 5 s
 
 
 def measure(url: str, tablets: int, polls: int) -> dict[str, float]:
@@ -38,14 +37,14 @@ def measure(url: str, tablets: int, polls: int) -> dict[str, float]:
     database = Database(url)
     tours, leads = TourStore(database), LeadStore(database)
     tour_id = tours.save_tour({"stops": [f"s{i}" for i in range(STOPS)]}, "Bench")
-    lead, code = leads.start(tour_id)
+    lead, _code, key = leads.start(tour_id, stop_count=STOPS)
     latencies: list[float] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
     done = threading.Event()
 
     def tablet() -> None:
-        token, mine = new_follower_token(), []
+        token, mine = leads.join(lead.id), []
         try:
             for i in range(polls):
                 start = time.perf_counter()
@@ -63,7 +62,7 @@ def measure(url: str, tablets: int, polls: int) -> dict[str, float]:
     def guide() -> None:
         step = 1
         while not done.is_set():
-            moved = leads.advance(lead.id, code, step, STOPS)
+            moved = leads.advance(lead.id, key, step, STOPS)
             step = -1 if moved.stop == STOPS - 1 else 1 if moved.stop == 0 else step
             time.sleep(0.2)
 
@@ -82,9 +81,9 @@ def measure(url: str, tablets: int, polls: int) -> dict[str, float]:
     moves = []
     for _ in range(20):
         start = time.perf_counter()
-        leads.advance(lead.id, code, 1, STOPS)
+        leads.advance(lead.id, key, 1, STOPS)
         moves.append(time.perf_counter() - start)
-    leads.end(lead.id, code)
+    leads.end(lead.id, key)
     database.dispose()
     if errors or counted != tablets:
         raise RuntimeError(f"{len(errors)} errors, {counted} of {tablets} tablets counted")

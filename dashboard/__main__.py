@@ -13,13 +13,14 @@ import datetime as dt
 import json
 import logging
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import catalog as cat
 from dashboard import links, routing, settings, store
-from dashboard.errors import DataError, visible
+from dashboard.errors import DataError, untrusted, visible
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -28,10 +29,14 @@ def _validate(args: argparse.Namespace) -> int:
     Everything printed that comes from the data goes through errors.visible: a name with an
     escape or bidi character cannot recolour, clear or reorder the terminal.
     """
+    from dashboard import programme
+
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
     folder = visible(str(data_dir))
     try:
         catalog = cat.load(data_dir)
+        # Every file the app reads: the review reads programme.yaml (when there is one).
+        trip = programme.load_programme(data_dir, catalog)
     except DataError as exc:
         print(f"{folder}: {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:
@@ -62,6 +67,8 @@ def _validate(args: argparse.Namespace) -> int:
           + ("" if ex.crs else " (the site's UTM zone)"))
     print(f"  geo: {len(site.layer('paths'))} paths, {len(site.layer('buildings'))} buildings, "
           f"{len(site.layer('water'))} water bodies")
+    if trip is not None:
+        print(f"  programme: {len(trip.sessions)} sessions")
     return 0
 
 
@@ -115,16 +122,35 @@ def _store_failed(what: str, exc: store.StoreError) -> int:
     return 2
 
 
+STDOUT = "-"  # -o - writes to standard output, as leaving -o out does
+
+
 def _output_folder_problem(output: str) -> str | None:
-    folder = Path(output).expanduser().resolve().parent
-    if not folder.is_dir():
-        return f"cannot write {output}: the folder {folder} does not exist"
+    """Why `-o output` cannot be written, before any work is done (None: it can)."""
+    if output == STDOUT:
+        return None
+    if not output.strip():
+        return "-o needs a file name (or -o - for standard output)"
+    shown = untrusted(output, 80)
+    try:
+        target = Path(output).expanduser()
+        folder = target.resolve().parent
+        if not folder.is_dir():
+            return f"cannot write {shown}: the folder {untrusted(str(folder), 80)} does not exist"
+        longest = os.pathconf(folder, "PC_NAME_MAX")
+        if len(os.fsencode(target.name)) > longest:
+            return (f"cannot write {shown}: the file name is {len(target.name):,} characters "
+                    f"long; at most {longest} bytes are allowed")
+        target.exists()  # the whole path's length (ENAMETOOLONG) and its permissions
+    except (OSError, ValueError) as exc:
+        return f"cannot write {shown}: {getattr(exc, 'strerror', None) or exc}"
     return None
 
 
 def _emit(output: str | bytes, path: str | None) -> str | None:
     """Write the export to `path` or stdout; a message when that fails (disk full, ...)."""
     data = output if isinstance(output, bytes) else output.encode()
+    path = None if path == STDOUT else path
     try:
         if path:
             Path(path).expanduser().write_bytes(data)
@@ -135,10 +161,11 @@ def _emit(output: str | bytes, path: str | None) -> str | None:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        if path and Path(path).expanduser().is_file():  # a half-written file helps no one
-            with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # a half-written file helps no one
+            if path and Path(path).expanduser().is_file():
                 Path(path).expanduser().unlink()
-        return f"cannot write {path or 'the output'}: {exc.strerror or exc}"
+        return f"cannot write {untrusted(path, 80) if path else 'the output'}: " \
+               f"{exc.strerror or exc}"
     return None
 
 
@@ -185,7 +212,7 @@ def _share_url(tour_id: str, lang: str) -> str:
 
 
 def _tour(args: argparse.Namespace) -> int:
-    if args.output and (problem := _output_folder_problem(args.output)):
+    if args.output is not None and (problem := _output_folder_problem(args.output)):
         return _fail(problem)
     if args.tour and (args.stops or args.save):
         return _fail("--tour opens a saved tour: it goes without --stops and --save")
@@ -241,9 +268,9 @@ def _report(args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
         fmt = suffix if suffix in report.FORMATS else "md"
-    if args.output and (problem := _output_folder_problem(args.output)):
+    if args.output is not None and (problem := _output_folder_problem(args.output)):
         return _fail(problem)
-    if args.output is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
+    if args.output in (None, STDOUT) and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
         return _fail(f"a {fmt} report is binary: write it to a file with -o FILE")
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
     catalog = _load_or_exit(data_dir)
@@ -299,12 +326,34 @@ def _db_revision(args: argparse.Namespace) -> int:
 def _synth(args: argparse.Namespace) -> int:
     from dashboard import synth
 
+    if problem := _synth_folder_problem(args.output, args.force):
+        return _fail(problem)
     try:
         out = synth.generate(args.output, seed=args.seed, exhibits=args.exhibits)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
     print(f"wrote {visible(str(out))}: {args.exhibits} exhibits, seed {args.seed}")
     return 0
+
+
+def _synth_folder_problem(output: str, force: bool) -> str | None:
+    """A folder synth may write: new or empty, or any with --force (it overwrote an
+    exhibition's exhibits.yaml without a word)."""
+    if not output.strip():
+        return "-o needs a folder name"
+    shown = untrusted(output, 80)
+    try:
+        folder = Path(output).expanduser()
+        if folder.exists() and not folder.is_dir():
+            return f"cannot write {shown}: it is a file, not a folder"
+        if folder.is_dir() and any(folder.iterdir()) and not force:
+            return (f"{shown} is not empty: synth would overwrite what is there; choose a new "
+                    "or empty folder, or give --force")
+        if not folder.exists() and (problem := _output_folder_problem(output)):
+            return problem
+    except OSError as exc:
+        return f"cannot write {shown}: {exc.strerror or exc}"
+    return None
 
 
 SYNTH_MAX_EXHIBITS = 20_000  # a world expo; more would only fill the disk
@@ -387,7 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
                            f"{routing.MAX_SPEED_KMH:g} (default 4; about 3 for groups)")
     tour.add_argument("--format", choices=["json", "gpx", "geojson", "ics", "pdf", "html"],
                       default="json")
-    tour.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    tour.add_argument("-o", "--output", metavar="FILE",
+                      help="write to FILE (default, or -o -: standard output)")
     tour.add_argument("--save", action="store_true", help="save the tour, print its link")
     tour.add_argument("--title", help="title of the tour")
     tour.add_argument("--lang", choices=["de", "en"], default="de")
@@ -398,7 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     trip.add_argument("--city", required=True, metavar="ID", help="visiting city id")
     trip.add_argument("--format", choices=["md", "pdf", "csv", "xlsx"],
                       help="default: from the -o file's suffix, else md")
-    trip.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    trip.add_argument("-o", "--output", metavar="FILE",
+                      help="write to FILE (default, or -o -: standard output)")
     trip.add_argument("--lang", choices=["de", "en"], default="de",
                       help="language of the report (default de, the bundled cities')")
     trip.add_argument("--url", help="database URL (default: LERNREISE_DATABASE_URL)")
@@ -421,7 +472,10 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--exhibits", type=_exhibit_count, default=64, metavar="N",
                        help="number of exhibits (default 64)")
     synth.add_argument("--seed", type=int, default=1, help="the same seed, the same site")
-    synth.add_argument("-o", "--output", required=True, metavar="DIR", help="data folder to write")
+    synth.add_argument("-o", "--output", required=True, metavar="DIR",
+                       help="data folder to write (new or empty)")
+    synth.add_argument("--force", action="store_true",
+                       help="write into a folder that is not empty (overwrites its files)")
     synth.set_defaults(func=_synth)
     return parser
 

@@ -678,16 +678,31 @@ def _validate_item(
         return None
 
 
+MAX_UNKNOWN_SECTIONS = 5  # listed one by one; the rest are counted
+
+
 def _check_sections(data: dict[str, Any] | None, file: str, label: str,
                     problems: list[Problem]) -> None:
     if data is None:
         return
     known = SECTIONS[file]
-    for key in data:
-        if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
-            problems.append(Problem(label, f"unknown section {shown(key)}{hint}"))
+    unknown = [key for key in data if key not in known]
+    if unknown and len(unknown) == len(data) and len(unknown) > 2:
+        # Nothing it should have: another kind of file. One line, a short cut of its first
+        # key, never the file itself (a link to /etc/shadow printed 26 lines of it).
+        first = str(unknown[0])
+        problems.append(Problem(label, f"has none of the sections of {file} "
+                                f"({', '.join(known)}) but {len(unknown):,} others, the first "
+                                f"{shown(first[:20] + ('…' if len(first) > 20 else ''))}: is it "
+                                "the right file?"))
+        return
+    for key in unknown[:MAX_UNKNOWN_SECTIONS]:
+        close = difflib.get_close_matches(str(key), known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+        problems.append(Problem(label, f"unknown section {shown(key)}{hint}"))
+    if len(unknown) > MAX_UNKNOWN_SECTIONS:
+        problems.append(Problem(label, f"and {len(unknown) - MAX_UNKNOWN_SECTIONS:,} more "
+                                "unknown sections"))
 
 
 def _section(

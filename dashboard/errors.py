@@ -1,8 +1,9 @@
 """The project's exceptions, in one place. Each subclasses ValueError (bad input, not a bug).
 
-Also the two helpers every message uses for text it did not write itself: `visible` (control,
-bidi and escape characters shown as escapes, never sent raw to a terminal or page) and `shown`
-(a bad value cut to a readable length, saying how long it was).
+Also the helpers every message uses for text it did not write itself: `visible` (control,
+bidi and escape characters shown as escapes, never sent raw to a terminal or page), `shown`
+(a bad value's repr cut to a readable length, saying how long it was) and `untrusted` (a value
+from a URL, the database or a user as the pages' and the command line's messages quote it).
 """
 
 from __future__ import annotations
@@ -59,6 +60,18 @@ def visible(text: str) -> str:
     return "".join(
         _escape(c) if is_unsafe_char(c) or (not c.isprintable() and c != " ") else c for c in text
     )
+
+
+UNTRUSTED_CHARS = 40  # a value from a URL or a user in a message: an id is shorter
+
+
+def untrusted(value: object, limit: int = UNTRUSTED_CHARS) -> str:
+    """A value from a URL, the database or a user, as every message quotes it: cut to `limit`
+    characters (with "…"), and every control, bidi or invisible character written as its
+    escape (a U+202E cannot reverse the rest of the message). Pages add the Markdown escapes
+    (dashboard.ui.common.md_escape also keeps web addresses from becoming links)."""
+    text = value if isinstance(value, str) else str(value)
+    return visible(text if len(text) <= limit else text[:limit] + "…")
 
 
 _repr = reprlib.Repr()

@@ -43,12 +43,16 @@ LAYERS: dict[str, tuple[bool, tuple[str, ...]]] = {
 }
 
 
-def read_data_file(path: Path, label: str, problems: list[Problem]) -> bytes | None:
+def read_data_file(path: Path, label: str, problems: list[Problem],
+                   root: Path | None = None) -> bytes | None:
     """The bytes of a data file, or None with the reason appended to problems.
 
-    Only regular files are read (a named pipe would block, /dev/zero would never end), and at
-    most LERNREISE_MAX_DATA_FILE_MB: a bigger file is a problem, not a memory exhaustion.
-    FileNotFoundError is raised for a missing file so that callers decide if it is required.
+    Only regular files inside the data folder `root` (default: the file's folder) are read,
+    also after following links, as for exhibit images: a cities.yaml linked to /etc/shadow or
+    /proc/self/environ is a problem, never read. Only regular files (a named pipe would block,
+    /dev/zero would never end), and at most LERNREISE_MAX_DATA_FILE_MB: a bigger file is a
+    problem, not a memory exhaustion. FileNotFoundError is raised for a missing file (also a
+    link to nothing) so that callers decide if it is required.
     """
     try:
         limit = settings.max_data_file_bytes()
@@ -56,11 +60,20 @@ def read_data_file(path: Path, label: str, problems: list[Problem]) -> bytes | N
         problems.append(Problem(label, f"cannot be read: {exc}"))
         return None
     try:
-        info = os.stat(path)
+        real = path.resolve(strict=True)
+        inside = real.is_relative_to((root or path.parent).resolve(strict=True))
+        info = os.stat(real)
     except FileNotFoundError:
         raise
+    except RuntimeError:  # a loop of links (Python < 3.13)
+        problems.append(Problem(label, "is a link that leads in a circle"))
+        return None
     except OSError as exc:
         problems.append(Problem(label, f"cannot be read: {exc.strerror or exc}"))
+        return None
+    if not inside:
+        problems.append(Problem(label, "is a link to a file outside the data folder; a data "
+                                "folder's files must be inside it (as its images)"))
         return None
     if not stat.S_ISREG(info.st_mode):
         what = ("a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe"
@@ -73,7 +86,7 @@ def read_data_file(path: Path, label: str, problems: list[Problem]) -> bytes | N
         problems.append(Problem(label, f"{too_big}: {info.st_size / 1e6:,.1f} MB"))
         return None
     try:
-        with open(path, "rb") as fh:
+        with open(real, "rb") as fh:
             raw = fh.read(limit + 1)
     except OSError as exc:
         problems.append(Problem(label, f"cannot be read: {exc.strerror or exc}"))
@@ -177,7 +190,7 @@ def _read_features(
 ) -> list[dict[str, Any]] | None:
     label = str(path)
     try:
-        raw = read_data_file(path, label, problems)
+        raw = read_data_file(path, label, problems, root=path.parent.parent)
     except FileNotFoundError:
         return None
     if raw is None:

@@ -21,9 +21,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "Please fix these {count} points and reload the page:",
     },
     "bad_param": {
-        "de": "Der Link enthält einen ungültigen Wert für „{name}“: {value}. "
+        "de": "Der Link enthält einen ungültigen Wert für „{name}“: „{value}“. "
         "Er wurde ignoriert.",
-        "en": "The link has an invalid value for “{name}”: {value}. It was ignored.",
+        "en": "The link has an invalid value for “{name}”: “{value}”. It was ignored.",
     },
     "filters": {"de": "Filter", "en": "Filters"},
     "filter.category": {"de": "Kategorie", "en": "Category"},
@@ -223,6 +223,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "planner.tour_title": {"de": "Titel der Tour", "en": "Tour title"},
     "planner.save_button": {"de": "Tour speichern", "en": "Save tour"},
     "planner.saved": {"de": "Gespeichert als {id}.", "en": "Saved as {id}."},
+    "planner.sign_in_first": {
+        "de": "Nur angemeldete Tourleitungen dürfen Touren speichern: bitte anmelden.",
+        "en": "Only a signed-in guide may save tours: please sign in."},
     "planner.share_link": {"de": "Link zum Teilen", "en": "Share link"},
     "planner.qr_caption": {"de": "QR-Code zur Tour {id}", "en": "QR code of the tour {id}"},
     "planner.qr_alt": {"de": "QR-Code, der diese Tour öffnet: {url}",
@@ -365,7 +368,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # -- follow the guide (lead.*) --
     "lead.page": {"de": "Tour führen", "en": "Lead a tour"},
     "lead.title": {"de": "Eine Tour führen", "en": "Lead a tour"},
-    "lead.heading": {"de": "Führung: {title}", "en": "Leading: {title}"},
+    "lead.heading": {"de": "Tour: {title}", "en": "Tour: {title}"},
     "lead.intro": {
         "de": "Mit „Start“ führen Sie die Gruppe: die Tablets, die der Tour folgen, gehen mit "
         "Ihnen von Station zu Station.",
@@ -382,9 +385,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "lead.code_label": {"de": "Ihr Führungscode", "en": "Your lead code"},
     "lead.code_note": {
         "de": "Bitte notieren: der Code wird nur jetzt angezeigt. Mit ihm können Sie die "
-        "Führung auf einem anderen Gerät übernehmen; ohne ihn kann niemand die Gruppe bewegen.",
+        "Führung auf einem anderen Gerät übernehmen; ohne ihn kann das niemand.",
         "en": "Please note it down: the code is shown only now. With it you can take over on "
-        "another device; without it nobody can move the group."},
+        "another device; without it nobody can."},
     "lead.code_noted": {"de": "Code notiert", "en": "I have noted the code"},
     "lead.stop": {"de": "Station {n} von {total}", "en": "Stop {n} of {total}"},
     "lead.followers": {"de": "Folgende Tablets: {n}", "en": "Tablets following: {n}"},
@@ -394,13 +397,46 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Diese Tour wird gerade von einem anderen Gerät geführt. Mit dem Führungscode "
         "können Sie übernehmen.",
         "en": "This tour is being led from another device. Enter the lead code to take over."},
+    "lead.read_only_visitor": {
+        "de": "Diese Tour wird gerade geführt. Führen können nur angemeldete Tourleitungen.",
+        "en": "This tour is being led. Only a signed-in guide can lead it."},
+    "lead.you_lead": {"de": "Sie führen diese Tour auf diesem Gerät.",
+                      "en": "You are leading this tour on this device."},
+    "lead.lost": {
+        "de": "Ein anderes Gerät hat die Führung mit dem Führungscode übernommen. Dieses Gerät "
+        "bewegt die Gruppe nicht mehr; mit dem Code können Sie die Führung zurückholen.",
+        "en": "Another device has taken over the lead with the lead code. This device no "
+        "longer moves the group; with the code you can take the lead back."},
+    "lead.sign_in_first": {
+        "de": "Nur angemeldete Tourleitungen dürfen eine Führung starten, bewegen oder "
+        "beenden: bitte oben anmelden.",
+        "en": "Only a signed-in guide may start, move or end a lead: please sign in above."},
     "lead.code_input": {"de": "Führungscode", "en": "Lead code"},
+    "lead.tries_rule": {
+        "de": "Nach drei falschen Codes wartet dieses Gerät vor jedem weiteren Versuch länger "
+        "(5 s, 10 s, 20 s …), nach zehn 15 Minuten; nach 30 falschen Codes von allen Geräten "
+        "ist die Übernahme 15 Minuten gesperrt. Das Gerät, das führt, führt immer weiter.",
+        "en": "After three wrong codes this device waits longer before each further try (5 s, "
+        "10 s, 20 s …), after ten 15 minutes; after 30 wrong codes from all devices, taking "
+        "over is closed for 15 minutes. The device that leads keeps leading throughout."},
+    "lead.too_many_device": {
+        "de": "Zu viele falsche Codes von diesem Gerät: bitte {seconds} s warten, dann noch "
+        "einmal versuchen. Die Gruppe bleibt, wo sie ist.",
+        "en": "Too many wrong codes from this device: please wait {seconds} s, then try "
+        "again. The group stays where it is."},
+    "lead.too_many_lead": {
+        "de": "Für diese Führung wurden zu viele falsche Codes eingegeben: die Übernahme ist "
+        "für etwa {minutes} Minuten gesperrt. Das Gerät, das führt, führt weiter.",
+        "en": "Too many wrong codes were typed for this lead: taking over is closed for about "
+        "{minutes} minutes. The device that leads keeps leading."},
     "lead.take_over": {"de": "Übernehmen", "en": "Take over"},
     "lead.taken_over": {"de": "Sie führen jetzt diese Tour.",
                         "en": "You are now leading this tour."},
     "lead.wrong_code": {"de": "Falscher Führungscode: die Gruppe bleibt, wo sie ist.",
                         "en": "Wrong lead code: the group stays where it is."},
     "lead.ended": {"de": "Die Führung ist beendet.", "en": "The tour has ended."},
+    "lead.tour_gone": {"de": "Diese Tour gibt es nicht mehr (sie wurde gelöscht).",
+                       "en": "This tour no longer exists (it was deleted)."},
     "lead.already_led": {"de": "Diese Tour wird schon geführt.",
                          "en": "This tour is already being led."},
     "lead.store_down": {"de": "Die Führung ist gerade nicht erreichbar. Bitte gleich noch "
@@ -647,6 +683,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "Bitte den eigenen Namen eintragen; er steht als Autor bei jeder Notiz.",
         "en": "Open workshop mode: anyone may write notes, without signing in. "
         "Please type your name; it is shown as the author of each note."},
+    "auth.open_tours": {
+        "de": "Offener Modus ohne Anmeldung: Alle dürfen Touren speichern und führen.",
+        "en": "Open mode without sign-in: anyone may save and lead tours."},
     "auth.your_name": {"de": "Dein Name", "en": "Your name"},
     "auth.your_name_hint": {"de": "z. B. Anna aus Konstanz", "en": "e.g. Anna from Konstanz"},
     "auth.sign_in": {"de": "Anmelden", "en": "Sign in"},
@@ -655,6 +694,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "auth.read_only_signed_out": {
         "de": "Nur lesen: Zum Schreiben als Lotse oder Lotsin anmelden.",
         "en": "Reading only: sign in as a navigator to write."},
+    "auth.read_only_signed_out_tours": {
+        "de": "Nur ansehen: Zum Speichern und Führen von Touren als Tourleitung anmelden.",
+        "en": "Viewing only: sign in as a guide to save and lead tours."},
     "auth.signed_in_as": {"de": "Angemeldet als {name}", "en": "Signed in as {name}"},
     "auth.role.navigator": {"de": "Lotse/Lotsin für {city}: darf schreiben",
                             "en": "navigator for {city}: may write"},
@@ -666,6 +708,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "auth.read_only_role": {
         "de": "Mit dieser Rolle sind Notizen nur zu lesen.",
         "en": "With this role notes are for reading only."},
+    "auth.read_only_role_tours": {
+        "de": "Mit dieser Rolle sind Touren nur anzusehen: speichern und führen dürfen "
+        "Tourleitung und Administration.",
+        "en": "With this role tours are for viewing only: guides and admins save and lead "
+        "them."},
     "auth.no_role": {
         "de": "Für {email} ist keine Rolle eingetragen: nur lesen. Wer schreiben soll, bittet "
         "die Administration, die Adresse in die Rollendatei aufzunehmen.",

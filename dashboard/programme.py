@@ -84,7 +84,7 @@ class Programme:
 def load_programme(data_dir: Path | str, catalog: Catalog) -> Programme | None:
     """The programme of the data folder, None without programme.yaml; DataError otherwise."""
     path = Path(data_dir) / PROGRAMME_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a link to nothing is a problem
         return None
     problems: list[Problem] = []
     data = _read_yaml(path, PROGRAMME_FILE, problems)

@@ -69,8 +69,8 @@ class TourError(ValueError):
 
 class UnknownPlaceError(TourError):
     def __init__(self, ids: Sequence[str]):
-        self.ids = tuple(ids)
-        super().__init__("unknown exhibit or entrance id(s): " + ", ".join(map(repr, ids)))
+        self.ids = tuple(dict.fromkeys(ids))  # --start x, and the end that defaults to it: once
+        super().__init__("unknown exhibit or entrance id(s): " + ", ".join(map(repr, self.ids)))
 
 
 class UnreachableError(TourError):

@@ -217,22 +217,30 @@ def image_problem(data_dir: Path, image: str) -> str | None:
     if size > MAX_IMAGE_BYTES:
         return f"{image!r} is {size:,} bytes; at most {MAX_IMAGE_BYTES:,} (1 MB) are allowed"
     want = IMAGE_FORMATS[Path(image).suffix.lower()]
+    too_many = f"at most {MAX_IMAGE_PIXELS:,} pixels are allowed"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(real) as img:
                 found, (width, height) = img.format, img.size
-                img.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+                if found == want and width * height <= MAX_IMAGE_PIXELS:
+                    img.verify()
+            if found == want and width * height <= MAX_IMAGE_PIXELS:
+                # Decoded in full, as the pages will: a header that promises 4000 x 4000 with
+                # the data cut off passes verify() and fails only when drawn.
+                with Image.open(real) as img:
+                    img.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Readable, but its header claims far more pixels than Pillow decodes safely.
+        return f"{image!r} is too large: {too_many}"
+    except UnidentifiedImageError:
         return f"{image!r} is not a readable PNG, JPEG or WebP image"
     except (OSError, SyntaxError, ValueError):  # Pillow's errors for damaged files
         return f"{image!r} is damaged and cannot be read as an image"
     if found != want:
         return f"{image!r} is a {found or 'unknown'} file, not {want} as its name says"
     if width * height > MAX_IMAGE_PIXELS:
-        return (f"{image!r} has {width} x {height} pixels; at most "
-                f"{MAX_IMAGE_PIXELS:,} pixels are allowed")
+        return f"{image!r} has {width} x {height} pixels; {too_many}"
     return None
 
 

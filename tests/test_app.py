@@ -74,7 +74,7 @@ def test_language_from_url_and_bad_language(monkeypatch):
     at = start(monkeypatch, lang="xx")
     assert not at.exception
     assert "3 von 3 Exponaten" in texts(at)
-    assert any("'xx'" in w.value for w in at.warning)
+    assert any("„xx“" in w.value for w in at.warning)
 
 
 def test_language_from_url_translates_content(monkeypatch):
@@ -181,7 +181,7 @@ def test_bad_city_and_base_map_in_the_url_are_reported(monkeypatch):
     at = start(monkeypatch, city="atlantis", map="satellite", lang="en")
     assert not at.exception
     shown = " ".join(w.value for w in at.warning).replace("\\", "")
-    assert "'atlantis'" in shown and "'satellite'" in shown
+    assert "“atlantis”" in shown and "“satellite”" in shown
 
 
 def test_search_hint_comes_from_the_loaded_data(monkeypatch, mini_dir):

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_DATA, ROOT
+from conftest import DEFAULT_DATA, ROOT, step_button, tap_as_sent
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
@@ -77,8 +77,9 @@ def shown(at: AppTest) -> str:
 
 
 def plain(markdown: str) -> str:
-    """Text as shown: without the Markdown escapes of common.md_escape."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Text as shown: without the Markdown escapes of common.md_escape and its word joiners
+    (U+2060, not shown; they keep e-mail and web addresses from becoming links)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 # --------------------------------------------------------------------------- open workshop
@@ -218,6 +219,17 @@ def test_bad_roles_files_never_raise(monkeypatch, tmp_path, content):
     at = bar(monkeypatch, auth=AUTH, user={"is_logged_in": False}, roles=path)
     assert not at.exception
     assert "roles.yaml" in plain(at.error[0].value)
+    assert actor(at) == Actor.visitor()
+
+
+def test_a_roles_file_with_the_same_person_twice_grants_nobody_anything(monkeypatch, tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text("users:\n  anna@konstanz.de: {role: navigator, city: konstanz}\n"
+                    "  ANNA@konstanz.de: {role: admin}\n", encoding="utf-8")
+    user = {"is_logged_in": True, "email": "anna@konstanz.de"}
+    at = bar(monkeypatch, auth=AUTH, user=user, roles=path)
+    assert not at.exception
+    assert "the same address twice" in plain(at.error[0].value)
     assert actor(at) == Actor.visitor()
 
 
@@ -415,3 +427,128 @@ def test_workshop_mode_on_the_review_page_writes_any_city(monkeypatch, review_db
     assert not at.exception
     assert any("anyone may write" in i.value for i in at.info)
     assert "review.save-note" in keys(at, "button")
+
+
+# --------------------------------------------------------------------------- tours and leads
+# Issue 18, 1: with [auth] configured, /planner saved a tour and /lead started, moved and ended
+# a lead for anyone. Each page offers nothing to a signed-out visitor, and each callback checks
+# the role again (a trigger replayed after signing out writes nothing).
+
+GUIDE = {"is_logged_in": True, "email": "gina@example.org", "name": "Gina",
+         "lernreise_role": "guide"}
+NAVIGATOR = {"is_logged_in": True, "email": "nina@konstanz.de",
+             "lernreise_role": "navigator:konstanz"}
+TOUR_STOPS = ("karlssee-wassershow", "buga-log", "holzpavillon")
+
+
+def tours_page(monkeypatch, tmp_path, page: str, *, user: dict, auth: dict | None = AUTH,
+               **query: str) -> AppTest:
+    monkeypatch.setenv("LERNREISE_DATA_DIR", str(DEFAULT_DATA))
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    monkeypatch.delenv("LERNREISE_ROLES_FILE", raising=False)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.switch_page(f"app_pages/{page}.py")
+    if auth is not None:
+        at.secrets["auth"] = auth
+    at.user = user
+    at.query_params.update({"lang": "en", **query})
+    return at.run()
+
+
+def saved_tour(tmp_path) -> str:
+    from dashboard import routing, store
+
+    tours = store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    tour_id = tours.save_tour(routing.TourRequest(stops=TOUR_STOPS).to_dict(), "Holz",
+                              "buga2019-heilbronn")
+    tours.dispose()
+    return tour_id
+
+
+def lead_store(tmp_path):
+    from dashboard import store
+
+    return store.LeadStore(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+
+
+def test_signed_out_planner_cannot_save_and_a_guide_can(monkeypatch, tmp_path):
+    from dashboard import store
+
+    at = tours_page(monkeypatch, tmp_path, "planner", user={"is_logged_in": False})
+    for exhibit_id in TOUR_STOPS:
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    assert not at.exception
+    assert "sign in as a guide to save and lead tours" in shown(at)
+    assert "planner.save" not in keys(at, "button")
+    assert "auth-login-default" in keys(at, "button")
+    at.user = NAVIGATOR  # a navigator writes notes, not tours
+    at.run()
+    assert "planner.save" not in keys(at, "button")
+    assert "tours are for viewing only" in shown(at)
+    at.user = GUIDE
+    at.run()
+    at.button(key="planner.save").click().run()
+    assert not at.exception
+    tour_id = at.session_state["planner.saved_id"]
+    assert store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}").load_tour(tour_id)
+
+
+def test_a_save_replayed_after_signing_out_saves_nothing(monkeypatch, tmp_path):
+    from dashboard import store
+
+    at = tours_page(monkeypatch, tmp_path, "planner", user=GUIDE)
+    for exhibit_id in TOUR_STOPS:
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    at.button(key="planner.save").click()
+    tapped = tap_as_sent(at)
+    at.user = {"is_logged_in": False}
+    at._run(widget_state=tapped)  # the guide's tap, sent by a session no longer signed in
+    assert not at.exception
+    assert "Only a signed-in guide may save tours" in shown(at)
+    assert store.open_store(f"sqlite:///{tmp_path / 'app.sqlite3'}").list_tours() == []
+
+
+def test_signed_out_visitor_can_neither_start_nor_take_over_a_lead(monkeypatch, tmp_path):
+    tour_id = saved_tour(tmp_path)
+    at = tours_page(monkeypatch, tmp_path, "lead", user={"is_logged_in": False}, tour=tour_id)
+    assert not at.exception
+    assert "lead.start" not in keys(at, "button")
+    assert "sign in as a guide" in shown(at)
+    lead, _code, _key = lead_store(tmp_path).start(tour_id)
+    at.run()
+    assert "Only a signed-in guide can lead it" in shown(at)
+    assert "w.lead-code" not in keys(at, "text_input")  # no take-over form
+    assert not [k for k in keys(at, "button") if k.startswith(("lead.next", "lead.end"))]
+    assert lead_store(tmp_path).get(lead.id).stop == 0
+
+
+def test_a_guide_starts_moves_and_ends_and_a_replay_after_sign_out_does_nothing(
+        monkeypatch, tmp_path):
+    tour_id = saved_tour(tmp_path)
+    at = tours_page(monkeypatch, tmp_path, "lead", user=GUIDE, tour=tour_id)
+    assert "guide: manages tours" in shown(at)
+    at.button(key="lead.start").click().run()
+    lead = lead_store(tmp_path).active_for_tour(tour_id)
+    assert lead is not None
+    step_button(at, "lead.next").click().run()
+    assert lead_store(tmp_path).get(lead.id).stop == 1
+    step_button(at, "lead.next").click()
+    tapped = tap_as_sent(at)
+    at.user = {"is_logged_in": False}
+    at._run(widget_state=tapped)  # Next, sent after signing out
+    assert not at.exception
+    assert "Only a signed-in guide may start, move or end a lead" in shown(at)
+    assert lead_store(tmp_path).get(lead.id).stop == 1
+    at.user = GUIDE
+    at.run()
+    at.button(key="lead.end").click().run()
+    assert lead_store(tmp_path).active_for_tour(tour_id) is None
+
+
+@pytest.mark.parametrize("page", ["planner", "lead"])
+def test_open_mode_says_anyone_may_save_and_lead(monkeypatch, tmp_path, page):
+    tour_id = saved_tour(tmp_path)
+    at = tours_page(monkeypatch, tmp_path, page, user={}, auth=None, tour=tour_id)
+    assert not at.exception
+    assert "Open mode without sign-in: anyone may save and lead tours" in shown(at)

@@ -4,7 +4,9 @@ The provider is `oidc-provider-mock` (its command line, in a process of its own)
 127.0.0.1 port, with three predefined users; the app is a real `streamlit run` server whose
 `[auth]` section comes from a secrets file in a temporary folder (`--secrets.files`), and whose
 roles file (LERNREISE_ROLES_FILE) maps Anna's address to a navigator of Konstanz. The tests
-drive the review page (/review). Nothing leaves the machine.
+drive the review page (/review), and the planner and the lead view: a signed-out visitor can
+neither save a tour nor start, move or end a lead; a signed-in guide can (issue 18). Nothing
+leaves the machine.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ USERS = [
     {"sub": "hans", "email": "hans@heilbronn.de", "name": "Hans Muster",
      "lernreise_role": "navigator:heilbronn"},
     {"sub": "zoe", "email": "zoe@example.org", "name": "Zoe Unbekannt"},
+    # A guide (role claim): saves and leads tours (issue 18, 1).
+    {"sub": "gina", "email": "gina@example.org", "name": "Gina Guide",
+     "lernreise_role": "guide"},
 ]
 ROLES = "users:\n  anna@konstanz.de: {role: navigator, city: konstanz}\n"
 
@@ -190,7 +195,8 @@ def sign_out(page, app: SignInApp) -> None:
 
 
 def body(page) -> str:
-    return page.locator("body").inner_text()
+    """The page's text as read (without the word joiners that keep addresses from linking)."""
+    return page.locator("body").inner_text().replace("\u2060", "")
 
 
 def note_form(page):
@@ -244,3 +250,80 @@ def test_unmapped_user_reads_only_and_is_told(page, app):
     assert "Signed in as Zoe Unbekannt" in text
     assert "No role is set up for zoe@example.org: reading only" in text
     assert not note_form(page).count()
+
+
+# --------------------------------------------------------------------------- tours and leads
+
+TOUR_STOPS = ("skaio", "buga-log", "holzpavillon")
+
+
+def saved_tour(app: SignInApp, title: str) -> str:
+    from dashboard import routing, store
+
+    tours = store.TourStore(app.database)
+    try:
+        return tours.save_tour(routing.TourRequest(stops=TOUR_STOPS).to_dict(), title,
+                               "buga2019-heilbronn")
+    finally:
+        tours.dispose()
+
+
+def lead_store(app: SignInApp):
+    from dashboard import store
+
+    return store.LeadStore(app.database)
+
+
+def settled(page) -> None:
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
+        " === 'notRunning'", timeout=60_000)
+
+
+def test_signed_out_visitor_can_neither_save_a_tour_nor_lead(page, app):
+    from dashboard import store
+
+    tour_id = saved_tour(app, "Signed-out trial")
+    saved_before = len(store.TourStore(app.database).list_tours(limit=1000))
+    page.goto(f"{app.url}/planner?tour={tour_id}&lang=en")
+    page.get_by_text("Viewing only: sign in as a guide to save and lead tours").wait_for()
+    settled(page)
+    assert not page.get_by_role("button", name="Save as new version").count()
+    assert not page.get_by_role("button", name="Save tour").count()
+    page.goto(f"{app.url}/lead?tour={tour_id}&lang=en")
+    page.get_by_text("This tour is not being led right now").wait_for()
+    settled(page)
+    assert not page.get_by_role("button", name="Start").count()
+    page.get_by_role("button", name="Sign in").wait_for()
+    # Led from elsewhere: no Next, no End, no take-over form for a visitor.
+    lead, _code, _key = lead_store(app).start(tour_id)
+    page.reload()
+    page.get_by_text("Only a signed-in guide can lead it").wait_for()
+    settled(page)
+    for name in ("Next", "Previous", "End the tour", "Take over"):
+        assert not page.get_by_role("button", name=name).count(), name
+    assert not page.get_by_label("Lead code").count()
+    assert lead_store(app).get(lead.id).stop == 0
+    assert len(store.TourStore(app.database).list_tours(limit=1000)) == saved_before
+
+
+def test_a_signed_in_guide_saves_a_tour_and_leads_it(page, app):
+    tour_id = saved_tour(app, "Guide trial")
+    sign_in(page, app, "gina")
+    assert "guide: manages tours" in body(page)
+    page.goto(f"{app.url}/planner?tour={tour_id}&lang=en")
+    page.get_by_role("button", name="Save as new version").click()
+    page.get_by_text("Saved as").wait_for()
+    page.goto(f"{app.url}/lead?tour={tour_id}&lang=en")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("Your lead code").wait_for()
+    lead = lead_store(app).active_for_tour(tour_id)
+    assert lead is not None and lead.stop == 0
+    page.get_by_role("button", name="I have noted the code").click()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_text("Stop 2 of").wait_for()
+    assert lead_store(app).get(lead.id).stop == 1
+    page.get_by_role("button", name="End the tour").click()
+    page.get_by_role("button", name="Yes, end the tour").click()
+    page.get_by_text("This tour is not being led right now").wait_for()
+    assert lead_store(app).active_for_tour(tour_id) is None

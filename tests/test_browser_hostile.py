@@ -233,3 +233,22 @@ def test_pydeck_tooltips_show_hostile_text(app, page):
     assert seen, "no tooltip appeared over the 3D view"
     assert any(h in s for s in seen for h in HOSTILE), seen
     assert_nothing_injected(page)
+
+
+@pytest.mark.parametrize("value", ["[x](https://evil.example/a", "www.evil.example",
+                                   "x@evil.example", "\u202egpj.evil.example"])
+def test_a_bare_address_or_bidi_override_in_the_url_is_no_link_in_the_warning(app, page,
+                                                                              value):
+    """Issue 18, 11-12: /?exhibit=[x](https://evil.example/a showed a live link to
+    https://evil.example/a)" in the warning (Markdown's autolinks), and U+202E reached it."""
+    from urllib.parse import quote
+
+    page.goto(f"{app.url}/?exhibit={quote(value)}&lang=en")
+    warning = page.locator("[data-testid='stAlertContentWarning']").filter(
+        has_text="has no exhibit")
+    warning.first.wait_for()
+    settled(page)
+    assert page.locator("[data-testid='stMain'] a[href*='evil']").count() == 0
+    assert page.locator("[data-testid='stMain'] a[href^='mailto']").count() == 0
+    shown = warning.first.inner_text()
+    assert "evil.example" in shown.replace("\u2060", "") and "\u202e" not in shown

@@ -26,7 +26,7 @@ STOPS = ("skaio", "karlssee-wassershow", "buga-log", "holzpavillon")
 TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
 PORTRAIT = {"viewport": {"width": 820, "height": 1180}, "has_touch": True}
 LOCAL = ("http://127.0.0.1", "data:", "blob:")
-# The visitor polls every 2 s (lead_page.POLL_S) and then reruns its page: about 3 s on an idle
+# The visitor polls every 2 s (follow_guide.POLL_S) and then reruns its page: about 3 s on an idle
 # machine. The bound here is wider because this machine runs several browsers and servers on 2
 # cores (load average 20 seen: one page run then takes seconds); a tablet that does not poll
 # at all fails it as surely.

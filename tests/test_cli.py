@@ -156,5 +156,71 @@ def test_db_upgrade_prints_the_revision_without_the_password(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh' / 'db.sqlite3'}"
     result = run_cli("db", "upgrade", "--url", url)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"{url}: schema at revision 0004 (the newest)"
+    assert result.stdout.strip() == f"{url}: schema at revision 0006 (the newest)"
     assert (tmp_path / "fresh" / "db.sqlite3").is_file()
+
+
+# --------------------------------------------------------------------------- issue 18, 8-10, 14
+# In this process (main() returns the exit code): the checks come before any work.
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    from dashboard.__main__ import main
+
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_synth_refuses_a_folder_that_is_not_empty(mini_dir, capsys):
+    before = (mini_dir / "exhibits.yaml").read_bytes()
+    code, _, err = cli(capsys, "synth", "--exhibits", "3", "-o", str(mini_dir))
+    assert code == 2 and "is not empty" in err and "--force" in err, err
+    assert (mini_dir / "exhibits.yaml").read_bytes() == before  # the exhibition is untouched
+    code, out, _ = cli(capsys, "synth", "--exhibits", "3", "-o", str(mini_dir), "--force")
+    assert code == 0 and "wrote" in out
+    assert (mini_dir / "exhibits.yaml").read_bytes() != before
+
+
+def test_synth_into_a_new_or_empty_folder_a_file_or_nothing(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert cli(capsys, "synth", "--exhibits", "3", "-o", str(tmp_path / "empty"))[0] == 0
+    assert cli(capsys, "synth", "--exhibits", "3", "-o", str(tmp_path / "new"))[0] == 0
+    (tmp_path / "file").write_text("x")
+    code, _, err = cli(capsys, "synth", "-o", str(tmp_path / "file"))
+    assert code == 2 and "it is a file, not a folder" in err
+    code, _, err = cli(capsys, "synth", "-o", "")
+    assert code == 2 and "-o needs a folder name" in err
+
+
+@pytest.mark.parametrize("command", [["report", "--city", "konstanz"],
+                                     ["tour", "--stops", "skaio"]])
+@pytest.mark.parametrize("name", ["x" * 5000, "d/" * 3000 + "x.md"])
+def test_a_too_long_output_name_is_a_message_not_a_traceback(tmp_path, capsys, monkeypatch,
+                                                             command, name):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d").joinpath("d").symlink_to(".")  # "d/d/d/…" exists until it is too long
+    code, out, err = cli(capsys, *command, "-o", name)
+    assert code == 2, err
+    assert err.startswith("error: cannot write ") and ("too long" in err or "long;" in err), err
+    assert len(err) < 400 and out == ""  # the name is cut in the message
+
+
+@pytest.mark.parametrize("command", [["report", "--city", "konstanz"],
+                                     ["tour", "--stops", "skaio"]])
+def test_an_empty_output_name_is_refused_and_dash_is_standard_output(tmp_path, capsys,
+                                                                     monkeypatch, command):
+    monkeypatch.setenv("LERNREISE_DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    code, out, err = cli(capsys, *command, "-o", "")
+    assert code == 2 and "-o needs a file name (or -o - for standard output)" in err
+    assert out == ""
+    code, out, err = cli(capsys, *command, "-o", "-")
+    assert code == 0, err
+    assert out.strip() and not (tmp_path / "-").exists()
+
+
+def test_an_unknown_start_is_named_once(capsys):
+    code, _, err = cli(capsys, "tour", "--stops", "skaio", "--start", "nowhere")
+    assert code == 2
+    assert err.count("'nowhere'") == 1, err

@@ -102,6 +102,36 @@ def _make(folder, name: str) -> None:
         picture(path, size=(5001, 5001), mode="1")
     elif name == "folder.png":
         path.mkdir()
+    elif name == "truncated.png":
+        _truncated_png(path)
+    elif name == "bomb.png":
+        picture(path, size=(20_000, 20_000), mode="1")  # about 48 KB, 400 million pixels
+
+
+def _truncated_png(path) -> None:
+    """A 4000 x 4000 PNG whose chunks are all well formed (verify() passes) but whose image
+    data stops after a tenth: as a cut-off download or copy leaves it (issue 18, 5)."""
+    import io
+    import struct
+    import zlib
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4000, 4000), "#2e7d32").save(buffer, format="PNG")
+    raw = buffer.getvalue()
+    chunks, pos = [], 8
+    while pos < len(raw):
+        length, kind = struct.unpack(">I4s", raw[pos:pos + 8])
+        chunks.append((kind, raw[pos + 8:pos + 8 + length]))
+        pos += 12 + length
+    idat = b"".join(data for kind, data in chunks if kind == b"IDAT")
+    cut = idat[:len(idat) // 10]
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    head = [chunk(k, d) for k, d in chunks if k not in (b"IDAT", b"IEND")]
+    path.write_bytes(raw[:8] + b"".join(head) + chunk(b"IDAT", cut) + chunk(b"IEND", b""))
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -112,6 +142,10 @@ def _make(folder, name: str) -> None:
     ("jpeg-named.png", "is a JPEG file, not PNG"),
     ("huge.png", "at most 25,000,000 pixels"),
     ("folder.png", "not a regular file"),
+    # Issue 18, 5 and 6: a cut-off PNG passed and crashed the visitor page; a 20000 x 20000
+    # one (readable, 48 KB) was called unreadable.
+    ("truncated.png", "is damaged and cannot be read as an image"),
+    ("bomb.png", "is too large: at most 25,000,000 pixels are allowed"),
 ])
 def test_image_files_are_checked(mini_dir, name, expected):
     (mini_dir / "images").mkdir()
@@ -152,7 +186,8 @@ def test_the_data_format_page_states_the_image_rules():
     for phrase in ("image:", "image_alt:", "not an absolute path", "stay inside the data folder",
                    "file not found", "is empty", "1 MB", "is not a readable PNG, JPEG or WebP",
                    "not PNG as its name says", "25,000,000 pixels", "not a regular file",
-                   "image_alt is given but image is not", "must be a png, jpg, jpeg, webp"):
+                   "image_alt is given but image is not", "must be a png, jpg, jpeg, webp",
+                   "is too large", "decoded in full"):
         assert phrase in doc, phrase
 
 

@@ -209,7 +209,8 @@ def test_device_is_refused(mini_dir):
     path.unlink()
     path.symlink_to("/dev/zero")
     found = problems_of(mini_dir)
-    assert any(p.startswith(f"{path}: is a device or socket, not a regular file")
+    # A link to a device lies outside the folder: refused before it is opened (issue 18, 4).
+    assert any(p.startswith(f"{path}: is a link to a file outside the data folder")
                for p in found), found
 
 
@@ -350,3 +351,148 @@ def test_every_validation_message_is_in_the_data_format_docs(module):
     assert fragments
     missing = [f for f in fragments if " ".join(f.split()) not in docs]
     assert not missing, f"document these messages in docs/data-format.md: {missing}"
+
+
+# --------------------------------------------------------------------------- links (issue 18, 4)
+
+DATA_FILES = ["exhibits.yaml", "cities.yaml", "programme.yaml", "geo/site.geojson",
+              "geo/zones.geojson", "geo/paths.geojson", "geo/water.geojson",
+              "geo/buildings.geojson"]
+PROGRAMME = """\
+title: {de: "Testreise", en: "Test trip"}
+sessions:
+  - id: welcome
+    title: {de: "Begrüßung", en: "Welcome"}
+    start: "10:00"
+    end: "10:30"
+"""
+
+
+def validate_folder(data_dir: Path) -> tuple[int, str]:
+    result = run_validate(data_dir)
+    return result.returncode, result.stdout + result.stderr
+
+
+def folder_problems(data_dir: Path) -> list[str]:
+    """What `validate` reports, in this process: the catalogue's problems, then the
+    programme's (validate reads both; the command line itself is tried below)."""
+    from dashboard.programme import load_programme
+
+    try:
+        catalog = cat.load(data_dir)
+    except DataError as exc:
+        return [str(p) for p in exc.problems]
+    try:
+        load_programme(data_dir, catalog)
+    except DataError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+@pytest.fixture
+def with_programme(mini_dir: Path) -> Path:
+    (mini_dir / "programme.yaml").write_text(PROGRAMME, encoding="utf-8")
+    return mini_dir
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+@pytest.mark.parametrize("file", DATA_FILES)
+@pytest.mark.parametrize("target", ["copy outside", "/etc/passwd", "/proc/self/environ"])
+def test_a_data_file_linked_out_of_the_folder_is_never_read(with_programme, tmp_path, file,
+                                                             target):
+    """A cities.yaml linked to /etc/shadow printed 26 lines of it, for every visitor. Every
+    file of a data folder follows the images' rule: inside the folder, also after links."""
+    path = with_programme / file
+    if target == "copy outside":  # even a good file, when it lies elsewhere
+        outside = tmp_path / "elsewhere" / path.name
+        outside.parent.mkdir()
+        outside.write_bytes(path.read_bytes())
+        target = str(outside)
+    if not Path(target).exists():
+        pytest.skip(f"{target} is not on this machine")
+    path.unlink()
+    path.symlink_to(target)
+    found = folder_problems(with_programme)
+    assert any(p.endswith(f"{file}: is a link to a file outside the data folder; a data "
+                          "folder's files must be inside it (as its images)") for p in found), \
+        found
+    out = "\n".join(found)
+    assert "root:" not in out and "PATH=" not in out  # nothing of the target is quoted
+
+
+@pytest.mark.skipif(not Path("/etc/passwd").exists(), reason="no /etc/passwd here")
+def test_validate_does_not_print_a_linked_system_file(mini_dir):
+    """The trial's case on the command line: cities.yaml linked to a system file."""
+    (mini_dir / "cities.yaml").unlink()
+    (mini_dir / "cities.yaml").symlink_to("/etc/passwd")
+    code, out = validate_folder(mini_dir)
+    assert code == 1 and "Traceback" not in out, out
+    assert "cities.yaml: is a link to a file outside the data folder" in out
+    assert "root:" not in out
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+@pytest.mark.parametrize("file", DATA_FILES)
+def test_a_data_file_linked_inside_the_folder_is_read(with_programme, file):
+    path = with_programme / file
+    kept = with_programme / "versions" / path.name
+    kept.parent.mkdir()
+    path.rename(kept)
+    path.symlink_to(kept)
+    assert folder_problems(with_programme) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_a_link_in_a_circle_or_to_nothing_is_a_problem(mini_dir):
+    path = mini_dir / "cities.yaml"
+    path.unlink()
+    path.symlink_to(mini_dir / "cities.yaml")
+    assert any("cities.yaml" in p for p in problems_of(mini_dir))
+    path.unlink()
+    path.symlink_to(mini_dir / "nowhere.yaml")
+    assert any(p.endswith("cities.yaml: file not found") for p in problems_of(mini_dir))
+
+
+def test_another_kind_of_file_is_one_short_problem(mini_dir):
+    """What /etc/shadow became: one line naming a cut piece of it, not every line of it."""
+    secret = "".join(f"user{n}:$6$salt$hash{n}:19000:0:99999:7:::\n" for n in range(26))
+    (mini_dir / "cities.yaml").write_text(secret, encoding="utf-8")
+    found = [p for p in problems_of(mini_dir) if "cities.yaml" in p]
+    quoting = [p for p in found if "user0" in p]
+    assert len(quoting) == 1, found  # the rest say which sections are missing
+    assert "has none of the sections of cities.yaml" in quoting[0] and "26 others" in quoting[0]
+    assert all("19000" not in p and "user1" not in p and len(p) < 300 for p in found), found
+
+
+def test_many_unknown_sections_are_counted_not_listed(mini_dir):
+    edit_yaml(mini_dir / "cities.yaml", lambda d: d.update({f"extra{n}": 1 for n in range(9)}))
+    found = [p for p in problems_of(mini_dir) if "cities.yaml" in p]
+    assert len(found) == 6 and found[-1].endswith("and 4 more unknown sections"), found
+
+
+# --------------------------------------------------------------------------- programme (7)
+
+
+@pytest.mark.parametrize(("programme", "expected"), [
+    (PROGRAMME.replace('"10:00"', '"25:00"'), "start"),
+    (PROGRAMME.replace('"10:30"', '"09:00"'), "before it starts"),
+    (PROGRAMME + "  - id: welcome\n    title: {de: x, en: x}\n    start: '11:00'\n"
+     "    end: '12:00'\n", "id is used more than once"),
+    ("\x89PNG\r\n\x1a\n\x00\x00\x00", "programme.yaml"),
+    ("sessions: [1, 2\n", "is not valid YAML"),
+])
+def test_validate_reads_programme_yaml(mini_dir, programme, expected):
+    """`validate` said OK for start "25:00", an end before its start or raw bytes."""
+    (mini_dir / "programme.yaml").write_bytes(programme.encode("utf-8", "surrogateescape"))
+    found = folder_problems(mini_dir)
+    assert any(p.startswith("programme.yaml") and expected in p for p in found), found
+
+
+def test_validate_on_the_command_line_reads_programme_yaml(with_programme):
+    code, out = validate_folder(with_programme)
+    assert code == 0 and "programme: 1 sessions" in out, out
+    (with_programme / "programme.yaml").write_text(PROGRAMME.replace('"10:00"', '"25:00"'),
+                                                   encoding="utf-8")
+    code, out = validate_folder(with_programme)
+    assert code == 1 and "Traceback" not in out, out
+    assert "programme.yaml: session 'welcome': field 'start'" in out

@@ -18,7 +18,7 @@ from conftest import DEFAULT_DATA, ROOT
 
 from dashboard import catalog as cat
 from dashboard import links, routing, store
-from dashboard.ui import lead_page
+from dashboard.ui import follow_guide
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import st_protocol
@@ -104,7 +104,7 @@ def test_the_pages_timed_fragments_are_polled_as_a_browser_does(tour):
     async def poll() -> None:
         async with st_protocol.Session(url, timeout_s=60) as tablet:
             # The follow panel's fragment looks for a guide every LOOK_S seconds.
-            assert list(tablet.auto_reruns.values()) == [float(lead_page.LOOK_S)]
+            assert list(tablet.auto_reruns.values()) == [float(follow_guide.LOOK_S)]
             fragment_id = next(iter(tablet.auto_reruns))
             tablet.auto_reruns[fragment_id] = 1.0  # sooner, for the test
             poller = asyncio.create_task(tablet.keep_polling())

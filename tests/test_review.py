@@ -185,6 +185,35 @@ def test_missing_or_broken_roles_file(tmp_path: Path):
         load_roles(tmp_path / "bad.yaml")
 
 
+@pytest.mark.parametrize("users", [
+    # Issue 18, 3: the same person twice made Anna an admin with no error.
+    "  anna@konstanz.de: {role: navigator, city: konstanz}\n"
+    "  ANNA@konstanz.de: {role: admin}\n",
+    "  anna@konstanz.de: {role: navigator, city: konstanz}\n"
+    "  anna@konstanz.de: {role: admin}\n",
+    "  Anna@Konstanz.DE: {role: navigator, city: konstanz}\n"
+    "  ' anna@konstanz.de': {role: admin}\n",
+])
+def test_the_same_person_twice_is_a_problem_not_an_escalation(tmp_path: Path, users: str):
+    path = tmp_path / "roles.yaml"
+    path.write_text("users:\n" + users, encoding="utf-8")
+    with pytest.raises(RolesFileError) as info:
+        load_roles(path, cities=["konstanz"])
+    message = str(info.value)
+    assert "roles.yaml" in message and "twice" in message and "each person once" in message
+    assert "anna@konstanz.de" in message.lower()
+
+
+def test_duplicate_keys_inside_an_entry_are_a_problem_too(tmp_path: Path):
+    path = tmp_path / "roles.yaml"
+    path.write_text("users:\n  a@b.de:\n    role: guide\n    role: admin\n", encoding="utf-8")
+    with pytest.raises(RolesFileError, match=r"'role' appears twice \(lines 3 and 4\)"):
+        load_roles(path)
+    path.write_text("users: {}\nusers: {a@b.de: {role: admin}}\n", encoding="utf-8")
+    with pytest.raises(RolesFileError, match="'users' appears twice"):
+        load_roles(path)
+
+
 # --- status, curated notes -------------------------------------------------------------------
 
 

@@ -316,7 +316,7 @@ def test_bad_city_and_exhibit_in_the_url_give_messages(monkeypatch, data, db):
     at = open_review(monkeypatch, data, db, city="atlantis", exhibit="<b>nope</b>", name=None)
     assert not at.exception
     warnings = [plain(w.value) for w in at.warning]
-    assert any("'atlantis'" in w for w in warnings)
+    assert any("“atlantis”" in w for w in warnings)
     assert any("<b>nope</b>" in w for w in warnings)
     assert "Notes of Testhausen" not in shown(at)  # no exhibit chosen; the default city
     assert "Choose an exhibit to see and write its notes." in shown(at)

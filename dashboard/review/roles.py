@@ -18,6 +18,10 @@ The roles file (YAML):
       anna@konstanz.de: {role: navigator, city: konstanz, name: "Anna B."}
       it@heilbronn.de:  {role: navigator, city: heilbronn}
       chef@example.org: {role: admin}
+
+Each person once: the same address twice, also in another case (`Anna@…` and `anna@…`: e-mail
+addresses are compared case-folded), is a problem of the file, never "the last one wins" (a
+silent admin).
 """
 
 from __future__ import annotations
@@ -175,16 +179,47 @@ class _RolesFile(BaseModel):
 
 @dataclass(frozen=True)
 class Roles:
-    """E-mail address (lower case) → role entry, from a roles file."""
+    """E-mail address (case-folded) → role entry, from a roles file."""
 
     users: Mapping[str, _Entry]
 
     def actor(self, email: str, name: str = "") -> Actor | None:
-        entry = self.users.get(email.strip().lower())
+        entry = self.users.get(_fold(email))
         if entry is None:
             return None
         return Actor(entry.role, name=clean_name(entry.name or name or email), city=entry.city,
                      email=email)
+
+
+def _fold(email: str) -> str:
+    return email.strip().casefold()
+
+
+class _DuplicateKey(yaml.YAMLError):
+    """A key written twice in one mapping of the roles file."""
+
+
+class _RolesLoader(yaml.SafeLoader):
+    """The safe loader, but a key written twice in one mapping is an error (plain YAML keeps
+    the last one silently: a second entry would replace the first person's role)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # the constructor reports complex keys itself
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise _DuplicateKey(f"{_shown(key)} appears twice (lines {seen[key]} and "
+                                    f"{line}): each person once")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def parse_roles(data: Any, cities: Iterable[str] | None = None, label: str = "roles") -> Roles:
@@ -197,11 +232,20 @@ def parse_roles(data: Any, cities: Iterable[str] | None = None, label: str = "ro
         message = first["msg"].removeprefix("Value error, ")
         raise RolesFileError(f"{label}: {where}: {message}") from None
     known = set(cities) if cities is not None else None
-    users = {}
+    users: dict[str, _Entry] = {}
+    spelled: dict[str, str] = {}
+    twice = []
     for email, entry in parsed.users.items():
         if known is not None and entry.city is not None and entry.city not in known:
             raise RolesFileError(f"{label}: users.{email}.city: unknown city {entry.city!r}")
-        users[email.strip().lower()] = entry
+        folded = _fold(email)
+        if folded in users:
+            twice.append(f"{_shown(spelled[folded])} and {_shown(email)}")
+            continue
+        users[folded], spelled[folded] = entry, email
+    if twice:
+        raise RolesFileError(f"{label}: users: the same address twice (case does not matter): "
+                             f"{'; '.join(twice)}; each person once")
     return Roles(users)
 
 
@@ -209,7 +253,9 @@ def load_roles(path: Path | str, cities: Iterable[str] | None = None) -> Roles:
     """Read a roles file; RolesFileError when it is missing or invalid."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_RolesLoader)  # noqa: S506
+    except _DuplicateKey as exc:
+        raise RolesFileError(f"the roles file {path.name}: users: {exc}") from None
     except OSError as exc:
         raise RolesFileError(f"the roles file {path.name} cannot be read: {exc.strerror}") \
             from None

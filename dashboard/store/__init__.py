@@ -12,8 +12,10 @@ unwritable file, not a database). `TourTooLarge` / `InvalidTour`: a tour the sto
 `CorruptTour`: a damaged row. `WrongExhibition`: a tour of another data folder
 (`check_exhibition`). `UnknownTourError`: an id the database does not have.
 
-`lead` (LeadStore): a guide leading a saved tour and the tablets that follow it; a lead code
-moves the group (`WrongLeadCode`, `AlreadyLed`, `LeadEnded`, `UnknownLead` are `LeadError`s).
+`lead` (LeadStore): a guide leading a saved tour and the tablets that follow it; the leading
+device's key moves the group, the lead code takes it over on another device, tries limited
+(`WrongLeadCode`, `NotLeading`, `TooManyTries`, `AlreadyLed`, `LeadEnded`, `UnknownLead` are
+`LeadError`s).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from dashboard.store.lead import (
     LeadEnded,
     LeadError,
     LeadStore,
+    NotLeading,
+    TooManyTries,
     UnknownLead,
     WrongLeadCode,
 )
@@ -88,12 +92,14 @@ __all__ = [
     "LeadEnded",
     "LeadError",
     "LeadStore",
+    "NotLeading",
     "Note",
     "NoteStore",
     "ProjectIdea",
     "SavedTour",
     "StoreError",
     "StoreUnavailable",
+    "TooManyTries",
     "Topic",
     "TourStore",
     "TourTooLarge",

@@ -1,21 +1,38 @@
 """Follow the guide: a guide leads a saved tour stop by stop and the tablets that follow move
 with them (tables `lead_sessions` and `lead_followers`, migration 0004; `LeadStore`).
 
-Starting to lead a tour gives a lead id and a lead code. The code is shown to the guide once and
-only a salted scrypt hash of it is kept, so the database (or a backup of it) does not hold it;
-every move checks the code inside the writing transaction and a wrong code moves nothing
-(`WrongLeadCode`). A tour has at most one active lead at a time (starting locks the tour's row);
-different tours are led independently. A lead that nobody moved for `STALE_AFTER` ends by
-itself at the next start, so a lost code does not block a tour for ever.
+Starting to lead a tour gives a lead id, a lead code and a device key. The code is shown to
+the guide once and only a salted scrypt hash of it is kept, so the database (or a backup of it)
+does not hold it. The device key (256 random bits, only its SHA-256 kept) stays in the leading
+device's session: it moves the group and ends the lead (a wrong key moves nothing:
+`NotLeading`). The short code serves only to take the lead over on another device
+(`take_over`), which gives that device a new key; the old device's key stops working there and
+then, so exactly one device leads.
 
-Followers write nothing but a heartbeat (a random token per tablet, the lead it follows, when
-it was last seen); `follower_count` counts those seen in the last `FOLLOWER_WINDOW`.
+Tries on codes are limited (`lead_code_tries`, migration 0006): per device (client) the first
+FREE_TRIES wrong codes are answered at once, each further one only after a wait that doubles
+(CLIENT_WAIT, 2×, 4×, …), and after CLIENT_MAX_TRIES wrong codes that device is refused for
+REFUSE_FOR; per lead, once LEAD_MAX_TRIES wrong codes from all devices together fell within
+REFUSE_FOR, taking the lead over is refused for everyone until REFUSE_FOR after the last one
+(`TooManyTries`, which says how long). The guide's own device never types the code again (its
+key moves the group), so no number of wrong codes from strangers can take the lead from it.
+
+A tour has at most one active lead at a time (starting locks the tour's row); different tours
+are led independently. A lead that nobody moved for `STALE_AFTER` ends by itself at the next
+start, so a lost device does not block a tour for ever. A lead knows its number of stops and
+refuses a move beyond them.
+
+Followers write nothing but a heartbeat. A tablet joins a lead (`join`: the store makes its
+token), then keeps it fresh (`heartbeat`, which knows only tokens that joined that lead);
+`follower_count` counts those seen in the last `FOLLOWER_WINDOW`, so invented tokens count
+nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -41,6 +58,13 @@ CODE_LENGTH = 6  # 31**6 ≈ 8.9e8 codes, typed on a tablet in a few seconds
 TOKEN_MAX = 64
 FOLLOWER_WINDOW = timedelta(seconds=15)
 STALE_AFTER = timedelta(hours=6)
+# Tries on lead codes (see the module docstring).
+FREE_TRIES = 3
+CLIENT_WAIT = timedelta(seconds=5)
+CLIENT_MAX_TRIES = 10
+LEAD_MAX_TRIES = 30
+REFUSE_FOR = timedelta(minutes=15)
+CLIENT_MAX = 64
 _LEAD_ID_CHARS = frozenset(TOUR_ID_ALPHABET)
 # scrypt as in RFC 7914's interactive setting: about 16 MiB and a few ms per check.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
@@ -73,6 +97,25 @@ class LeadEnded(LeadError):
     def __init__(self, lead_id: str):
         self.lead_id = lead_id
         super().__init__(f"the lead {lead_id!r} has ended")
+
+
+class NotLeading(LeadError):
+    """This device's key is not the lead's (another device took the lead over)."""
+
+    def __init__(self, lead_id: str):
+        self.lead_id = lead_id
+        super().__init__("this device no longer leads the tour: nothing was moved")
+
+
+class TooManyTries(LeadError):
+    """Too many wrong codes: no code is checked now; `retry_after` seconds; `scope` says
+    whose tries ("device": this device's, "lead": everybody's on this lead)."""
+
+    def __init__(self, retry_after: float, scope: str):
+        self.retry_after = max(1, math.ceil(retry_after))
+        self.scope = scope
+        super().__init__(f"too many wrong lead codes ({scope}): try again in "
+                         f"{self.retry_after} s")
 
 
 class AlreadyLed(LeadError):
@@ -111,6 +154,17 @@ def _hash(code: str, salt: bytes) -> str:
     return hashlib.scrypt(code.encode("utf-8"), salt=salt, **_SCRYPT).hex()
 
 
+def _key_hash(key: object) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest() if isinstance(key, str) else ""
+
+
+def _client_hash(client: object) -> str:
+    """Whom tries are counted for (the page gives its client's address or session); kept only
+    as a hash."""
+    text = client if isinstance(client, str) else ""
+    return hashlib.sha256(text[:1000].encode("utf-8", "replace")).hexdigest()
+
+
 def is_follower_token(value: object) -> bool:
     return isinstance(value, str) and _TOKEN.fullmatch(value) is not None
 
@@ -133,6 +187,9 @@ class LeadRow(Base):
     stop_index: Mapped[int] = mapped_column(Integer)
     code_salt: Mapped[str] = mapped_column(String(32))  # hex of 16 random bytes
     code_hash: Mapped[str] = mapped_column(String(64))  # hex of scrypt's 32 bytes
+    # 0006: SHA-256 of the leading device's key; the number of stops (None: from before 0006).
+    key_hash: Mapped[str | None] = mapped_column(String(64))
+    stop_count: Mapped[int | None] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -149,6 +206,19 @@ class FollowerRow(Base):
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class CodeTryRow(Base):
+    """Wrong lead codes of one client on one lead (0006): how many, the last when."""
+
+    __tablename__ = "lead_code_tries"
+
+    lead_id: Mapped[str] = mapped_column(
+        String(LEAD_ID_LENGTH), ForeignKey("lead_sessions.id", ondelete="CASCADE"),
+        primary_key=True)
+    client: Mapped[str] = mapped_column(String(CLIENT_MAX), primary_key=True)
+    failed: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 @dataclass(frozen=True)
 class Lead:
     """A lead as read from the database (no code, no hash)."""
@@ -156,6 +226,7 @@ class Lead:
     id: str
     tour_id: str
     stop: int  # 0-based
+    stop_count: int | None
     started_at: datetime
     updated_at: datetime
     ended_at: datetime | None
@@ -167,7 +238,8 @@ class Lead:
     @classmethod
     def _from_row(cls, row: LeadRow) -> Lead:
         return cls(id=row.id, tour_id=row.tour_id, stop=row.stop_index,
-                   started_at=row.started_at, updated_at=row.updated_at, ended_at=row.ended_at)
+                   stop_count=row.stop_count, started_at=row.started_at,
+                   updated_at=row.updated_at, ended_at=row.ended_at)
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -184,14 +256,22 @@ class LeadStore:
     def database(self) -> Database:
         return self._db
 
-    def start(self, tour_id: str, stop: int = 0) -> tuple[Lead, str]:
-        """Start leading `tour_id` at `stop`: the lead and its code (shown once; only a hash of
-        it is kept). AlreadyLed when someone leads the tour (an old, unmoved lead ends here
-        instead), UnknownTourError for a tour that does not exist."""
+    def start(self, tour_id: str, stop: int = 0, *, stop_count: int | None = None
+              ) -> tuple[Lead, str, str]:
+        """Start leading `tour_id` of `stop_count` stops at `stop`: the lead, its code (shown
+        once; only a hash of it is kept) and this device's key (kept in the device's session).
+        Without `stop_count`, the tour's saved stops and its two ends bound the moves.
+        AlreadyLed when someone leads the tour (an old, unmoved lead ends here instead),
+        UnknownTourError for a tour that does not exist."""
         if not is_valid_tour_id(tour_id):
             raise UnknownTourError(tour_id)
         stop = _check_stop(stop)
+        if stop_count is not None:
+            _check_count(stop_count)
+            if stop >= stop_count:
+                raise LeadError(f"stop {stop} is not one of the tour's {stop_count} stops")
         code = _random(CODE_LENGTH)
+        key = secrets.token_urlsafe(32)
         salt = secrets.token_bytes(16)
         digest = _hash(code, salt)  # before the transaction: keep the write lock short
         now = utcnow()
@@ -206,60 +286,116 @@ class LeadStore:
                 if now - row.updated_at < STALE_AFTER:
                     raise AlreadyLed(tour_id, row.id)
                 row.ended_at = now
+            if stop_count is None:
+                saved = tour.spec.get("stops") if isinstance(tour.spec, dict) else None
+                stop_count = min(MAX_STOPS, (len(saved) if isinstance(saved, list) else 0) + 2)
             row = LeadRow(id=_random(LEAD_ID_LENGTH), tour_id=tour_id, stop_index=stop,
-                          code_salt=salt.hex(), code_hash=digest, started_at=now,
-                          updated_at=now, ended_at=None)
+                          code_salt=salt.hex(), code_hash=digest, key_hash=_key_hash(key),
+                          stop_count=stop_count, started_at=now, updated_at=now, ended_at=None)
             session.add(row)
             session.flush()
-            return Lead._from_row(row), code
+            return Lead._from_row(row), code, key
 
-    def _checked_row(self, session: Session, lead_id: str, code: str) -> LeadRow:
-        """The lead's row, locked, if the code matches and it is active."""
+    def _held_row(self, session: Session, lead_id: str, key: str) -> LeadRow:
+        """The lead's row, locked, if `key` is the leading device's and it is active."""
         if not is_valid_lead_id(lead_id):
             raise UnknownLead(lead_id)
         row = session.get(LeadRow, lead_id, with_for_update=True)
         if row is None:
             raise UnknownLead(lead_id)
-        typed = normalize_code(code)
-        given = _hash(typed, bytes.fromhex(row.code_salt)) if len(typed) == CODE_LENGTH else ""
-        if not hmac.compare_digest(given.encode(), row.code_hash.encode()):
-            raise WrongLeadCode()
+        if not row.key_hash or not hmac.compare_digest(_key_hash(key).encode(),
+                                                       row.key_hash.encode()):
+            raise NotLeading(lead_id)
         if row.ended_at is not None:
             raise LeadEnded(lead_id)
         return row
 
-    def check_code(self, lead_id: str, code: str) -> Lead:
-        """The lead if `code` is its code and it is active (WrongLeadCode, LeadEnded,
-        UnknownLead otherwise); moves nothing. For taking over on another device."""
+    def take_over(self, lead_id: str, code: str, client: str = "") -> tuple[Lead, str]:
+        """Lead `lead_id` from this device with its code: the lead and this device's new key
+        (the device that led until now can no longer move the group). Tries are counted for
+        `client` (the page's client address or session) and for the lead: TooManyTries
+        before any code is checked when there were too many wrong ones; WrongLeadCode,
+        LeadEnded, UnknownLead otherwise."""
+        if not is_valid_lead_id(lead_id):
+            raise UnknownLead(lead_id)
+        lead = self.get(lead_id)
+        if lead is None:
+            raise UnknownLead(lead_id)
+        who = _client_hash(client)
         with self._db.session(write=False) as session:
-            return Lead._from_row(self._checked_row(session, lead_id, code))
+            salt = session.scalar(select(LeadRow.code_salt).where(LeadRow.id == lead_id))
+            if salt is None:
+                raise UnknownLead(lead_id)
+            # Refused before the (deliberately slow) hash: a guesser costs the server little.
+            _refuse_when_limited(session, lead_id, session.get(CodeTryRow, (lead_id, who)),
+                                 utcnow())
+        typed = normalize_code(code)
+        given = _hash(typed, bytes.fromhex(salt)) if len(typed) == CODE_LENGTH else ""
+        key = secrets.token_urlsafe(32)
+        with self._db.session(write=True) as session:
+            row = session.get(LeadRow, lead_id, with_for_update=True)
+            if row is None:
+                raise UnknownLead(lead_id)
+            now = utcnow()
+            tries = session.get(CodeTryRow, (lead_id, who))
+            _refuse_when_limited(session, lead_id, tries, now)
+            right = hmac.compare_digest(given.encode(), row.code_hash.encode())
+            if not right:
+                if tries is None:
+                    session.add(CodeTryRow(lead_id=lead_id, client=who, failed=1,
+                                           last_failed_at=now))
+                else:
+                    tries.failed += 1
+                    tries.last_failed_at = now
+            elif row.ended_at is not None:
+                raise LeadEnded(lead_id)
+            else:
+                if tries is not None:
+                    session.delete(tries)
+                row.key_hash = _key_hash(key)
+                taken = Lead._from_row(row)
+        if not right:  # after the block: the counted try is committed
+            raise WrongLeadCode()
+        return taken, key
 
-    def goto(self, lead_id: str, code: str, stop: int) -> Lead:
-        """Move the group to `stop` (0-based); the code is checked in the same transaction."""
+    def goto(self, lead_id: str, key: str, stop: int) -> Lead:
+        """Move the group to `stop` (0-based, one of the lead's stops); the device key is
+        checked in the same transaction."""
         stop = _check_stop(stop)
         with self._db.session(write=True) as session:
-            row = self._checked_row(session, lead_id, code)
+            row = self._held_row(session, lead_id, key)
+            if row.stop_count is not None and stop >= row.stop_count:
+                raise LeadError(f"stop {stop} is not one of the tour's {row.stop_count} stops")
             row.stop_index = stop
             row.updated_at = max(utcnow(), row.updated_at + timedelta(microseconds=1))
             return Lead._from_row(row)
 
-    def advance(self, lead_id: str, code: str, delta: int, stop_count: int) -> Lead:
-        """Move the group `delta` stops on (negative: back), kept within 0..stop_count-1."""
-        if not 1 <= stop_count <= MAX_STOPS:
-            raise LeadError(f"a tour has 1 to {MAX_STOPS} stops, not {stop_count!r}")
+    def advance(self, lead_id: str, key: str, delta: int, stop_count: int) -> Lead:
+        """Move the group `delta` stops on (negative: back), kept within 0..stop_count-1 (and
+        within the lead's own stops)."""
+        _check_count(stop_count)
         with self._db.session(write=True) as session:
-            row = self._checked_row(session, lead_id, code)
-            row.stop_index = max(0, min(stop_count - 1, row.stop_index + delta))
+            row = self._held_row(session, lead_id, key)
+            last = min(stop_count, row.stop_count or stop_count) - 1
+            row.stop_index = max(0, min(last, row.stop_index + delta))
             row.updated_at = max(utcnow(), row.updated_at + timedelta(microseconds=1))
             return Lead._from_row(row)
 
-    def end(self, lead_id: str, code: str) -> Lead:
+    def end(self, lead_id: str, key: str) -> Lead:
         """End the lead: followers stop moving; its followers' heartbeats are removed."""
         with self._db.session(write=True) as session:
-            row = self._checked_row(session, lead_id, code)
+            row = self._held_row(session, lead_id, key)
             row.ended_at = row.updated_at = utcnow()
             session.execute(delete(FollowerRow).where(FollowerRow.lead_id == lead_id))
             return Lead._from_row(row)
+
+    def leads_here(self, lead_id: str, key: str) -> bool:
+        """Whether `key` is the key of the device leading `lead_id` (active or not)."""
+        if not is_valid_lead_id(lead_id):
+            return False
+        with self._db.session(write=False) as session:
+            stored = session.scalar(select(LeadRow.key_hash).where(LeadRow.id == lead_id))
+        return bool(stored) and hmac.compare_digest(_key_hash(key).encode(), stored.encode())
 
     def get(self, lead_id: str) -> Lead | None:
         """The lead with this id (active or ended), or None."""
@@ -281,28 +417,34 @@ class LeadStore:
                 return None
             return Lead._from_row(row)
 
-    def heartbeat(self, lead_id: str, token: str) -> None:
-        """A tablet following `lead_id` is still there (its only write). Unknown or ended
-        leads and malformed tokens are ignored: a visitor's page never fails on this."""
-        if not (is_valid_lead_id(lead_id) and is_follower_token(token)):
-            return
-        lead = self.get(lead_id)  # a read: the write below holds the lock only briefly
+    def join(self, lead_id: str) -> str | None:
+        """A tablet starts following `lead_id`: its new token (made here, so that only tokens
+        the store gave out are counted), or None for an unknown or ended lead."""
+        if not is_valid_lead_id(lead_id):
+            return None
+        lead = self.get(lead_id)
         if lead is None or not lead.active:
-            return
-        for _ in range(2):  # a second try when another writer inserted the token meanwhile
-            try:
-                with self._db.session(write=True) as session:
-                    now = utcnow()
-                    changed = session.execute(
-                        update(FollowerRow).where(FollowerRow.token == token)
-                        .values(lead_id=lead_id, last_seen=now)).rowcount
-                    if not changed:
-                        session.add(FollowerRow(token=token, lead_id=lead_id, last_seen=now))
-                return
-            except IntegrityError:
-                if self.get(lead_id) is None:  # deleted meanwhile (its tour was deleted)
-                    return
-                continue
+            return None
+        token = new_follower_token()
+        try:
+            with self._db.session(write=True) as session:
+                session.add(FollowerRow(token=token, lead_id=lead_id, last_seen=utcnow()))
+        except IntegrityError:  # the lead was deleted meanwhile (its tour was deleted)
+            return None
+        return token
+
+    def heartbeat(self, lead_id: str, token: str) -> bool:
+        """A tablet following `lead_id` is still there (its only write): True if the token
+        joined that lead, False otherwise (then `join` again). Unknown or ended leads and
+        malformed or made-up tokens change nothing: a visitor's page never fails on this."""
+        if not (is_valid_lead_id(lead_id) and is_follower_token(token)):
+            return False
+        with self._db.session(write=True) as session:
+            changed = session.execute(
+                update(FollowerRow).where(FollowerRow.token == token,
+                                          FollowerRow.lead_id == lead_id)
+                .values(last_seen=utcnow())).rowcount
+        return bool(changed)
 
     def leave(self, token: str) -> None:
         """A tablet stops following (the visitor switched following off)."""
@@ -323,6 +465,34 @@ class LeadStore:
 
     def dispose(self) -> None:
         self._db.dispose()
+
+
+def _check_count(stop_count: object) -> int:
+    if isinstance(stop_count, bool) or not isinstance(stop_count, int) \
+            or not 1 <= stop_count <= MAX_STOPS:
+        raise LeadError(f"a tour has 1 to {MAX_STOPS} stops, not {str(stop_count)[:20]!r}")
+    return stop_count
+
+
+def _refuse_when_limited(session: Session, lead_id: str, tries: CodeTryRow | None,
+                         now: datetime) -> None:
+    """TooManyTries when this client or this lead has had too many wrong codes of late."""
+    if tries is not None and tries.failed >= FREE_TRIES:
+        if tries.failed >= CLIENT_MAX_TRIES:
+            wait = REFUSE_FOR
+        else:
+            wait = min(REFUSE_FOR, CLIENT_WAIT * 2 ** (tries.failed - FREE_TRIES))
+        left = (tries.last_failed_at + wait - now).total_seconds()
+        if left > 0:
+            raise TooManyTries(left, "device")
+    # Each row is one client's wrong codes on this lead; a lock keeps them few (at most about
+    # LEAD_MAX_TRIES rows fall within REFUSE_FOR before it closes).
+    recent = session.execute(select(CodeTryRow.failed, CodeTryRow.last_failed_at).where(
+        CodeTryRow.lead_id == lead_id, CodeTryRow.last_failed_at >= now - REFUSE_FOR)).all()
+    if sum(failed for failed, _ in recent) >= LEAD_MAX_TRIES:
+        left = (max(last for _, last in recent) + REFUSE_FOR - now).total_seconds()
+        if left > 0:
+            raise TooManyTries(left, "lead")
 
 
 def _check_stop(stop: object) -> int:

@@ -9,6 +9,11 @@ actor to every store call (the store, not the page, refuses what the actor may n
   (the page is read-only then); once signed in the name or e-mail address, "Sign out", and the
   role and city from the `lernreise_role` claim or from the roles file (LERNREISE_ROLES_FILE).
   A signed-in user with no role reads only and is told so.
+- The planner and the lead view show the same bar for tours (`purpose="tours"`): saving a
+  tour and starting, moving, ending or taking over a lead need a guide or an admin once sign-in
+  is configured; in open mode a line says that anyone may (no name is asked for there).
+  Callbacks check again with `current_actor` (nothing drawn): what a page does not offer, a
+  forged trigger cannot do either.
 - A secrets file that does not parse, or a roles file that cannot be used (reported with file
   and entry), grants nobody anything; a roles file without sign-in configured also means
   reading only, never open mode: a broken or half-finished set-up must not open the app for
@@ -126,16 +131,51 @@ def _keep_name() -> None:
     st.session_state[NAME] = clean_name(st.session_state.get(_NAME_WIDGET, ""))
 
 
-def _workshop(lang: str) -> Actor:
-    notice("info", t("auth.workshop_banner", lang), icon=":material/groups:")
+def current_actor(catalog: cat.Catalog) -> Actor:
+    """The actor of this session as account_bar would return it, without drawing anything:
+    for callbacks, which check the role again before they write."""
+    section = auth_section()
+    if section is None:
+        return Actor.visitor()
+    try:
+        roles = load_configured_roles(catalog)
+    except RolesFileError:
+        return Actor.visitor()
+    if not section:
+        return Actor.workshop(st.session_state.get(NAME, "")) if roles is None \
+            else Actor.visitor()
+    user = current_user()
+    if not user.get("is_logged_in"):
+        return Actor.visitor()
+    return resolve_actor(auth_configured=True, user=user, roles=roles,
+                         cities=tuple(catalog.cities))
+
+
+# What the bar says, for the review's notes and for tours (planner, lead view).
+_TEXTS = {
+    "notes": {"open": "auth.workshop_banner", "signed_out": "auth.read_only_signed_out",
+              "read_only": "auth.read_only_role"},
+    "tours": {"open": "auth.open_tours", "signed_out": "auth.read_only_signed_out_tours",
+              "read_only": "auth.read_only_role_tours"},
+}
+
+
+def _may(actor: Actor, purpose: str) -> bool:
+    return actor.can_manage_tours if purpose == "tours" else actor.can_write
+
+
+def _workshop(lang: str, purpose: str = "notes") -> Actor:
+    notice("info", t(_TEXTS[purpose]["open"], lang), icon=":material/groups:")
+    if purpose == "tours":  # tours have no author: no name to type
+        return Actor.workshop(st.session_state.get(NAME, ""))
     st.session_state[_NAME_WIDGET] = st.session_state.get(NAME, "")
     st.text_input(t("auth.your_name", lang), key=_NAME_WIDGET, on_change=_keep_name,
                   max_chars=100, placeholder=t("auth.your_name_hint", lang))
     return Actor.workshop(st.session_state.get(NAME, ""))
 
 
-def _signed_out(section: Mapping[str, Any], lang: str) -> Actor:
-    caption(t("auth.read_only_signed_out", lang))
+def _signed_out(section: Mapping[str, Any], lang: str, purpose: str = "notes") -> Actor:
+    caption(t(_TEXTS[purpose]["signed_out"], lang))
     names = providers(section)
     for provider in names or [None]:
         label = t("auth.sign_in", lang) if provider is None or len(names) == 1 else \
@@ -150,7 +190,7 @@ def _signed_out(section: Mapping[str, Any], lang: str) -> Actor:
 
 
 def _signed_in(catalog: cat.Catalog, user: Mapping[str, Any], roles: Roles | None,
-               lang: str) -> Actor:
+               lang: str, purpose: str = "notes") -> Actor:
     actor = resolve_actor(auth_configured=True, user=user, roles=roles,
                           cities=tuple(catalog.cities))
     who = actor.name or clean_name(user.get("name") or user.get("email") or "")
@@ -168,13 +208,14 @@ def _signed_in(catalog: cat.Catalog, user: Mapping[str, Any], roles: Roles | Non
             return Actor.visitor()
     if actor.role is Role.VISITOR:
         notice("warning", t("auth.no_role", lang, email=email or who))
-    elif not actor.can_write:
-        caption(t("auth.read_only_role", lang))
+    elif not _may(actor, purpose):
+        caption(t(_TEXTS[purpose]["read_only"], lang))
     return actor
 
 
-def account_bar(catalog: cat.Catalog, lang: str) -> Actor:
-    """Render the account area and return the current actor (see the module docstring)."""
+def account_bar(catalog: cat.Catalog, lang: str, purpose: str = "notes") -> Actor:
+    """Render the account area and return the current actor (see the module docstring);
+    `purpose` is what the page writes: "notes" (the review) or "tours" (planner, lead)."""
     section = auth_section()
     if section is None:
         notice("error", t("auth.secrets_error", lang), icon=":material/error:")
@@ -189,11 +230,11 @@ def account_bar(catalog: cat.Catalog, lang: str) -> Actor:
     with st.container(key="auth-bar"):
         if not section:
             if roles is None and not roles_broken:
-                return _workshop(lang)
+                return _workshop(lang, purpose)
             # A roles file but no sign-in: nobody can prove who they are; read only.
             notice("warning", t("auth.not_configured", lang))
             return Actor.visitor()
         user = current_user()
         if not user.get("is_logged_in"):
-            return _signed_out(section, lang)
-        return _signed_in(catalog, user, roles, lang)
+            return _signed_out(section, lang, purpose)
+        return _signed_in(catalog, user, roles, lang, purpose)

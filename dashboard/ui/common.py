@@ -27,7 +27,7 @@ import streamlit_folium
 from dashboard import catalog as cat
 from dashboard import links, maps, routing, settings, store
 from dashboard import presentation as fmt
-from dashboard.errors import DataError
+from dashboard.errors import DataError, untrusted
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t
 
 # --------------------------------------------------------------------------- escaping
@@ -35,9 +35,21 @@ from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 
 
+# What GitHub-flavoured Markdown links without any markup (its "autolink literals": http://,
+# https://, www. and e-mail addresses). Streamlit's renderer finds them in the text after the
+# backslash escapes are resolved, so escaping cannot stop them: a WORD JOINER (U+2060, not
+# shown) after "://", before the "." of "www." and after "@" breaks each pattern.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
+
+
 def md_escape(text: object) -> str:
-    """Text that st.markdown shows literally: no markup, no HTML, no LaTeX, no directives."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Text that st.markdown shows literally: no markup, no HTML, no LaTeX, no directives, no
+    web address or e-mail address turned into a link."""
+    value = str(text)
+    if "//" in value or "@" in value or "ww." in value.lower():
+        value = _AUTOLINK.sub(_WORD_JOINER, value)
+    return _MD_SPECIAL.sub(r"\\\1", value)
 
 
 def text(value: object, *, bold: bool = False, italic: bool = False) -> None:
@@ -274,7 +286,7 @@ URL_STATE = {LANG: "lang", CITY: "city", BASEMAP: "map"}
 
 
 def _bad_param(name: str, value: object) -> None:
-    st.session_state.setdefault(_BAD_PARAMS, []).append((name, str(value)[:40]))
+    st.session_state.setdefault(_BAD_PARAMS, []).append((name, str(value)[:200]))
 
 
 def init_url_state() -> None:
@@ -335,7 +347,7 @@ def app_bar() -> str:
 
 def show_bad_params(lang: str) -> None:
     for name, value in st.session_state.pop(_BAD_PARAMS, []):
-        notice("warning", t("bad_param", lang, name=name, value=repr(value)))
+        notice("warning", t("bad_param", lang, name=name, value=untrusted(value)))
 
 
 def city(catalog: cat.Catalog) -> cat.City | None:

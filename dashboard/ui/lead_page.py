@@ -1,52 +1,41 @@
-"""Follow the guide, the Streamlit side: the guide's lead view (/lead?tour=<id>) and the
-"Follow the guide" panel of the visitor page.
+"""Follow the guide, the guide's side: the lead view (/lead?tour=<id>).
 
-The guide's view keeps the lead code of the leads this session started or took over in
-session state (never in the URL, never in the database: the store keeps a hash); its status
-part is a fragment that refreshes every GUIDE_REFRESH_S seconds (stop, followers). A tablet on a
-tour nobody leads looks for a guide every LOOK_S seconds; on a led tour it polls the store every
-POLL_S seconds in a fragment; when the guide's stop changes it moves
-the visitor page there with an app rerun (no reload: visited marks and text size stay). Its only
-write is a heartbeat every HEARTBEAT_S seconds while it follows. Session keys under "lead.".
+The view keeps the device key of the leads this session started or took over in session state
+(never in the URL, never in the database: the store keeps a hash); the lead code is shown once,
+right after Start, for the guide to note (it takes the lead over on another device). Its status
+part is a fragment that refreshes every GUIDE_REFRESH_S seconds (stop, followers); when another
+device has taken the lead over, this one says so, stops showing the code and offers no
+controls. With sign-in configured only a guide or an admin may start, move, end or take over
+a lead (every callback checks the signed-in role again); without it, the open mode says that
+anyone may. Session keys under "lead.". The tablets' side is dashboard/ui/follow_guide.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import streamlit as st
 
 from dashboard import catalog as cat
 from dashboard import lead as follow
 from dashboard import links, routing, store, visitor
+from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.store.lead import format_code, new_follower_token, normalize_code
-from dashboard.ui import common
+from dashboard.store.lead import format_code, normalize_code
+from dashboard.ui import auth, common
 
 L = "lead."
-_CODES = L + "codes"  # tour id -> (lead id, code) of the leads this session controls
-_SHOW_CODE = L + "show_code"  # the lead id whose code is shown (right after Start)
+_CODES = L + "codes"  # tour id -> (lead id, device key) of the leads this session leads
+_SHOW_CODE = L + "show_code"  # (lead id, code) shown right after Start, until noted
+_LOST = L + "lost"  # tour ids whose lead another device took over from this one
 _MESSAGES = L + "messages"
 _PLAN = L + "plan"  # (tour id, SavedTour, TourPlan)
 _KIND = L + "kind"  # what the guide's view showed at the last full run: none / mine / other
 _FULL = L + "full_run"  # set by the page before a fragment: this run is a full one
-_GUIDED = L + "guided"  # follows an active lead (see follows_guide)
-_FOLLOW = L + "follow"  # visitor: following on (True), off (False), default (None)
-_SYNCED = L + "synced"  # visitor: (lead id, guide's stop it last went to)
-_TOKEN = L + "token"  # visitor: this tablet's heartbeat token
-_BEAT = L + "beat"  # visitor: time.monotonic() of the last heartbeat
-POLL_S = 2  # a following tablet reaches the guide's stop within about this (+ a rerun)
-# A tablet on a tour nobody leads notices a guide starting within this. Each look is a fragment
-# run (about 7 ms of server CPU); every 2 s, twenty idle tablets cost a fifth of the server's
-# work while the group tapped Next together (bench_sessions).
-LOOK_S = 10
+_DOWN = L + "down_said"  # open_tour said the database is down (pick_tour does not again)
+_CLIENT = L + "client"  # this session's id for counting tries on lead codes
 GUIDE_REFRESH_S = 3
-HEARTBEAT_S = 5  # well inside store.lead.FOLLOWER_WINDOW (15 s)
-FOLLOW_PARAM = "follow"
 
 _CSS = """<style>
 .st-key-lead-controls [data-testid="stHorizontalBlock"] { flex-direction: row;
@@ -127,7 +116,7 @@ def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
     tour_id = st.query_params.get("tour")
     if tour_id is None:
         return None
-    shown = str(tour_id)[:40]
+    shown = untrusted(tour_id)
     cached = st.session_state.get(_PLAN)
     try:
         if cached is not None and cached[0] == tour_id:
@@ -144,7 +133,7 @@ def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
             st.session_state[_PLAN] = (tour_id, saved, plan)
     except store.WrongExhibition as exc:
         common.notice("warning", t("visitor.wrong_exhibition", lang, id=exc.tour_id,
-                                   exhibition=exc.tour_exhibition))
+                                   exhibition=untrusted(exc.tour_exhibition)))
         return None
     except store.CorruptTour:
         common.notice("warning", t("visitor.corrupt_tour", lang, id=shown))
@@ -154,6 +143,7 @@ def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
         return None
     except common.STORE_ERRORS:
         common.notice("error", t("visitor.store_down", lang))
+        st.session_state[_DOWN] = True
         return None
     names = tuple(s.name for s in visitor.visitor_stops(plan, catalog, lang))
     if not names:
@@ -169,11 +159,13 @@ def _pick(tour_id: str) -> None:
 def pick_tour(catalog: cat.Catalog, tours: store.TourStore | None, lang: str) -> None:
     """The saved tours of this exhibition (newest first) to lead."""
     common.heading(t("lead.pick", lang), 2)
+    said = st.session_state.pop(_DOWN, False)
     try:
         saved = tours.list_tours(limit=30, exhibition_id=catalog.exhibition.id) \
             if tours is not None else []
     except common.STORE_ERRORS:
-        common.notice("error", t("visitor.store_down", lang))
+        if not said:  # one message, not one from open_tour and another here
+            common.notice("error", t("visitor.store_down", lang))
         saved = []
     if not saved:
         common.text(t("lead.none_saved", lang), italic=True)
@@ -183,22 +175,62 @@ def pick_tour(catalog: cat.Catalog, tours: store.TourStore | None, lang: str) ->
 
 
 def _mine(tour_id: str) -> tuple[str, str] | None:
+    """(lead id, device key) of the tour's lead when this session leads it."""
     return st.session_state.get(_CODES, {}).get(tour_id)
 
 
 def _forget(tour_id: str) -> None:
     st.session_state.get(_CODES, {}).pop(tour_id, None)
+    shown = st.session_state.get(_SHOW_CODE)
+    if shown is not None and shown[0] == tour_id:
+        st.session_state.pop(_SHOW_CODE, None)
+
+
+def _lost(tour_id: str) -> None:
+    """Another device took the lead over: say so (once, in the view) and forget the key."""
+    _forget(tour_id)
+    st.session_state.setdefault(_LOST, set()).add(tour_id)
+
+
+def _client() -> str:
+    """Whom tries on lead codes are counted for: the browser's address when Streamlit knows
+    it, and this session (a new one per browser tab) either way."""
+    if _CLIENT not in st.session_state:
+        st.session_state[_CLIENT] = store.new_tour_id()  # random, nothing from the request
+    address = getattr(st.context, "ip_address", None)  # None on localhost and in tests
+    session = st.session_state[_CLIENT]
+    return f"{address}|{session}" if isinstance(address, str) and address else session
+
+
+def _may_lead(catalog: cat.Catalog, lang: str) -> bool:
+    """The callbacks' own check of the signed-in role (a forged trigger has no button)."""
+    if auth.current_actor(catalog).can_manage_tours:
+        return True
+    _say("error", t("lead.sign_in_first", lang))
+    return False
 
 
 def _run(action: Callable[[], object], lang: str, tour_id: str | None = None) -> object | None:
     """A store call from a guide's button; every refusal becomes a message. When the lead
-    has ended or the code is refused, this session no longer holds `tour_id`'s lead (a
-    database that is down for a moment keeps it)."""
+    has ended or another device leads it now, this session no longer holds `tour_id`'s lead
+    (a database that is down for a moment keeps it)."""
     try:
         return action()
     except store.WrongLeadCode:
         _say("error", t("lead.wrong_code", lang))
-    except (store.LeadEnded, store.UnknownLead, store.UnknownTourError):
+        return None
+    except store.TooManyTries as exc:
+        key = "lead.too_many_device" if exc.scope == "device" else "lead.too_many_lead"
+        _say("error", t(key, lang, seconds=exc.retry_after,
+                        minutes=max(1, round(exc.retry_after / 60))))
+        return None
+    except store.NotLeading:
+        if tour_id is not None:
+            _lost(tour_id)
+        return None
+    except store.UnknownTourError:
+        _say("warning", t("lead.tour_gone", lang))
+    except (store.LeadEnded, store.UnknownLead):
         _say("info", t("lead.ended", lang))
     except store.AlreadyLed:
         _say("warning", t("lead.already_led", lang))
@@ -211,25 +243,31 @@ def _run(action: Callable[[], object], lang: str, tour_id: str | None = None) ->
     return None
 
 
-def _start(leads: store.LeadStore, tour_id: str, lang: str) -> None:
-    started = _run(lambda: leads.start(tour_id), lang)
+def _start(leads: store.LeadStore, catalog: cat.Catalog, tour_id: str, count: int,
+           lang: str) -> None:
+    if not _may_lead(catalog, lang):
+        return
+    started = _run(lambda: leads.start(tour_id, stop_count=count), lang)
     if isinstance(started, tuple):
-        lead, code = started
-        st.session_state.setdefault(_CODES, {})[tour_id] = (lead.id, code)
-        st.session_state[_SHOW_CODE] = lead.id
+        lead, code, key = started
+        st.session_state.setdefault(_CODES, {})[tour_id] = (lead.id, key)
+        st.session_state[_SHOW_CODE] = (tour_id, lead.id, code)
+        st.session_state.get(_LOST, set()).discard(tour_id)
 
 
-def _move(leads: store.LeadStore, tour_id: str, stop: int, count: int, lang: str) -> None:
+def _move(leads: store.LeadStore, catalog: cat.Catalog, tour_id: str, stop: int, count: int,
+          lang: str) -> None:
     """To stop `stop` (0-based), not "one more": a tap delivered twice moves once
     (common.step_key)."""
     mine = _mine(tour_id)
-    if mine is not None:
+    if mine is not None and _may_lead(catalog, lang):
         _run(lambda: leads.goto(*mine, follow.clamp(stop, count)), lang, tour_id)
 
 
-def _end(leads: store.LeadStore, tour_id: str, lang: str) -> None:
+def _end(leads: store.LeadStore, catalog: cat.Catalog, tour_id: str, lang: str) -> None:
     mine = _mine(tour_id)
-    if mine is not None and _run(lambda: leads.end(*mine), lang, tour_id) is not None:
+    if mine is not None and _may_lead(catalog, lang) \
+            and _run(lambda: leads.end(*mine), lang, tour_id) is not None:
         _say("success", t("lead.ended", lang))
         _forget(tour_id)
 
@@ -238,31 +276,41 @@ def _code_noted() -> None:
     st.session_state.pop(_SHOW_CODE, None)
 
 
-def guide_panel(leads: store.LeadStore | None, tour: LeadTour, lang: str) -> None:
-    """The lead view of a tour: Start, or the current stop, followers and (for whoever holds
-    the code) Previous / Next / End; refreshed every GUIDE_REFRESH_S seconds."""
+def guide_panel(leads: store.LeadStore | None, tour: LeadTour, catalog: cat.Catalog,
+                lang: str) -> None:
+    """The lead view of a tour: who is signed in (or that the open mode lets anyone lead),
+    Start, or the current stop, followers and (on the device that leads) Previous / Next /
+    End; refreshed every GUIDE_REFRESH_S seconds."""
+    actor = auth.account_bar(catalog, lang, purpose="tours")
     if leads is None:
         common.notice("error", t("lead.store_down", lang))
         return
+    may_lead = actor.can_manage_tours
     st.session_state[_FULL] = True
-    _guide_fragment(leads, tour, lang)
-    if st.session_state.get(_KIND) == "other":
-        _take_over_form(leads, tour.saved.id, lang)
+    _guide_fragment(leads, tour, catalog, may_lead, lang)
+    if may_lead and st.session_state.get(_KIND) == "other":
+        _take_over_form(leads, catalog, tour.saved.id, lang)
 
 
 @st.fragment(run_every=GUIDE_REFRESH_S)
-def _guide_fragment(leads: store.LeadStore, tour: LeadTour, lang: str) -> None:
+def _guide_fragment(leads: store.LeadStore, tour: LeadTour, catalog: cat.Catalog,
+                    may_lead: bool, lang: str) -> None:
     full_run = _full_run_flag()
     with st.container(key="lead-panel"):
-        _guide_view(leads, tour, lang, full_run)
+        _guide_view(leads, tour, catalog, may_lead, lang, full_run)
 
 
-def _guide_view(leads: store.LeadStore, tour: LeadTour, lang: str, full_run: bool) -> None:
+def _guide_view(leads: store.LeadStore, tour: LeadTour, catalog: cat.Catalog, may_lead: bool,
+                lang: str, full_run: bool) -> None:
     tour_id, count = tour.saved.id, len(tour.names)
     show_messages()
     try:
         lead = leads.active_for_tour(tour_id)
         followers = leads.follower_count(lead.id) if lead is not None else 0
+        mine = _mine(tour_id)
+        if mine is not None and lead is not None and lead.id == mine[0] \
+                and not leads.leads_here(*mine):
+            _lost(tour_id)  # taken over on another device with the code
     except common.STORE_ERRORS:
         common.notice("error", t("lead.store_down", lang))
         return
@@ -270,6 +318,10 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, lang: str, full_run: boo
     if mine is not None and (lead is None or lead.id != mine[0]):
         _forget(tour_id)  # ended (here or on another device)
         mine = None
+    lost = tour_id in st.session_state.get(_LOST, set())
+    if lost and (lead is None or mine is not None):
+        st.session_state[_LOST].discard(tour_id)  # ended since, or led here again
+        lost = False
     kind = "none" if lead is None else "mine" if mine else "other"
     if kind != st.session_state.get(_KIND):
         st.session_state[_KIND] = kind
@@ -278,11 +330,18 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, lang: str, full_run: boo
     if lead is None:
         common.text(t("lead.not_led", lang), bold=True)
         common.text(t("lead.intro", lang))
-        st.button(t("lead.start", lang), key=L + "start", type="primary", width="stretch",
-                  icon=":material/play_arrow:", on_click=_start, args=(leads, tour_id, lang))
+        if may_lead:
+            st.button(t("lead.start", lang), key=L + "start", type="primary", width="stretch",
+                      icon=":material/play_arrow:", on_click=_start,
+                      args=(leads, catalog, tour_id, count, lang))
         return
-    if mine is not None and st.session_state.get(_SHOW_CODE) == lead.id:
-        _code_box(mine[1], lang)
+    if lost:
+        common.notice("warning", t("lead.lost", lang), icon=":material/phonelink_off:")
+    elif mine is not None:
+        common.text(t("lead.you_lead", lang), bold=True)
+        shown = st.session_state.get(_SHOW_CODE)
+        if shown is not None and shown[:2] == (tour_id, lead.id):
+            _code_box(shown[2], lang)
     stop = follow.clamp(lead.stop, count)
     with st.container(key="lead-current", border=True):
         common.text(t("lead.stop", lang, n=stop + 1, total=count), bold=True)
@@ -291,25 +350,27 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, lang: str, full_run: boo
             common.caption(f"{t('lead.next', lang)}: {stop + 2}. {tour.names[stop + 1]}")
         common.text(t("lead.followers", lang, n=followers))
     if mine is None:
-        common.notice("info", t("lead.read_only", lang), icon=":material/lock:")
+        if not lost:
+            common.notice("info", t("lead.read_only" if may_lead else "lead.read_only_visitor",
+                                    lang), icon=":material/lock:")
         return
     with st.container(key="lead-controls"):
         prev_col, next_col = st.columns(2)
         with prev_col.container(key="lead-prev"):
             st.button(t("lead.previous", lang), key=common.step_key(L + "prev", stop),
                       icon=":material/arrow_back:", on_click=_move,
-                      args=(leads, tour_id, stop - 1, count, lang), disabled=stop <= 0,
-                      width="stretch")
+                      args=(leads, catalog, tour_id, stop - 1, count, lang),
+                      disabled=stop <= 0, width="stretch")
         with next_col.container(key="lead-next"):
             st.button(t("lead.next", lang), key=common.step_key(L + "next", stop),
                       icon=":material/arrow_forward:", on_click=_move,
-                      args=(leads, tour_id, stop + 1, count, lang), disabled=stop >= count - 1,
-                      width="stretch", type="primary")
+                      args=(leads, catalog, tour_id, stop + 1, count, lang),
+                      disabled=stop >= count - 1, width="stretch", type="primary")
         # Behind a second tap: a guide walking with the tablet does not end the tour by mistake.
         with st.popover(t("lead.end", lang), icon=":material/stop_circle:", width="stretch",
                         key="lead-end-pop"):
             st.button(t("lead.end_confirm", lang), key=L + "end", icon=":material/stop_circle:",
-                      on_click=_end, args=(leads, tour_id, lang), type="primary")
+                      on_click=_end, args=(leads, catalog, tour_id, lang), type="primary")
 
 
 def _code_box(code: str, lang: str) -> None:
@@ -323,146 +384,26 @@ def _code_box(code: str, lang: str) -> None:
                   icon=":material/check:")
 
 
-def _take_over(leads: store.LeadStore, tour_id: str, lang: str) -> None:
+def _take_over(leads: store.LeadStore, catalog: cat.Catalog, tour_id: str, lang: str) -> None:
+    if not _may_lead(catalog, lang):
+        return
     typed = normalize_code(st.session_state.get("w.lead-code", ""))
     lead = _run(lambda: leads.active_for_tour(tour_id), lang)
     if not isinstance(lead, store.Lead):
         _say("info", t("lead.ended", lang))
         return
-    if _run(lambda: leads.check_code(lead.id, typed), lang) is not None:
-        st.session_state.setdefault(_CODES, {})[tour_id] = (lead.id, typed)
+    taken = _run(lambda: leads.take_over(lead.id, typed, client=_client()), lang)
+    if isinstance(taken, tuple):
+        st.session_state.setdefault(_CODES, {})[tour_id] = (lead.id, taken[1])
+        st.session_state.get(_LOST, set()).discard(tour_id)
         _say("success", t("lead.taken_over", lang))
 
 
-def _take_over_form(leads: store.LeadStore, tour_id: str, lang: str) -> None:
+def _take_over_form(leads: store.LeadStore, catalog: cat.Catalog, tour_id: str,
+                    lang: str) -> None:
     with st.form("lead-take-over", border=True):
         st.text_input(t("lead.code_input", lang), key="w.lead-code", max_chars=20,
                       type="password", autocomplete="off")
+        common.caption(t("lead.tries_rule", lang))
         st.form_submit_button(t("lead.take_over", lang), icon=":material/key:",
-                              on_click=_take_over, args=(leads, tour_id, lang))
-
-
-# --------------------------------------------------------------------------- following
-
-
-def _init_follow() -> None:
-    """?follow=1 / 0 on the session's first run (None: on whenever a lead is active)."""
-    if _FOLLOW in st.session_state:
-        return
-    raw = st.query_params.get(FOLLOW_PARAM)
-    if raw is not None and raw not in ("0", "1"):
-        common._bad_param(FOLLOW_PARAM, raw)
-    st.session_state[_FOLLOW] = {"1": True, "0": False}.get(raw or "")
-
-
-def follows_guide() -> bool:
-    """Whether this tablet follows a guide right now (as of the follow panel's last run): the
-    visitor page's idle return then stays off, or an untouched tablet that the guide moves on
-    would jump back to the first stop."""
-    return bool(st.session_state.get(_GUIDED))
-
-
-def follow_panel(tours: store.TourStore | None, tour_id: str, count: int, lang: str) -> None:
-    """The visitor page's "Follow the guide": shown while the tour is being led."""
-    leads = lead_store(tours)
-    if leads is None:
-        return
-    _init_follow()
-    common.show_bad_params(lang)
-    style()
-    try:
-        led = leads.active_for_tour(tour_id) is not None
-    except common.STORE_ERRORS:
-        led = False  # the tour still works without the guide; look again later
-    st.session_state[_FULL] = True
-    if led:
-        _follow_fragment(leads, tour_id, count, lang)
-    else:
-        _look_for_guide(leads, tour_id)
-
-
-@st.fragment(run_every=LOOK_S)
-def _look_for_guide(leads: store.LeadStore, tour_id: str) -> None:
-    """While nobody leads the tour: look for a guide now and then; once one leads, the whole
-    page runs again and draws the follow panel (which polls every POLL_S)."""
-    full_run = _full_run_flag()
-    st.session_state[_GUIDED] = False
-    try:
-        lead = leads.active_for_tour(tour_id)
-    except common.STORE_ERRORS:
-        return
-    if lead is not None and not full_run:
-        st.rerun()  # app scope
-
-
-def _set_follow(leads: store.LeadStore) -> None:
-    on = bool(st.session_state.get("w.lead-follow"))
-    st.session_state[_FOLLOW] = on
-    st.session_state[_SYNCED] = None  # switched on: go to the guide at once
-    st.query_params[FOLLOW_PARAM] = "1" if on else "0"
-    if not on and _TOKEN in st.session_state:
-        # Not counted after FOLLOWER_WINDOW anyway if this fails.
-        with contextlib.suppress(*common.STORE_ERRORS):
-            leads.leave(st.session_state[_TOKEN])
-
-
-def _heartbeat(leads: store.LeadStore, lead_id: str) -> None:
-    now = time.monotonic()
-    if now - st.session_state.get(_BEAT, -HEARTBEAT_S) < HEARTBEAT_S:
-        return
-    token = st.session_state.setdefault(_TOKEN, new_follower_token())
-    try:
-        leads.heartbeat(lead_id, token)
-    except common.STORE_ERRORS:
-        return  # the visitor's page goes on without being counted
-    st.session_state[_BEAT] = now
-
-
-def _go_to(visitor_state: Any, stop: int) -> None:  # visitor_page.VisitorState
-    visitor_state.stop = stop
-    visitor_state.save()
-    st.rerun()  # app scope: the whole visitor page shows the new stop
-
-
-@st.fragment(run_every=POLL_S)
-def _follow_fragment(leads: store.LeadStore, tour_id: str, count: int, lang: str) -> None:
-    full_run = _full_run_flag()
-    st.session_state[_GUIDED] = False
-    vstate = st.session_state.get("visitor.state")
-    if vstate is None or vstate.tour_id != tour_id:
-        return
-    try:
-        lead = leads.active_for_tour(tour_id)
-    except common.STORE_ERRORS:
-        return  # the tour still works without the guide
-    if lead is None:
-        if not full_run:
-            st.rerun()  # the lead ended: the page goes back to looking now and then
-        return
-    following = st.session_state.get(_FOLLOW)
-    following = True if following is None else following
-    st.session_state[_GUIDED] = following
-    with st.container(key="lead-follow"):
-        st.session_state["w.lead-follow"] = following
-        st.toggle(t("lead.follow", lang), key="w.lead-follow", on_change=_set_follow,
-                  args=(leads,))
-        synced_lead, synced = st.session_state.get(_SYNCED) or (None, None)
-        step = follow.follow_step(vstate.stop, synced if synced_lead == lead.id else None,
-                                  lead.stop, following, count)
-        st.session_state[_SYNCED] = (lead.id, step.synced)
-        if following:
-            _heartbeat(leads, lead.id)
-        if st.query_params.get(FOLLOW_PARAM) != ("1" if following else "0"):
-            st.query_params[FOLLOW_PARAM] = "1" if following else "0"
-        if step.move_to is not None:
-            _go_to(vstate, step.move_to)
-        guide = follow.clamp(lead.stop, count)
-        if not step.away:
-            common.caption(t("lead.following" if following else "lead.guide_at", lang,
-                             n=guide + 1))
-            return
-        common.caption(t("lead.guide_at", lang, n=guide + 1))
-        if st.button(t("lead.jump", lang, n=guide + 1), key=L + "jump", type="primary",
-                     icon=":material/my_location:"):
-            st.session_state[_SYNCED] = (lead.id, guide)
-            _go_to(vstate, guide)
+                              on_click=_take_over, args=(leads, catalog, tour_id, lang))

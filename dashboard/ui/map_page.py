@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import catalog as cat
 from dashboard import maps
 from dashboard import presentation as fmt
+from dashboard.errors import untrusted
 from dashboard.i18n import t
 from dashboard.ui import common
 
@@ -57,7 +58,7 @@ class MapState:
 def warn_unknown_exhibit(lang: str) -> None:
     bad = st.session_state.get(_BAD_EXHIBIT)
     if bad is not None and st.session_state.get(PICK) is None:
-        common.notice("warning", t("unknown_exhibit", lang, id=str(bad)[:80]),
+        common.notice("warning", t("unknown_exhibit", lang, id=untrusted(bad)),
                       icon=":material/search_off:")
 
 

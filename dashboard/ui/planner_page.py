@@ -19,8 +19,9 @@ import streamlit as st
 from dashboard import catalog as cat
 from dashboard import export, links, maps, planner, routing, store
 from dashboard import presentation as fmt
+from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import common
+from dashboard.ui import auth, common
 from dashboard.ui.map_page import newly_clicked_exhibit
 
 P = "planner."
@@ -160,7 +161,7 @@ def init(catalog: cat.Catalog, tours: store.TourStore | None, lang: str) -> Plan
                 store.check_exhibition(saved, catalog)
         except store.WrongExhibition as exc:
             say("warning", t("planner.wrong_exhibition", lang, id=exc.tour_id,
-                             exhibition=exc.tour_exhibition))
+                             exhibition=untrusted(exc.tour_exhibition)))
             del st.query_params["tour"]
             state.save()
             return state
@@ -174,7 +175,7 @@ def init(catalog: cat.Catalog, tours: store.TourStore | None, lang: str) -> Plan
             state.save()
             return state
         if saved is None:
-            say("warning", t("planner.bad_tour", lang, id=str(tour_id)[:40]))
+            say("warning", t("planner.bad_tour", lang, id=untrusted(tour_id)))
             del st.query_params["tour"]
         else:
             request = routing.TourRequest.from_dict(saved.spec)
@@ -485,6 +486,9 @@ def schedule(plan: routing.TourPlan, catalog: cat.Catalog, lang: str) -> None:
 def _save(catalog: cat.Catalog, tours: store.TourStore | None, lang: str,
           default_title: str) -> None:
     state = PlannerState.load()
+    if not auth.current_actor(catalog).can_manage_tours:  # checked again: a forged trigger
+        say("error", t("planner.sign_in_first", lang))
+        return  # the unsaved tour stays in the session
     title = state.title.strip() or default_title
     try:
         if tours is None:
@@ -508,11 +512,14 @@ def save_and_share(plan: routing.TourPlan, catalog: cat.Catalog,
     """Save (a new id each time, so links already handed out keep working) and share.
     Returns the share link when it shows exactly this plan, else None."""
     common.heading(t("planner.save", lang), 2)
-    st.text_input(t("planner.tour_title", lang), key=WIDGETS["title"], max_chars=store.TITLE_MAX)
-    label = "planner.save_new_version" if state.saved_id else "planner.save_button"
-    st.button(t(label, lang), icon=":material/save:", key=P + "save", type="primary",
-              on_click=_save, args=(catalog, tours, lang, export.tour_title(plan, catalog, lang)),
-              disabled=not plan.stops)
+    if auth.account_bar(catalog, lang, purpose="tours").can_manage_tours:
+        st.text_input(t("planner.tour_title", lang), key=WIDGETS["title"],
+                      max_chars=store.TITLE_MAX)
+        label = "planner.save_new_version" if state.saved_id else "planner.save_button"
+        st.button(t(label, lang), icon=":material/save:", key=P + "save", type="primary",
+                  on_click=_save,
+                  args=(catalog, tours, lang, export.tour_title(plan, catalog, lang)),
+                  disabled=not plan.stops)
     if not state.saved_id:
         return None
     url = links.share_url(common.request_base_url(), state.saved_id, lang)

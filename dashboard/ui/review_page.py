@@ -27,7 +27,7 @@ from dashboard import catalog as cat
 from dashboard import presentation as fmt
 from dashboard import programme as prog
 from dashboard import report, settings, store
-from dashboard.errors import DataError
+from dashboard.errors import DataError, untrusted
 from dashboard.i18n import LANGUAGES, t
 from dashboard.review import domain
 from dashboard.review.markdown import render_html
@@ -200,7 +200,7 @@ def publish_exhibit() -> None:
 def warn_unknown_exhibit(lang: str) -> None:
     bad = st.session_state.get(_BAD_EXHIBIT)
     if bad is not None and st.session_state.get(EXHIBIT) is None:
-        common.notice("warning", t("unknown_exhibit", lang, id=str(bad)[:80]),
+        common.notice("warning", t("unknown_exhibit", lang, id=untrusted(bad)),
                       icon=":material/search_off:")
 
 

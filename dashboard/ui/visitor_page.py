@@ -20,8 +20,9 @@ import streamlit as st
 from dashboard import catalog as cat
 from dashboard import export, maps, routing, settings, store, visitor
 from dashboard import presentation as fmt
+from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import common, device, lead_page
+from dashboard.ui import common, device, follow_guide
 
 V = "visitor."
 _MESSAGES = V + "messages"
@@ -152,7 +153,7 @@ def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
     cached = st.session_state.get(_PLAN)
     if cached and cached[0] == tour_id:
         return cached[1], cached[2]
-    shown_id = str(tour_id)[:40]
+    shown_id = untrusted(tour_id)
     try:
         if tours is None:
             raise store.StoreError("no database")
@@ -162,7 +163,7 @@ def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
             plan = _plan_for(catalog, network, saved)
     except store.WrongExhibition as exc:
         return _close(state, t("visitor.wrong_exhibition", lang, id=exc.tour_id,
-                               exhibition=exc.tour_exhibition))
+                               exhibition=untrusted(exc.tour_exhibition)))
     except store.CorruptTour:
         return _close(state, t("visitor.corrupt_tour", lang, id=shown_id))
     except routing.TourError:
@@ -267,7 +268,7 @@ def stop_view(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.
         tour_map(catalog, plan, state, lang)
         sources(stops[state.stop], lang)
     keep_visited(plan, state)
-    if not lead_page.follows_guide():
+    if not follow_guide.follows_guide():
         idle_return(state, lang)
     write_url(state, plan.stop_ids)
 
