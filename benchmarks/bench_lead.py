@@ -1,6 +1,6 @@
 """Follow-the-guide store benchmark: T tablets polling one led tour at once (the read each one
 makes every 2 s, plus a heartbeat) while the guide moves; and the cost of one guide's move
-(scrypt check of the lead code included).
+(the device key checked, one SHA-256; the scrypt of the lead code is only for taking over).
 
 Part of `make bench` (run(quick) is the runner's contract). SQLite in a temporary folder always;
 PostgreSQL too when LERNREISE_BENCH_POSTGRES_URL names a scratch database (the rows stay).

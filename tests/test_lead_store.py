@@ -77,7 +77,7 @@ def wrong(code: str) -> str:
 
 def test_start_gives_a_lead_and_a_code_shown_once(leads: LeadStore, database: Database,
                                                   tour_id: str):
-    lead, code, key = leads.start(tour_id)
+    lead, code, _key = leads.start(tour_id)
     assert is_valid_lead_id(lead.id) and lead.tour_id == tour_id and lead.stop == 0
     assert lead.active and len(code) == CODE_LENGTH
     assert leads.active_for_tour(tour_id) == lead
@@ -186,8 +186,36 @@ def test_two_hundred_wrong_codes_are_not_all_answered(leads: LeadStore, tour_id,
         leads.take_over(lead.id, code, client="one-session")
 
 
+def test_advance_stays_within_the_tour(leads: LeadStore, tour_id):
+    lead, _code, key = leads.start(tour_id, stop_count=4)
+    assert lead.stop_count == 4
+    assert leads.advance(lead.id, key, -1, 4).stop == 0
+    assert leads.advance(lead.id, key, 10, 4).stop == 3
+    assert leads.advance(lead.id, key, 1, 4).stop == 3
+    assert leads.advance(lead.id, key, 10, 200).stop == 3  # the lead's own stops bound it
+    for bad in (-1, 4, 199, 200, True, "1", 1.0):
+        with pytest.raises(LeadError):
+            leads.goto(lead.id, key, bad)  # type: ignore[arg-type]
+    for count in (0, 201):
+        with pytest.raises(LeadError):
+            leads.advance(lead.id, key, 1, count)
+    assert leads.get(lead.id).stop == 3
+
+
+def test_goto_beyond_a_three_stop_tour_is_refused(leads: LeadStore, tours: TourStore):
+    """Issue 18, 13: goto(199) on a three-stop tour was accepted."""
+    three = tours.save_tour({"stops": ["skaio"]}, "Kurz", "buga2019-heilbronn")
+    lead, _code, key = leads.start(three)  # one saved stop and its two ends: three stops
+    assert lead.stop_count == 3
+    with pytest.raises(LeadError, match="not one of the tour's 3 stops"):
+        leads.goto(lead.id, key, 199)
+    assert leads.goto(lead.id, key, 2).stop == 2
+    with pytest.raises(LeadError):
+        leads.start(three, stop=5, stop_count=3)
+
+
 def test_moves_update_the_time(leads: LeadStore, tour_id):
-    lead, code, key = leads.start(tour_id)
+    lead, _code, key = leads.start(tour_id)
     moved = leads.goto(lead.id, key, 1)
     assert moved.updated_at > lead.updated_at and moved.started_at == lead.started_at
 
@@ -268,7 +296,7 @@ def test_deleting_a_tour_deletes_its_leads(leads: LeadStore, tours: TourStore, t
 
 def test_followers_are_counted_while_their_heartbeat_is_fresh(leads: LeadStore, tour_id,
                                                               monkeypatch):
-    lead, code, key = leads.start(tour_id)
+    lead, _code, key = leads.start(tour_id)
     tablets = [leads.join(lead.id) for _ in range(3)]
     assert all(tablets) and len(set(tablets)) == 3
     assert leads.heartbeat(lead.id, tablets[0])  # again: still one tablet
@@ -309,7 +337,7 @@ def test_a_tablet_follows_one_lead_at_a_time(leads: LeadStore, tours: TourStore,
 
 def test_concurrent_moves_and_heartbeats(leads: LeadStore, tour_id):
     """Guide taps and tablets' heartbeats at once: no lost move, no error."""
-    lead, code, key = leads.start(tour_id, stop_count=10)
+    lead, _code, key = leads.start(tour_id, stop_count=10)
     errors: list[BaseException] = []
     tokens = [leads.join(lead.id) for _ in range(4)]
 
@@ -384,7 +412,7 @@ def test_a_database_at_0003_gets_the_lead_tables_and_keeps_its_tours(db_url: str
     database = Database(db_url)
     try:
         leads = LeadStore(database)
-        lead, code, key = leads.start(tour_id)
+        lead, _code, key = leads.start(tour_id)
         assert database.revision() == "0006"
         assert TourStore(database).load_tour(tour_id).title == "Alte Tour"
         assert leads.advance(lead.id, key, 1, 4).stop == 1
