@@ -29,6 +29,7 @@ from dashboard.store.errors import (
     UnknownTourError,
     WrongExhibition,
 )
+from dashboard.store.exhibitions import ExhibitionStore
 from dashboard.store.lead import (
     AlreadyLed,
     Lead,
@@ -80,6 +81,7 @@ __all__ = [
     "AlreadyLed",
     "CorruptTour",
     "Database",
+    "ExhibitionStore",
     "FollowUp",
     "FollowUpStatus",
     "InvalidNote",

@@ -1,0 +1,34 @@
+"""Who may edit exhibitions: the one module of the editor that knows dashboard.review.roles.
+
+With sign-in on, an `editor` (or an admin) may edit; everyone else reads. Without sign-in
+configured (open workshop mode) anyone may edit, as anyone may write notes there.
+"""
+
+from __future__ import annotations
+
+from dashboard.review import roles
+from dashboard.review.roles import Actor, PermissionDenied
+
+__all__ = ["Actor", "PermissionDenied", "editor_actor", "may_edit", "require_editor"]
+
+
+def may_edit(actor: object) -> bool:
+    return isinstance(actor, Actor) and actor.role in (
+        roles.Role.EDITOR, roles.Role.ADMIN, roles.Role.WORKSHOP)
+
+
+def require_editor(actor: object) -> Actor:
+    """`actor` if it may edit exhibitions; PermissionDenied otherwise."""
+    if may_edit(actor):
+        return actor  # type: ignore[return-value]
+    who = actor.describe() if isinstance(actor, Actor) else "no one signed in"
+    raise PermissionDenied(f"{who} may not edit exhibitions: sign in with the editor role")
+
+
+def editor_actor(name: str) -> Actor:
+    """The actor of the command line (whoever may run it may edit)."""
+    return Actor(roles.Role.EDITOR, name=roles.clean_name(name))
+
+
+def author_of(actor: Actor) -> str:
+    return actor.name or actor.email or actor.role.value
