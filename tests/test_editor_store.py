@@ -160,14 +160,14 @@ def test_zip_inside_a_folder_and_stray_files(tmp_path: Path, mini_files):
     empty = io.BytesIO()
     with zipfile.ZipFile(empty, "w") as archive:
         archive.writestr("notes.txt", b"hello")
-    with pytest.raises(bundle.BundleError, match="no exhibits.yaml"):
+    with pytest.raises(bundle.BundleError, match=r"no exhibits\.yaml"):
         bundle.from_zip(empty.getvalue())
 
 
 # --- serving a published version -------------------------------------------------------------
 
 
-def test_serving_a_published_version(store: ExhibitionStore, mini_files, db_url, monkeypatch,
+def test_serving_a_published_version(store: ExhibitionStore, mini_files, db_url, monkeypatch,  # noqa: F811
                                      tmp_path):
     monkeypatch.setattr(serving, "cache_root", lambda: tmp_path / "cache")
     monkeypatch.setenv("LERNREISE_DATABASE_URL", db_url)
@@ -196,7 +196,8 @@ def test_serving_a_published_version(store: ExhibitionStore, mini_files, db_url,
         serving.data_dir()
 
 
-def test_saved_tour_across_versions(store: ExhibitionStore, mini_files, db_url, tmp_path):
+def test_saved_tour_across_versions(store: ExhibitionStore, mini_files, db_url,  # noqa: F811
+                                    tmp_path):
     """A tour saved on version 1 opens on version 2, which removed one of its stops: the
     stop is a notice on the tour, not a crash."""
     store.create(ANNA, "mini-expo", "Mini", mini_files)

@@ -115,12 +115,12 @@ def read_table(data: bytes, name: str) -> Table:
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str | None]:
+    if b"\x00" in data:
+        raise TableImportError(f"{name} is not a text file (a workbook saved as .csv?)")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        raise TableImportError(f"{name} is not a text file (a workbook saved as .csv?)")
     return data.decode("cp1252", errors="replace"), (
         f"{name} is not UTF-8: read as Windows-1252 (Latin-1); check the umlauts in the preview")
 
@@ -280,7 +280,9 @@ def _exhibit_from_row(row: Mapping[str, str], mapping: Mapping[str, str | None],
     sources = [s for s in re.split(r"[\s;|]+", raw_sources) if s]
     if sources:
         given.add("sources")
-    sources = sources or list(context.sources)
+    known = context.existing.get(ident, {}).get("sources")
+    sources = sources or list(context.sources) or (list(known) if isinstance(known, list)
+                                                   else [])
     if not sources:
         reasons.append("has no source: map a column with the exhibit's web address, or give "
                        "one address for all rows")
@@ -321,6 +323,7 @@ class _Context:
     sources: tuple[str, ...]
     default_category: str | None
     default_zone: str | None
+    existing: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, files: Mapping[str, bytes], sources: tuple[str, ...]) -> _Context:
@@ -350,7 +353,8 @@ class _Context:
             categories=names(categories), zones=names(zones), zone_shapes=shapes,
             outline=outline, sources=sources,
             default_category=str(categories[0]["id"]) if categories else None,
-            default_zone=str(zones[0]["id"]) if zones else None)
+            default_zone=str(zones[0]["id"]) if zones else None,
+            existing={str(e.get("id")): e for e in draft.exhibits(files)})
 
     def category_id(self, value: str) -> str | None:
         return self.categories.get(_fold(value))
@@ -384,7 +388,7 @@ def preview(table: Table, mapping: Mapping[str, str | None], files: Mapping[str,
     if out.problems:
         return out
     context = _Context.of(files, (source.strip(),) if source.strip() else ())
-    existing = {str(e.get("id")): e for e in draft.exhibits(files)}
+    existing = context.existing
     seen: dict[str, int] = {}
     for offset, row in enumerate(table.rows):
         line = table.first_line + offset

@@ -399,9 +399,9 @@ def diff_files(before: Mapping[str, bytes], after: Mapping[str, bytes], old: int
     for ident in a.keys() & b.keys():
         fields = sorted(k for k in a[ident].keys() | b[ident].keys()
                         if a[ident].get(k) != b[ident].get(k))
-        if image := a[ident].get("image"):
-            if before.get(image) != after.get(image) and "image" not in fields:
-                fields.append("image")
+        image = a[ident].get("image")
+        if image and before.get(image) != after.get(image) and "image" not in fields:
+            fields.append("image")
         if fields:
             changed[ident] = tuple(fields)
     files = sorted(n for n in before.keys() | after.keys()
