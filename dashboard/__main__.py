@@ -423,6 +423,10 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=1, help="the same seed, the same site")
     synth.add_argument("-o", "--output", required=True, metavar="DIR", help="data folder to write")
     synth.set_defaults(func=_synth)
+
+    from dashboard.editor import cli as editor_cli  # import, export: the editor's commands
+
+    editor_cli.add_commands(sub)
     return parser
 
 

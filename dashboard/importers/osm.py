@@ -253,7 +253,7 @@ def site_from_elements(frame: gpd.GeoDataFrame) -> SiteImport:
         out.notes.append(f"{len(paths)} footpaths, {steps} of them steps (left out of "
                          "step-free tours)")
     if skipped_roads:
-        out.notes.append(f"{skipped_roads} roads for cars left out (not footpaths)")
+        out.notes.append(f"left out {skipped_roads} road(s) for cars (not footpaths)")
     out.layers["paths"] = _collection([_feature(g, p) for g, p in paths])
 
     buildings, guessed = [], 0
