@@ -42,7 +42,8 @@ class EditorState:
     head: int = 0
     selected: str | None = None  # exhibit id in the form; None: a new exhibit
     last_click: tuple[float, float] | None = None
-    message: tuple[str, str] | None = None  # (level, text) shown where the change was made
+    message: tuple[str, str] | None = None  # (level, text) of the last change, shown once
+    conflict: bool = False  # the last save met a newer draft: offer to load it
 
     @classmethod
     def load(cls) -> EditorState:
@@ -83,40 +84,48 @@ def draft_problems(state: EditorState) -> list[str]:
 
 def _commit(state: EditorState, actor: access.Actor, files: dict[str, bytes], lang: str,
             done: str) -> bool:
-    """Save `files` as the draft; a conflict or store error as the page's message."""
+    """Save `files` as the draft; a conflict or store error becomes the page's message (shown
+    on the rerun, under the section picker), and the form keeps what was typed."""
     try:
         saved = store().save_draft(actor, state.exhibition, files, revision=state.revision)
     except ExhibitionConflict:
-        state.message = ("error", t("edit.conflict", lang))
+        state.message, state.conflict = ("error", t("edit.conflict", lang)), True
         state.save()
-        return False
+        st.rerun()
     except StoreError as exc:
         state.message = ("error", str(exc))
         state.save()
-        return False
-    state.files, state.revision = files, saved.draft_revision
+        st.rerun()
+    state.files, state.revision, state.conflict = files, saved.draft_revision, False
     state.message = ("success", done)
     state.save()
     return True
 
 
 def message(state: EditorState) -> None:
+    """The outcome of the last change, once."""
     if state.message:
         level, text = state.message
         common.notice(level, text)
+        state.message = None
+        state.save()
 
 
 def reload_button(state: EditorState, lang: str) -> None:
     """After a conflict: take the newer draft (what was typed stays in the form)."""
-    if state.message and state.message[0] == "error" and st.button(
-            t("edit.reload", lang), key=PREFIX + "reload", icon=":material/refresh:"):
+    if state.conflict and st.button(t("edit.reload", lang), key=PREFIX + "reload",
+                                    icon=":material/refresh:"):
+        selected = state.selected
         _open(state, state.exhibition)
+        state.selected = selected  # the form is not refilled: it keeps what was typed
+        state.save()
         st.rerun()
 
 
 def _open(state: EditorState, exhibition_id: str | None) -> None:
     state.exhibition, state.selected, state.last_click, state.message = \
         exhibition_id, None, None, None
+    state.conflict = False
     if exhibition_id:
         info, files = store().draft(exhibition_id)
         state.files, state.revision, state.head = files, info.draft_revision, info.head
@@ -300,6 +309,8 @@ def exhibits_section(state: EditorState, actor: access.Actor, lang: str) -> None
     ids = [str(e.get("id")) for e in items]
     names = {str(e.get("id")): (e.get("name") or {}).get(lang) or e.get("id") for e in items}
     options = ["", *ids]
+    if (upcoming := st.session_state.pop(PREFIX + "exhibit-next", None)) is not None:
+        st.session_state[PREFIX + "exhibit"] = upcoming  # set before the widget is drawn
     chosen = st.selectbox(t("edit.exhibit", lang), options, key=PREFIX + "exhibit",
                           format_func=lambda i: names.get(i, i) if i else t("edit.new_exhibit",
                                                                             lang))
@@ -393,15 +404,14 @@ def _exhibit_form(state: EditorState, actor: access.Actor, lang: str) -> None:
         files = with_exhibit(state.files, item, state.selected)
         if _commit(state, actor, files, lang, t("edit.saved", lang, id=item["id"])):
             state.selected = item["id"]
-            st.session_state.pop(PREFIX + "exhibit", None)
-            st.session_state[PREFIX + "exhibit"] = item["id"]
+            st.session_state[PREFIX + "exhibit-next"] = item["id"]
             state.save()
             st.rerun()
     delete = state.selected and c2.button(t("edit.delete_exhibit", lang), key=PREFIX + "delete",
                                           icon=":material/delete:", width="stretch")
     if delete and _commit(state, actor, draft.remove_exhibit(state.files, state.selected), lang,
                           t("edit.deleted", lang, id=state.selected)):
-        st.session_state[PREFIX + "exhibit"] = ""
+        st.session_state[PREFIX + "exhibit-next"] = ""
         st.rerun()
 
 
