@@ -8,7 +8,7 @@ from dashboard.ui import common
 from dashboard.ui import editor_page as page
 
 lang = common.current_language()
-catalog = common.load_catalog(lang)
+catalog = page.folder_catalog(lang)
 common.heading(t("edit.title", lang), 1)
 actor = page.account(catalog, lang)
 state = page.EditorState.load()
@@ -17,6 +17,6 @@ if page.choose_exhibition(state, actor, lang) is None:
     st.stop()
 problems = page.problems_box(state, lang)
 section = page.section(lang)
-page.message(state)
+page.message(state, section)
 page.reload_button(state, lang)
 page.show_section(section, state, actor, problems, lang)

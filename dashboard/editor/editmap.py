@@ -1,7 +1,7 @@
 """The editor's map: a draft's (or an OSM import's) site layers and exhibits, as folium.Map.
 
-Pure function, no Streamlit: tested on the object and its HTML. No tile layer (offline, like
-the app's offline base map): the site's own geometry is the map. Every text from the data is
+Pure function, no Streamlit: tested on the object and its HTML. No tile layer and Leaflet from the
+app itself (offline, like the app's offline base map): the site's own geometry is the map. Every text from the data is
 escaped (folium does not escape tooltips).
 """
 
@@ -14,6 +14,8 @@ from typing import Any
 import folium
 import shapely
 from shapely.geometry import shape
+
+from dashboard.maps import OfflineReadyMap
 
 STYLE = {
     "site": {"color": "#2e7d32", "weight": 2, "fillColor": "#e8f5e9", "fillOpacity": 0.6},
@@ -48,7 +50,8 @@ def editor_map(layers: Mapping[str, dict[str, Any]], exhibits: list[dict[str, An
                lang: str = "de", height: int = 460) -> folium.Map:
     """The site (outline, zones, water, buildings, paths with steps in red) and the exhibits
     as markers; `pending` is a tapped place not yet saved (a hollow marker)."""
-    fmap = folium.Map(tiles=None, zoom_control=True, height=height, control_scale=True)
+    # Leaflet from the app's own static files: the editor works without internet too.
+    fmap = OfflineReadyMap(tiles=None, zoom_control=True, height=height, control_scale=True)
     for layer in ("site", "zones", "water", "buildings"):
         if layer in layers and layers[layer].get("features"):
             folium.GeoJson(layers[layer], name=layer, style_function=lambda _f, s=STYLE[layer]: s,

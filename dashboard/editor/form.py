@@ -83,7 +83,9 @@ class ExhibitForm:
         out: dict[str, Any] = {
             "id": ident, "name": loc(self.name_de, self.name_en),
             "summary": loc(self.summary_de, self.summary_en),
-            "description": loc(self.description_de, self.description_en),
+            # Without a description the summary stands for it (as in the importers).
+            "description": loc(self.description_de, self.description_en)
+            or loc(self.summary_de, self.summary_en),
             "category": self.category, "zone": self.zone,
             "location": {"lat": round(float(self.lat), 7), "lon": round(float(self.lon), 7)},
             "visit_minutes": int(self.visit_minutes), "step_free": bool(self.step_free)}

@@ -44,6 +44,7 @@ class EditorState:
     last_click: tuple[float, float] | None = None
     message: tuple[str, str] | None = None  # (level, text) of the last change, shown once
     conflict: bool = False  # the last save met a newer draft: offer to load it
+    section: str = ""  # the section the message belongs to
 
     @classmethod
     def load(cls) -> EditorState:
@@ -60,6 +61,16 @@ def _store(url: str) -> ExhibitionStore:
 
 def store() -> ExhibitionStore:
     return _store(settings.get("LERNREISE_DATABASE_URL"))
+
+
+def folder_catalog(lang: str) -> cat.Catalog:
+    """The catalogue of the data folder (LERNREISE_DATA_DIR), for the account bar's cities:
+    the editor must open also while LERNREISE_EXHIBITION names a version not published yet."""
+    folder = settings.data_dir()
+    try:
+        return common._load_catalog(str(folder), common._fingerprint(folder))
+    except cat.DataError:
+        return common.load_catalog(lang)  # shows the folder's problems
 
 
 def account(catalog: cat.Catalog, lang: str) -> access.Actor:
@@ -102,13 +113,15 @@ def _commit(state: EditorState, actor: access.Actor, files: dict[str, bytes], la
     return True
 
 
-def message(state: EditorState) -> None:
-    """The outcome of the last change, once."""
+def message(state: EditorState, section_name: str) -> None:
+    """The outcome of the last change, until the next change or another section (a map's
+    own reruns must not wipe it)."""
+    if section_name != state.section:
+        state.section, state.message = section_name, None
+        state.save()
     if state.message:
         level, text = state.message
         common.notice(level, text)
-        state.message = None
-        state.save()
 
 
 def reload_button(state: EditorState, lang: str) -> None:
@@ -143,8 +156,11 @@ def choose_exhibition(state: EditorState, actor: access.Actor, lang: str) -> str
         common.notice("error", str(exc))
         st.stop()
     options = ["", *known]
-    current = state.exhibition if state.exhibition in known else ""
-    picked = st.selectbox(t("edit.exhibition", lang), options, index=options.index(current),
+    if (upcoming := st.session_state.pop(PREFIX + "pick-next", None)) is not None:
+        st.session_state[PREFIX + "pick"] = upcoming  # set before the widget is drawn
+    if st.session_state.get(PREFIX + "pick") not in options:
+        st.session_state[PREFIX + "pick"] = state.exhibition if state.exhibition in known else ""
+    picked = st.selectbox(t("edit.exhibition", lang), options,
                           format_func=lambda i: known.get(i, t("edit.none", lang)) if i else
                           t("edit.pick", lang), key=PREFIX + "pick")
     if picked != (state.exhibition or ""):
@@ -206,7 +222,7 @@ def _create(state, actor, lang, name_de, name_en, start, end, opens, closes, tz,
         common.notice("error", str(exc))
         return
     _open(state, ident)
-    st.session_state[PREFIX + "pick"] = ident
+    st.session_state[PREFIX + "pick-next"] = ident
     st.rerun()
 
 
