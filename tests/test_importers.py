@@ -241,3 +241,22 @@ def test_a_photo_that_is_not_one(with_site, content, message):
     files = _table_preview("exhibits.csv", with_site).apply(with_site)
     with pytest.raises(photos.PhotoError, match=message):
         photos.add_photo(files, "solarpavillon", content, "foto.jpg")
+
+
+def test_the_planner_routes_along_the_imported_paths(with_site):
+    """Between two imported exhibits the route follows the OSM footpaths (an L around the
+    corner of the path network), not the straight line."""
+    from dashboard import catalog as cat
+    from dashboard import routing
+
+    files = _table_preview("exhibits.csv", with_site).apply(with_site)
+    with bundle.as_folder(files) as folder:
+        catalog = cat.load(folder)
+        plan = routing.plan_tour(catalog, routing.TourRequest(
+            stops=("aussichtsturm",), start="solarpavillon", end="solarpavillon"))
+    leg = plan.visits[1].leg
+    straight = catalog.site.to_metres_xy([9.1709, 9.1722], [47.6611, 47.6623])
+    straight_m = ((straight[0][1] - straight[0][0]) ** 2
+                  + (straight[1][1] - straight[1][0]) ** 2) ** 0.5
+    assert leg.distance_m > straight_m * 1.15  # along the path, around the corner
+    assert len(leg.coords) > 3

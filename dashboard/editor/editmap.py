@@ -1,7 +1,7 @@
 """The editor's map: a draft's (or an OSM import's) site layers and exhibits, as folium.Map.
 
-Pure function, no Streamlit: tested on the object and its HTML. No tile layer and Leaflet from the
-app itself (offline, like the app's offline base map): the site's own geometry is the map. Every text from the data is
+Pure function, no Streamlit. No tile layer, and Leaflet from the app itself (offline, like
+the app's offline base map): the site's own geometry is the map. Every text from the data is
 escaped (folium does not escape tooltips).
 """
 
