@@ -24,6 +24,8 @@ pages = [
             url_path=links.PAGES["lead"]),
     st.Page(links.PAGE_FILES["review"], title=t("page.review", lang),
             icon=":material/rate_review:", url_path=links.PAGES["review"]),
+    st.Page(links.PAGE_FILES["edit"], title=t("page.edit", lang),
+            icon=":material/edit_location_alt:", url_path=links.PAGES["edit"]),
 ]
 page = st.navigation(pages, position="top")
 common.keep_url_state()

@@ -477,6 +477,10 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--force", action="store_true",
                        help="write into a folder that is not empty (overwrites its files)")
     synth.set_defaults(func=_synth)
+
+    from dashboard.editor import cli as editor_cli  # import, export: the editor's commands
+
+    editor_cli.add_commands(sub)
     return parser
 
 

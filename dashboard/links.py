@@ -14,11 +14,11 @@ from dashboard import settings
 
 # page name -> URL path below the app's root ("" is the default page, served at "/").
 PAGES: dict[str, str] = {"map": "", "planner": "planner", "visitor": "visitor",
-                         "review": "review", "lead": "lead"}
+                         "review": "review", "lead": "lead", "edit": "edit"}
 # The Streamlit page scripts, for st.Page and st.switch_page.
 PAGE_FILES: dict[str, str] = {"map": "app_pages/map.py", "planner": "app_pages/planner.py",
                                "visitor": "app_pages/visitor.py", "lead": "app_pages/lead.py",
-                               "review": "app_pages/review.py"}
+                               "review": "app_pages/review.py", "edit": "app_pages/edit.py"}
 
 BASE_URL_SETTING = "LERNREISE_BASE_URL"
 

@@ -27,6 +27,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder with exhibits.yaml, cities.yaml and geo/: the exhibition that is loaded.",
     ),
     Setting(
+        "LERNREISE_EXHIBITION",
+        "",
+        "Serve an exhibition published in the editor instead of LERNREISE_DATA_DIR: its id "
+        "(the newest version) or ID@N (version N); empty: the data folder.",
+    ),
+    Setting(
         "LERNREISE_DATABASE_URL",
         "sqlite:///" + str(PROJECT_ROOT / "var" / "lernreise.sqlite3"),
         "SQLAlchemy URL of the database for tours and notes (SQLite file by default).",

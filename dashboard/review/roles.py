@@ -46,11 +46,13 @@ class Role(enum.StrEnum):
     NAVIGATOR = "navigator"
     GUIDE = "guide"
     ADMIN = "admin"
+    EDITOR = "editor"  # may edit exhibitions (dashboard/editor/access.py)
     WORKSHOP = "workshop"  # open workshop mode: nothing configured, anyone may write
 
 
 # Higher wins when a claim lists several roles.
-_RANK = {Role.VISITOR: 0, Role.GUIDE: 1, Role.NAVIGATOR: 2, Role.ADMIN: 3, Role.WORKSHOP: 3}
+_RANK = {Role.VISITOR: 0, Role.GUIDE: 1, Role.EDITOR: 1, Role.NAVIGATOR: 2, Role.ADMIN: 3,
+         Role.WORKSHOP: 3}
 
 
 class PermissionDenied(StoreError):

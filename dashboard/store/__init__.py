@@ -31,6 +31,7 @@ from dashboard.store.errors import (
     UnknownTourError,
     WrongExhibition,
 )
+from dashboard.store.exhibitions import ExhibitionStore
 from dashboard.store.lead import (
     AlreadyLed,
     Lead,
@@ -84,6 +85,7 @@ __all__ = [
     "AlreadyLed",
     "CorruptTour",
     "Database",
+    "ExhibitionStore",
     "FollowUp",
     "FollowUpStatus",
     "InvalidNote",

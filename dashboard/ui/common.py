@@ -27,6 +27,7 @@ import streamlit_folium
 from dashboard import catalog as cat
 from dashboard import links, maps, routing, settings, store
 from dashboard import presentation as fmt
+from dashboard.editor import serving
 from dashboard.errors import DataError, untrusted
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t
 
@@ -263,7 +264,13 @@ def tour_store() -> store.TourStore | None:
 
 def load_catalog(lang: str) -> cat.Catalog:
     """The validated catalogue, or a readable error page and st.stop()."""
-    data_dir = settings.data_dir()
+    try:  # the data folder, or a version published in the editor (LERNREISE_EXHIBITION)
+        data_dir = serving.data_dir()
+    except (serving.ServingError, store.StoreError) as exc:
+        st.error(t("data_error.title", lang), icon=":material/error:")
+        text(str(exc))
+        st.stop()
+        raise
     try:
         with st.spinner(t("loading", lang)):
             return _load_catalog(str(data_dir), _fingerprint(data_dir))

@@ -1,0 +1,1 @@
+"""The exhibition editor: drafts, importers glue, photos, serving a published version."""

@@ -1,0 +1,200 @@
+"""The editor in a real browser on a touch tablet (1180x820): a new exhibition from an OSM
+file and a CSV, one exhibit placed by tapping the map, a photo uploaded, published; then the
+map page shows it (the app serves the published version) and the exported zip validates.
+Screenshots to test-artifacts/editor-*.png.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+
+import pytest
+from conftest import TESTS
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, App, sync_api
+
+from dashboard import catalog as cat
+
+pytestmark = pytest.mark.browser
+
+DATA = TESTS / "data" / "editor"
+TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
+LOCAL = ("http://127.0.0.1", "data:", "blob:")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, monkeypatch_module) -> Iterator[App]:
+    tmp = tmp_path_factory.mktemp("editor")
+    # The app serves what the editor publishes as "testgarten" (the id made from its name).
+    monkeypatch_module.setenv("LERNREISE_EXHIBITION", "testgarten")
+    monkeypatch_module.setenv("TMPDIR", str(tmp))  # the unpacked versions (serving.cache_root)
+    server = App(TESTS / "data" / "mini", tmp)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _idle(page) -> None:
+    """Wait until the script run that a tap started is over."""
+    page.wait_for_timeout(300)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60_000)
+
+
+def _section(page, name: str) -> None:
+    page.locator(".st-key-edit-section button", has_text=name).tap()
+    _idle(page)
+
+
+def _tap_until(page, button, text: str, tries: int = 3) -> None:
+    """Tap, and tap again if the tap met a script run still going (it is then lost); the
+    saves tapped here land once however often (an upsert of the same exhibit)."""
+    for attempt in range(tries):
+        _idle(page)
+        page.wait_for_timeout(700)
+        button.tap()
+        try:
+            page.get_by_text(text).wait_for(timeout=20_000)
+            return
+        except sync_api.TimeoutError:
+            if attempt == tries - 1:
+                raise
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(ARTIFACTS / f"editor-{name}.png"))
+
+
+def test_new_exhibition_on_a_tablet(app, browser, tmp_path):
+    context = browser.new_context(locale="de-DE", accept_downloads=True, **TABLET)
+    try:
+        _journey(app, context, tmp_path)
+    except Exception:
+        for page in context.pages:  # what the page showed, for the person reading the failure
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "editor-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+
+
+def _journey(app, context, tmp_path) -> None:
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith(LOCAL) else route.abort())
+    page = context.new_page()
+    page.goto(f"{app.url}/edit?lang=de")
+    page.get_by_role("heading", name="Ausstellung bearbeiten").wait_for(timeout=60_000)
+
+    # New exhibition (the expander is open while there is none).
+    page.get_by_label("Name (deutsch)").first.fill("Testgarten")
+    page.get_by_label("Name (englisch)").first.fill("Test garden")
+    create = page.get_by_role("button", name="Anlegen")
+    box = create.bounding_box()
+    assert box["height"] >= 40, box
+    create.tap()
+    page.get_by_text("Probleme").first.wait_for(timeout=60_000)
+    _idle(page)
+
+    # The site from OpenStreetMap, previewed before it is taken.
+    page.locator(".st-key-edit-osm input[type=file]").set_input_files(str(DATA / "site.osm"))
+    page.get_by_text("Gefunden: 7 Wege, 3 Gebäude, 2 Gewässer.").wait_for(timeout=60_000)
+    _idle(page)
+    _shot(page, "site-preview")
+    page.get_by_role("button", name="Gelände übernehmen").tap()
+    page.get_by_text("Gelände übernommen.").wait_for(timeout=60_000)
+    _idle(page)
+
+    # Exhibits from a spreadsheet: mapping guessed, preview, then taken.
+    _section(page, "Import")
+    page.locator(".st-key-edit-table input[type=file]").set_input_files(
+        str(DATA / "exhibits.csv"))
+    page.get_by_text("Vorschau: 3 neu, 0 geändert, 0 unverändert, 0 abgelehnt.").wait_for(
+        timeout=60_000)
+    _idle(page)
+    _shot(page, "import-preview")
+    page.get_by_role("button", name="3 Exponate übernehmen").tap()
+    page.get_by_text("Import übernommen.").wait_for(timeout=60_000)
+    _idle(page)
+
+    # One exhibit placed by tapping the map.
+    _section(page, "Exponate")
+    frame_el = page.locator("iframe[src*='streamlit_folium']").first
+    frame_el.wait_for(timeout=60_000)
+    for key, value in (("name_de", "Kühlhaus"), ("name_en", "Cold store"),
+                       ("summary_de", "Kälte aus Sonnenstrom."),
+                       ("summary_en", "Cold from solar power."),
+                       ("sources", "https://example.org/kuehl")):
+        field = page.locator(f".st-key-edit-f-{key}").locator("input, textarea")
+        field.tap()
+        field.fill(value)
+        field.press("Tab")
+        _idle(page)
+    _idle(page)
+    frame = frame_el.content_frame
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame_el.scroll_into_view_if_needed()
+    box = frame_el.bounding_box()
+    # The middle of the map is the middle of the site, beside the main footpath.
+    page.touchscreen.tap(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.62)
+    _idle(page)
+    lat = page.locator(".st-key-edit-f-lat input")
+    page.wait_for_function("el => parseFloat(el.value) > 47", arg=lat.element_handle(),
+                           timeout=30_000)
+    _shot(page, "exhibit-form")
+    _tap_until(page, page.get_by_role("button", name="Exponat speichern"),
+               "Exponat kuehlhaus gespeichert.")
+    _idle(page)
+
+    # A photo for it.
+    _section(page, "Fotos")
+    page.locator(".st-key-edit-photo-for").tap()
+    page.get_by_role("option", name="Kühlhaus").tap()
+    _idle(page)
+    page.locator(".st-key-edit-photo input[type=file]").set_input_files(str(DATA / "photo.jpg"))
+    _idle(page)
+    page.get_by_label("Bildbeschreibung (deutsch)").fill("Das Kühlhaus")
+    page.get_by_label("Bildbeschreibung (englisch)").fill("The cold store")
+    _idle(page)
+    page.get_by_role("button", name="Foto übernehmen").tap()
+    page.get_by_text("Foto gespeichert.").wait_for(timeout=60_000)
+    _idle(page)
+
+    # Publish, then export the version as a zip.
+    _section(page, "Veröffentlichen")
+    page.get_by_text("Alles geprüft").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Veröffentlichen").last.tap()
+    page.get_by_text("Version 1 veröffentlicht.").wait_for(timeout=60_000)
+    _idle(page)
+    _shot(page, "published")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Als Datenordner (ZIP) herunterladen").tap()
+    archive = tmp_path / "testgarten.zip"
+    download.value.save_as(archive)
+    folder = tmp_path / "exported"
+    zipfile.ZipFile(io.BytesIO(archive.read_bytes())).extractall(folder)
+    catalog = cat.load(folder)  # what `validate` checks
+    assert set(catalog.exhibits) == {"solarpavillon", "regengarten", "aussichtsturm",
+                                     "kuehlhaus"}
+    assert catalog.exhibits["kuehlhaus"].image == "images/kuehlhaus.jpg"
+
+    # The app serves the published version: the map page shows it with the new exhibit.
+    page.goto(f"{app.url}/?lang=de")
+    page.get_by_role("heading", name="Testgarten").wait_for(timeout=60_000)
+    page.get_by_text("4 von 4 Exponaten").wait_for(timeout=60_000)
+    _idle(page)
+    _shot(page, "map-after-publish")
