@@ -36,7 +36,7 @@ from dashboard.catalog import Catalog
 from dashboard.export.pdf import MapMark, draw_site_map, output_and_close, plan_marks
 from dashboard.review import domain
 from dashboard.review.markdown import to_plain
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
 from dashboard.store.tours import SavedTour
 from dashboard.store.workshop import WorkshopStore

@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import catalog as cat  # noqa: E402
 from dashboard import settings  # noqa: E402
-from dashboard.review.roles import Actor  # noqa: E402
+from dashboard.roles import Actor  # noqa: E402
 from dashboard.store import Database, NoteStore  # noqa: E402
 from dashboard.ui import review_insights  # noqa: E402
 

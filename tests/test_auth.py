@@ -15,7 +15,7 @@ from conftest import DEFAULT_DATA, ROOT
 from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
-from dashboard.review.roles import Actor, PermissionDenied, Role
+from dashboard.roles import Actor, PermissionDenied, Role
 from dashboard.store import NoteStore, UnknownNoteError
 
 AUTH = {

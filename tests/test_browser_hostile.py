@@ -22,7 +22,7 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, App
 
 from dashboard import catalog as cat
 from dashboard import store
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from test_review_page import review_data
 
 from dashboard import catalog as cat
 from dashboard import store
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ from test_store import db_url, postgres_url  # noqa: F401 - fixtures
 from dashboard import catalog as cat
 from dashboard.review.domain import group_topics
 from dashboard.review.markdown import render_html
-from dashboard.review.roles import Actor, PermissionDenied
+from dashboard.roles import Actor, PermissionDenied
 from dashboard.store import (
     Database,
     FollowUpStatus,

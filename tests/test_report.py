@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from dashboard import catalog as cat
 from dashboard import report, routing
 from dashboard.__main__ import main
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 from dashboard.store import Database, NoteStore, SavedTour, TourStore, WorkshopStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -14,7 +14,7 @@ import pytest
 from dashboard import catalog as cat
 from dashboard.review import domain
 from dashboard.review.markdown import is_safe_link, plain_text, render_html
-from dashboard.review.roles import (
+from dashboard.roles import (
     Actor,
     PermissionDenied,
     Role,
@@ -366,7 +366,7 @@ def test_programme_mistakes_are_all_reported(tmp_path: Path, catalog: cat.Catalo
     assert "unknown city 'ulm'" in text
 
 
-@pytest.mark.parametrize("first", ["dashboard.review.roles", "dashboard.review.domain",
+@pytest.mark.parametrize("first", ["dashboard.roles", "dashboard.review.domain",
                                    "dashboard.report", "dashboard.store"])
 def test_modules_import_in_any_order(first: str):
     """roles and the store import each other's modules: each must work as the first import."""

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
 from dashboard import routing, store
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 from dashboard.store import FollowUpStatus
 
 AUTH = {

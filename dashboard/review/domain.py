@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.catalog import Catalog
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
 from dashboard.store.workshop import Topic
 

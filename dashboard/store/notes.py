@@ -6,7 +6,7 @@ or not. A follow-up is an action with an owner, a due date and a status, belongi
 exhibit or a workshop project idea.
 
 Rules the store enforces for every caller (a page is thin wiring over them):
-- Every write takes an `Actor` (dashboard.review.roles) and is refused with PermissionDenied
+- Every write takes an `Actor` (dashboard.roles) and is refused with PermissionDenied
   unless the actor may write that city's notes. The city of an existing note is read from the
   database, never taken from the caller, so an edited form value cannot move a note.
 - No lost updates: each row has a version. An edit names the version it started from; when
@@ -47,7 +47,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 # A module reference, not names: roles imports dashboard.store.errors, so either package may
 # be imported first (the names are looked up when a method runs).
-from dashboard.review import roles
+from dashboard import roles
 from dashboard.store.base import Base, UTCDateTime, utcnow
 from dashboard.store.engine import Database
 from dashboard.store.errors import StoreError

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 # A module reference, not names: roles imports dashboard.store.errors, so either package may
 # be imported first (the names are looked up when a method runs).
-from dashboard.review import roles
+from dashboard import roles
 from dashboard.store.base import Base, UTCDateTime, utcnow
 from dashboard.store.engine import Database
 from dashboard.store.notes import (

@@ -31,7 +31,7 @@ from dashboard.errors import DataError
 from dashboard.i18n import LANGUAGES, t
 from dashboard.review import domain
 from dashboard.review.markdown import render_html
-from dashboard.review.roles import Actor, PermissionDenied
+from dashboard.roles import Actor, PermissionDenied
 from dashboard.store import notes as notes_mod
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, Transferability
 from dashboard.ui import auth, common, review_insights
