@@ -24,7 +24,7 @@ from dashboard.store import Database, StoreUnavailable, TourStore
 from dashboard.store.base import Base
 from dashboard.store.engine import alembic_config
 
-HEAD = "0004"
+HEAD = "0005"
 
 # --- the schema before migrations ------------------------------------------------------------
 
