@@ -138,6 +138,14 @@ def clock(moment: dt.datetime | dt.time) -> str:
     return moment.strftime("%H:%M")
 
 
+def date_time(moment: dt.datetime, lang: str) -> str:
+    """'03.12.2026, 14:05' (de) or '3 Dec 2026, 14:05' (en), in the app's local time zone
+    (the store keeps UTC)."""
+    local = moment.astimezone() if moment.tzinfo is not None else moment
+    return f"{short_date(local.date(), lang)}, {clock(local)}"
+
+
+# The one format of every date input (planner, review): st.date_input's format strings.
 DATE_INPUT_FORMAT = {"de": "DD.MM.YYYY", "en": "YYYY/MM/DD"}
 
 

@@ -473,8 +473,16 @@ def test_exhibit_review_side_by_side(db_url: str, catalog):  # noqa: F811
         review = exhibit_review(catalog, notes, KN, "konstanz", "skaio", "de")
         assert review.own == (mine, private) and review.others == (theirs,)
         assert review.follow_ups == (follow,)
-        assert {c.city_id for c in review.curated} == set(catalog.exhibits["skaio"].city_notes)
-        assert all(c.curated for c in review.curated)
+        # The data's notes: the other cities' beside theirs, Konstanz's own in its column
+        # ("what the other cities thought" never shows the city's own curated note).
+        data_notes = set(catalog.exhibits["skaio"].city_notes)
+        assert "konstanz" in data_notes
+        assert {c.city_id for c in review.curated} == data_notes - {"konstanz"}
+        assert {c.city_id for c in review.own_curated} == {"konstanz"}
+        assert all(c.curated for c in review.curated + review.own_curated)
+        for_heilbronn = exhibit_review(catalog, notes, HN, "heilbronn", "skaio", "de")
+        assert {c.city_id for c in for_heilbronn.curated} == data_notes - {"heilbronn"}
+        assert not for_heilbronn.own_curated
         assert hidden not in review.others
         as_visitor = exhibit_review(catalog, notes, Actor.visitor(), "konstanz", "skaio", "de")
         assert as_visitor.own == (mine,)

@@ -98,7 +98,9 @@ def curated_notes(
 class ExhibitReview:
     """What the review shows for one exhibit and city: the city's own notes (with its
     unshared ones if the reader may see them), the other cities' shared notes, the curated
-    notes of the data (marked `curated`), and the city's follow-ups for the exhibit."""
+    notes of the data (marked `curated`: the other cities' in `curated`, the city's own in
+    `own_curated`, so "what the other cities thought" holds only theirs), and the city's
+    follow-ups for the exhibit."""
 
     exhibit_id: str
     city_id: str
@@ -106,6 +108,7 @@ class ExhibitReview:
     others: tuple[Note, ...]
     curated: tuple[CuratedNote, ...]
     follow_ups: tuple[FollowUp, ...]
+    own_curated: tuple[CuratedNote, ...] = ()
 
 
 def exhibit_review(
@@ -114,6 +117,7 @@ def exhibit_review(
 ) -> ExhibitReview:
     """One exhibit's review for `city_id` as `reader` may see it (see ExhibitReview)."""
     exhibition = catalog.exhibition.id
+    curated = curated_notes(catalog, lang, exhibit_id=exhibit_id)
     return ExhibitReview(
         exhibit_id=exhibit_id,
         city_id=city_id,
@@ -121,7 +125,8 @@ def exhibit_review(
                                    exhibit_id=exhibit_id)),
         others=tuple(notes.other_cities_notes(city_id, exhibit_id=exhibit_id,
                                               exhibition_id=exhibition)),
-        curated=tuple(curated_notes(catalog, lang, exhibit_id=exhibit_id)),
+        curated=tuple(c for c in curated if c.city_id != city_id),
+        own_curated=tuple(c for c in curated if c.city_id == city_id),
         follow_ups=tuple(notes.list_follow_ups(city_id=city_id, exhibit_id=exhibit_id,
                                                exhibition_id=exhibition, reader=reader)),
     )

@@ -69,7 +69,15 @@ class StoreUnavailable(StoreError):
 
 
 class InvalidNote(StoreError):
-    """A note, follow-up or topic the store refuses (a field out of range, an unknown id)."""
+    """A note, follow-up or topic the store refuses (a field out of range, an unknown id).
+
+    str() is the English message for logs and the command line; `reason` names it for a page
+    that says it in the reader's language (i18n "store.<reason>" with `values`)."""
+
+    def __init__(self, message: str, reason: str | None = None, **values: object):
+        self.reason = reason
+        self.values = values
+        super().__init__(message)
 
 
 class UnknownNoteError(StoreError):

@@ -227,18 +227,20 @@ class FollowUp:
 def check_text(name: str, value: object, max_len: int, *, empty: bool = False) -> str:
     """A text field: str, within the limit, no NUL; stripped. InvalidNote names the field."""
     if not isinstance(value, str):
-        raise InvalidNote(f"the {name} must be a text")
+        raise InvalidNote(f"the {name} must be a text", "not_text", field=name)
     value = value.strip()
     if not value and not empty:
-        raise InvalidNote(f"the {name} must not be empty")
+        raise InvalidNote(f"the {name} must not be empty", "empty", field=name)
     if len(value) > max_len:
-        raise InvalidNote(f"the {name} is longer than {max_len} characters ({len(value)})")
+        raise InvalidNote(f"the {name} is longer than {max_len} characters ({len(value)})",
+                          "too_long", field=name, max=max_len, length=len(value))
     if "\x00" in value:
-        raise InvalidNote(f"the {name} contains a NUL character")
+        raise InvalidNote(f"the {name} contains a NUL character", "bad_character", field=name)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: no database can store it
-        raise InvalidNote(f"the {name} contains a character that cannot be stored") from None
+        raise InvalidNote(f"the {name} contains a character that cannot be stored",
+                          "bad_character", field=name) from None
     return value
 
 
@@ -254,7 +256,8 @@ def check_tags(tags: Iterable[object] | None) -> list[str]:
         if text and text not in found:
             found.append(text)
     if len(found) > TAGS_MAX:
-        raise InvalidNote(f"at most {TAGS_MAX} tags, not {len(found)}")
+        raise InvalidNote(f"at most {TAGS_MAX} tags, not {len(found)}", "too_many_tags",
+                          max=TAGS_MAX, count=len(found))
     return found
 
 
@@ -263,7 +266,8 @@ def check_relevance(value: object) -> int:
         RELEVANCE_MIN <= value <= RELEVANCE_MAX
     ):
         raise InvalidNote(f"the relevance must be a whole number from {RELEVANCE_MIN} to "
-                          f"{RELEVANCE_MAX}, not {str(value)[:20]!r}")
+                          f"{RELEVANCE_MAX}, not {str(value)[:20]!r}", "relevance",
+                          min=RELEVANCE_MIN, max=RELEVANCE_MAX)
     return value
 
 
@@ -272,8 +276,8 @@ def check_choice(enum_type: type[enum.StrEnum], name: str, value: object) -> Any
         return enum_type(value)
     except ValueError:
         allowed = ", ".join(e.value for e in enum_type)
-        raise InvalidNote(f"the {name} must be one of {allowed}, not {str(value)[:20]!r}") \
-            from None
+        raise InvalidNote(f"the {name} must be one of {allowed}, not {str(value)[:20]!r}",
+                          "choice", field=name) from None
 
 
 def check_due(value: object) -> dt.date | None:
@@ -284,7 +288,8 @@ def check_due(value: object) -> dt.date | None:
             return dt.date.fromisoformat(value.strip()) if value.strip() else None
         except ValueError:
             pass
-    raise InvalidNote(f"the due date must be a date (YYYY-MM-DD), not {str(value)[:20]!r}")
+    raise InvalidNote(f"the due date must be a date (YYYY-MM-DD), not {str(value)[:20]!r}",
+                      "due_date")
 
 
 class CatalogCheck:
@@ -307,19 +312,21 @@ class CatalogCheck:
     def city(self, city_id: object) -> str:
         city = check_text("city", city_id, ID_MAX)
         if self.catalog is not None and city not in self.catalog.cities:
-            raise InvalidNote(f"unknown city {city[:40]!r}")
+            raise InvalidNote(f"unknown city {city[:40]!r}", "unknown_city", id=city[:40])
         return city
 
     def exhibit(self, exhibit_id: object) -> str:
         exhibit = check_text("exhibit", exhibit_id, ID_MAX)
         if self.catalog is not None and exhibit not in self.catalog.exhibits:
-            raise InvalidNote(f"unknown exhibit {exhibit[:40]!r}")
+            raise InvalidNote(f"unknown exhibit {exhibit[:40]!r}", "unknown_exhibit",
+                              id=exhibit[:40])
         return exhibit
 
     def department(self, city_id: str, department: object) -> str:
         dep = check_text("department", department, ID_MAX)
         if self.catalog is not None and dep not in self.catalog.cities[city_id].departments:
-            raise InvalidNote(f"{dep[:40]!r} is not a department of {city_id!r}")
+            raise InvalidNote(f"{dep[:40]!r} is not a department of {city_id!r}",
+                              "department", id=dep[:40])
         return dep
 
 
@@ -473,7 +480,8 @@ class NoteStore:
                 raise UnknownNoteError("note", note_id)
             roles.require_city_writer(actor, row.city_id)
             if row.deleted_at is not None and delete is None:
-                raise InvalidNote("this note was deleted: undo the deletion to edit it")
+                raise InvalidNote("this note was deleted: undo the deletion to edit it",
+                                  "deleted_note")
             if department is not None:
                 changes["department"] = self._check.department(row.city_id, department)
             if delete is None:
