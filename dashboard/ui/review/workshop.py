@@ -158,7 +158,9 @@ def group_box(state: ReviewState, catalog: cat.Catalog, city_: cat.City, group: 
                 done = [f for f in made if f.idea_id == idea.id]
                 for item in done:  # the idea is a follow-up now: say so on its card
                     due = fmt.short_date(item.due, lang) if item.due else t("review.no_due", lang)
-                    st.badge(t("review.idea_is_follow_up", lang, owner=item.owner, due=due),
+                    # The badge's label is Markdown: the owner is the person's text.
+                    st.badge(common.md_escape(t("review.idea_is_follow_up", lang,
+                                                owner=item.owner, due=due)),
                              icon=":material/task_alt:", color="green")
                 if writer and not done:
                     _idea_follow_up_form(state, idea, workshop, actor, city_.id, lang)
