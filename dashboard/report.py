@@ -62,6 +62,9 @@ TEXT: dict[str, dict[str, str]] = {
     "tags": {"de": "Schlagworte", "en": "Tags"},
     "follow_ups": {"de": "Folgeaufgaben", "en": "Follow-ups"},
     "open_follow_ups": {"de": "offene Folgeaufgaben", "en": "open follow-ups"},
+    # The PDF summary's narrow column: broken where German breaks the word, not by fpdf.
+    "open_follow_ups_head": {"de": "offene Folge-\naufgaben", "en": "open follow-ups"},
+    "overdue": {"de": "überfällig seit {date}", "en": "overdue since {date}"},
     "action": {"de": "Aufgabe", "en": "Action"},
     "owner": {"de": "Verantwortlich", "en": "Owner"},
     "due": {"de": "Fällig", "en": "Due"},
@@ -261,7 +264,7 @@ def build_report(
         )
 
     sections = []
-    noted_exhibits = set()
+    noted_exhibits: set[str] = set()
     departments = list(city.departments) + sorted(
         {n.department for n in own} - set(city.departments)
     )
@@ -270,8 +273,11 @@ def build_report(
         for note in own:
             if note.department == dep:
                 grouped[note.exhibit_id].append(note)
+        # A follow-up of the exhibit itself (not of a note) is listed once: under the first
+        # department that noted the exhibit, not again under every other one.
+        exhibits = [entry(e, ns, [] if e in noted_exhibits else by_exhibit.get(e, []))
+                    for e, ns in grouped.items()]
         noted_exhibits.update(grouped)
-        exhibits = [entry(e, ns, by_exhibit.get(e, [])) for e, ns in grouped.items()]
         exhibits.sort(key=lambda e: (-(e.mean_relevance or 0), e.name))
         sections.append(DepartmentSection(dep, domain.department_name(catalog, dep, lang),
                                           tuple(exhibits)))
@@ -357,12 +363,27 @@ def route_map(catalog: Catalog, notes: Iterable[Note], tours: Iterable[SavedTour
                     marks=tuple(reversed(marks)), key=tuple(key), site=catalog.site)
 
 
-def _follow_up_line(item: FollowUp, lang: str) -> str:
+def _follow_up_line(item: FollowUp, lang: str, today: dt.date) -> str:
     parts = [item.action, item.owner]
     if item.due:
         parts.append(f"{t('due', lang)} {format_date(item.due, lang)}")
     parts.append(domain.status_label(item.status, lang))
+    late = overdue(item, lang, today)
+    if late:
+        parts.append(f"⚠ {late}")
     return " · ".join(parts)
+
+
+def _status(item: FollowUp, lang: str, today: dt.date) -> str:
+    late = overdue(item, lang, today)
+    return domain.status_label(item.status, lang) + (f" · {late}" if late else "")
+
+
+def overdue(item: FollowUp, lang: str, today: dt.date) -> str:
+    """'overdue since 01.05.2026' for an open follow-up past its due date, else ''."""
+    if item.overdue(today) and item.due is not None:
+        return t("overdue", lang, date=format_date(item.due, lang)).upper()
+    return ""
 
 
 # --- Markdown --------------------------------------------------------------------------------
@@ -412,7 +433,8 @@ def to_markdown(report: TripReport) -> str:
                 out += _md_block(to_plain(note.text), "  > ")
             if ex.follow_ups:
                 out += ["", f"**{t('follow_ups', lang)}**", ""]
-                out += [f"- {md_text(_follow_up_line(f, lang))}" for f in ex.follow_ups]
+                out += [f"- {md_text(_follow_up_line(f, lang, report.date))}"
+                        for f in ex.follow_ups]
             out.append("")
     if report.ideas:
         out += ["", f"## {t('ideas', lang)}", ""]
@@ -420,7 +442,8 @@ def to_markdown(report: TripReport) -> str:
             out.append(f"- **{md_text(idea.title)}** ({md_text(idea.group)}; "
                        f"{md_text(idea.city)}, {md_text(idea.author)})")
             out += _md_block(to_plain(idea.text), "  > ")
-            out += [f"  - {md_text(_follow_up_line(f, lang))}" for f in idea.follow_ups]
+            out += [f"  - {md_text(_follow_up_line(f, lang, report.date))}"
+                    for f in idea.follow_ups]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -444,7 +467,7 @@ def _rows(report: TripReport) -> tuple[list[str], list[list[object]]]:
             for item in ex.follow_ups:
                 rows.append([t("follow_up", lang), section.name, ex.name, "", "", "",
                              item.action, "", item.owner, format_date(item.due, lang),
-                             domain.status_label(item.status, lang)])
+                             _status(item, lang, report.date)])
     for idea in report.ideas:
         rows.append([t("idea", lang), idea.group, "", "", "", idea.author,
                      f"{idea.title}: {to_plain(idea.text)}" if idea.text else idea.title,
@@ -453,7 +476,7 @@ def _rows(report: TripReport) -> tuple[list[str], list[list[object]]]:
         for item in idea.follow_ups:
             rows.append([t("follow_up", lang), idea.group, "", "", "", "", item.action, "",
                          item.owner, format_date(item.due, lang),
-                         domain.status_label(item.status, lang)])
+                         _status(item, lang, report.date)])
     return head, rows
 
 
@@ -608,7 +631,7 @@ def to_pdf(report: TripReport) -> bytes:
     head = [t("department", lang), t("exhibits", lang), t("notes", lang),
             t("mean_relevance", lang), domain.label("adopt", lang),
             domain.label("adapt", lang), domain.label("not_for_us", lang),
-            t("open_follow_ups", lang)]
+            t("open_follow_ups_head", lang)]
     with pdf.table(col_widths=(40, 17, 16, 19, 21, 18, 21, 22), width=width,
                    text_align="LEFT", headings_style=FontFace(emphasis="BOLD"),
                    line_height=4.2) as table:
@@ -644,7 +667,7 @@ def to_pdf(report: TripReport) -> bytes:
             if ex.follow_ups:
                 write(t("follow_ups", lang), 8.5, True, 0.3, indent=4)
                 for item in ex.follow_ups:
-                    write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
+                    write("• " + _follow_up_line(item, lang, report.date), 9, gap=0.5, indent=6)
             pdf.ln(2)
         pdf.ln(2)
     if report.ideas:
@@ -654,7 +677,7 @@ def to_pdf(report: TripReport) -> bytes:
             if idea.text:
                 write(to_plain(idea.text), 9, gap=0.5, indent=4)
             for item in idea.follow_ups:
-                write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
+                write("• " + _follow_up_line(item, lang, report.date), 9, gap=0.5, indent=6)
             pdf.ln(1.5)
     return output_and_close(pdf)
 
