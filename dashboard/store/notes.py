@@ -39,6 +39,7 @@ from sqlalchemy import (
     Text,
     func,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -553,10 +554,13 @@ class NoteStore:
         exhibit_id: str | None = None,
         idea_id: int | None = None,
         exhibition_id: str | None = None,
+        once: bool = False,
     ) -> FollowUp:
         """A follow-up of `city_id` for a note, an exhibit or a project idea (at least one).
 
-        A note must be one of the same city's (its exhibit is taken over)."""
+        A note must be one of the same city's (its exhibit is taken over). once=True (with
+        an idea): the city's existing follow-up of that idea is returned instead of a second
+        one, also when two calls come at once."""
         city = self._check.city(city_id)
         roles.require_city_writer(actor, city, "follow-ups")
         exhibition = self._check.exhibition(exhibition_id)
@@ -577,6 +581,15 @@ class NoteStore:
             updated_at=now,
         )
         with write_session(self._db) as session:
+            if once and row.idea_id is not None:
+                if self._db.is_postgres:  # the rows to look for do not exist yet: lock the idea
+                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                    {"key": 16_000_000_000 + row.idea_id})
+                made = session.scalar(select(FollowUpRow).where(
+                    FollowUpRow.idea_id == row.idea_id, FollowUpRow.city_id == city,
+                    FollowUpRow.exhibition_id == exhibition, FollowUpRow.deleted_at.is_(None)))
+                if made is not None:
+                    return FollowUp._from_row(made)
             if note_id is not None:
                 note = session.get(NoteRow, int_id(note_id, "note"))
                 if note is None or note.city_id != city or note.exhibition_id != exhibition:

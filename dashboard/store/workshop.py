@@ -440,7 +440,10 @@ class WorkshopStore:
         city_id: str | None = None,
         action: str | None = None,
     ) -> FollowUp:
-        """The idea as a follow-up of `city_id` (default: the idea's city) with an owner."""
+        """The idea as a follow-up of `city_id` (default: the idea's city) with an owner.
+
+        Once per idea and city: when that city made it a follow-up already (a tap delivered
+        twice, two people at once), that follow-up is returned and nothing is written."""
         idea_id = int_id(idea_id, "project idea")
         with self._db.session(write=False) as session:
             row = session.get(IdeaRow, idea_id)
@@ -449,7 +452,7 @@ class WorkshopStore:
             idea = ProjectIdea._from_row(row)
         return NoteStore(self._db, self._catalog).add_follow_up(
             actor, city_id=city_id or idea.city_id, action=action or idea.title, owner=owner,
-            due=due, idea_id=idea.id, exhibition_id=idea.exhibition_id,
+            due=due, idea_id=idea.id, exhibition_id=idea.exhibition_id, once=True,
         )
 
 

@@ -301,12 +301,15 @@ def add_note_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City, exh
         _note_fields(state, path, _new_defaults(departments), catalog, city_, lang)
         st.button(t("review.save_note", lang), key=state.button_key("save-note"),
                   type="primary", icon=":material/note_add:", on_click=_add_note,
-                  args=(state, notes, actor, city_.id, exhibit_id, lang), width="stretch")
+                  args=(state, notes, actor, city_.id, exhibit_id, lang,
+                        state.generation("save-note")), width="stretch")
         messages.show(NOTE_FORM)
 
 
 def _add_note(state: ReviewState, notes: store.NoteStore, actor: Actor, city_id: str,
-              exhibit_id: str, lang: str) -> None:
+              exhibit_id: str, lang: str, generation: int) -> None:
+    if not state.is_current("save-note", generation):
+        return  # the same tap delivered again: saved already
     path = new_path(city_id)
     values = _fields(state, path)
     saved = attempt(NOTE_FORM, lang, lambda: notes.add_note(
@@ -368,6 +371,8 @@ def _edit_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City, note: 
 
 def _save_edit(state: ReviewState, notes: store.NoteStore, actor: Actor, note_id: int,
                version: int, lang: str) -> None:
+    if state.editing is None or state.editing.note_id != note_id:
+        return  # the same tap delivered again after the edit was saved or closed
     values = _fields(state, edit_path(note_id))
     try:
         notes.edit_note(actor, note_id, version=version, text=values["text"],
@@ -388,8 +393,9 @@ def _delete_note(state: ReviewState, notes: store.NoteStore, actor: Actor, note:
                  lang: str) -> None:
     try:
         notes.delete_note(actor, note.id, version=note.version)
-    except store.VersionConflict:
-        messages.say(f"{NOTES}.{note.id}", "warning", t("review.delete_conflict", lang))
+    except store.VersionConflict as exc:
+        if not exc.current.deleted:  # (deleted already: the same tap delivered again)
+            messages.say(f"{NOTES}.{note.id}", "warning", t("review.delete_conflict", lang))
         return
     except DB_ERRORS as exc:
         messages.say(f"{NOTES}.{note.id}", *failure(exc, lang))
@@ -399,6 +405,8 @@ def _delete_note(state: ReviewState, notes: store.NoteStore, actor: Actor, note:
 
 def _undo_delete(state: ReviewState, notes: store.NoteStore, actor: Actor, note_id: int,
                  lang: str) -> None:
+    if state.undo != note_id:
+        return  # the same tap delivered again: restored already
     restored = attempt(NOTES, lang, lambda: notes.restore_note(actor, note_id),
                        t("review.restored", lang))
     if restored is not None:

@@ -110,13 +110,15 @@ def add_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
                      format_func=lambda i: catalog.text(catalog.exhibits[i].name, lang))
         st.button(t("review.save_follow_up", lang), type="primary",
                   icon=":material/add_task:", on_click=_add_follow_up,
-                  args=(state, notes, actor, city_.id, lang), width="stretch",
-                  key=state.button_key("fu-save"))
+                  args=(state, notes, actor, city_.id, lang, state.generation("fu-save")),
+                  width="stretch", key=state.button_key("fu-save"))
         messages.show(FORM)
 
 
 def _add_follow_up(state: ReviewState, notes: store.NoteStore, actor: Actor, city_id: str,
-                   lang: str) -> None:
+                   lang: str, generation: int) -> None:
+    if not state.is_current("fu-save", generation):
+        return  # the same tap delivered again: saved already
     s = st.session_state
     saved = attempt(FORM, lang, lambda: notes.add_follow_up(
         actor, city_id=city_id, action=s.get(state.key("fu.action")) or "",

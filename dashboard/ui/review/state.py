@@ -10,9 +10,10 @@ Why it is shaped like this (each point was a crash or a lost text before):
   stopped early) loses its value in Streamlit. Everything typed is therefore copied into
   `values` at the start of every run and callback (`load`), and put back when drawn again: a
   failed write, a closed tab or a reload of the data keeps the text and the choices.
-- A write's button key carries a generation that goes up after each successful write
-  (`button_key`), so a tap that Streamlit delivers twice reaches a button that is gone and
-  stores nothing twice.
+- A write's button key and callback carry a generation that goes up after each successful
+  write (`button_key`, `is_current`): Streamlit keeps the callbacks of buttons no longer
+  drawn and runs one again for a tap it delivers twice; that repeat finds an old generation
+  and stores nothing.
 
 Keys: the object itself under "review.state", widgets under "review.w.<path>" where <path>
 names the draft (e.g. "new.konstanz.text", "fu.action", "exhibit").
@@ -114,10 +115,18 @@ class ReviewState:
 
     def button_key(self, name: str) -> str:
         """A write button's key: a new one after each successful write (see the docstring)."""
-        return f"{P}{name}-{self.generations.get(name, 0)}"
+        return f"{P}{name}-{self.generation(name)}"
+
+    def generation(self, name: str) -> int:
+        """Hand this to the button's callback and ask `is_current` there: Streamlit keeps the
+        callback of a button that is no longer drawn, and runs it for a repeated tap."""
+        return self.generations.get(name, 0)
+
+    def is_current(self, name: str, generation: int) -> bool:
+        return generation == self.generation(name)
 
     def written(self, name: str) -> None:
-        self.generations[name] = self.generations.get(name, 0) + 1
+        self.generations[name] = self.generation(name) + 1
 
     # ----- tabs
 

@@ -108,13 +108,16 @@ def topic_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
     c2.text_input(t("review.tags", lang), key=state.bind("topic.tags", ""),
                   help=t("review.tags_help", lang), max_chars=400)
     st.button(t("review.save_topic", lang), type="primary", icon=":material/add_comment:",
-              on_click=_add_topic, args=(state, workshop, actor, city_.id, lang),
+              on_click=_add_topic,
+              args=(state, workshop, actor, city_.id, lang, state.generation("topic-save")),
               width="stretch", key=state.button_key("topic-save"))
     messages.show(TOPIC_FORM)
 
 
 def _add_topic(state: ReviewState, workshop: store.WorkshopStore, actor: Actor, city_id: str,
-               lang: str) -> None:
+               lang: str, generation: int) -> None:
+    if not state.is_current("topic-save", generation):
+        return  # the same tap delivered again: saved already
     s = st.session_state
     saved = attempt(TOPIC_FORM, lang, lambda: workshop.add_topic(
         actor, city_id=city_id, title=s.get(state.key("topic.title")) or "",
@@ -172,13 +175,17 @@ def group_box(state: ReviewState, catalog: cat.Catalog, city_: cat.City, group: 
             st.text_area(t("review.idea_text", lang), key=state.bind(path + "text", ""),
                          height=80, max_chars=notes_mod.TEXT_MAX)
             st.button(t("review.save_idea", lang), icon=":material/lightbulb:",
-                      on_click=_add_idea, args=(state, workshop, actor, group.id, city_.id, lang),
+                      on_click=_add_idea,
+                      args=(state, workshop, actor, group.id, city_.id, lang,
+                            state.generation(f"idea-save-{group.id}")),
                       key=state.button_key(f"idea-save-{group.id}"))
             messages.show(f"review.idea-form-{group.id}")
 
 
 def _add_idea(state: ReviewState, workshop: store.WorkshopStore, actor: Actor, group_id: int,
-              city_id: str, lang: str) -> None:
+              city_id: str, lang: str, generation: int) -> None:
+    if not state.is_current(f"idea-save-{group_id}", generation):
+        return  # the same tap delivered again: saved already
     path = f"idea.{group_id}."
     s = st.session_state
     saved = attempt(f"review.idea-form-{group_id}", lang, lambda: workshop.add_idea(
