@@ -109,9 +109,11 @@ def write_note(page, text: str, size: dict) -> None:
 
 
 def in_view(page, locator) -> dict:
+    """The element's box, asserted to be inside the viewport (1 px for sub-pixel rounding)."""
+    page.wait_for_timeout(300)  # the page's own scroll to the message runs after drawing
     box = locator.bounding_box()
     height = page.viewport_size["height"]
-    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, box
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height + 1, box
     return box
 
 

@@ -11,6 +11,8 @@ All of this module's session state is under "messages." (no page reads another's
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from dashboard.ui import common
@@ -31,9 +33,26 @@ def pending(where: str) -> list[tuple[str, str]]:
 
 
 def show(where: str, *, toast: bool = False) -> None:
-    """Draw the messages of `where` here, once (a success also as a toast when toast=True)."""
-    for level, message in st.session_state.pop(_KEY + where, []):
-        if toast and level == "success":
+    """Draw the messages of `where` here, once (a success also as a toast when toast=True).
+
+    A message drawn under a button at the bottom edge of the screen would be just out of
+    view: the page then scrolls the least it needs to show it (the person sees the outcome
+    where they tapped, and nothing moves when it is in view already)."""
+    found = st.session_state.pop(_KEY + where, [])
+    inline = [(level, message) for level, message in found
+              if not (toast and level == "success")]
+    for _level, message in found:
+        if toast and _level == "success":
             st.toast(common.md_escape(message), icon=_ICONS["success"])
-        else:
+    if not inline:
+        return
+    name = "msg-" + re.sub(r"[^A-Za-z0-9_-]", "-", where)
+    with st.container(key=name):
+        for level, message in inline:
             common.notice(level, message, icon=_ICONS.get(level))
+    # Our own fixed script; `name` is made of [A-Za-z0-9_-] only.
+    st.html(
+        "<script>(function(){var d=window.parent&&window.parent.document||document;"
+        f"setTimeout(function(){{var el=d.querySelector('.st-key-{name}');"
+        "if(el){el.scrollIntoView({behavior:'instant',block:'nearest'});}},80);})();"
+        "</script>", unsafe_allow_javascript=True)
