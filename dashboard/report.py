@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from statistics import mean
 
-from dashboard import geo, presentation, routing
+from dashboard import geo, i18n, presentation, routing
 from dashboard.catalog import Catalog
 from dashboard.export.pdf import MapMark, draw_site_map, output_and_close, plan_marks
 from dashboard.review import domain
@@ -45,53 +45,16 @@ FORMATS = ("md", "csv", "xlsx", "pdf")
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "DejaVu"
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"de": "Lernreise-Bericht {city}", "en": "Study trip report {city}"},
-    "subtitle": {"de": "{exhibition} · {delegation} · Stand {date}",
-                 "en": "{exhibition} · {delegation} · as of {date}"},
-    "summary": {"de": "Übersicht", "en": "Summary"},
-    "department": {"de": "Fachbereich", "en": "Department"},
-    "exhibit": {"de": "Exponat", "en": "Exhibit"},
-    "exhibits": {"de": "Exponate", "en": "Exhibits"},
-    "notes": {"de": "Notizen", "en": "Notes"},
-    "relevance": {"de": "Relevanz", "en": "Relevance"},
-    "mean_relevance": {"de": "Ø Relevanz", "en": "Mean relevance"},
-    "transferability": {"de": "Übertragbarkeit", "en": "Transferability"},
-    "author": {"de": "Autor/in", "en": "Author"},
-    "text": {"de": "Text", "en": "Text"},
-    "tags": {"de": "Schlagworte", "en": "Tags"},
-    "follow_ups": {"de": "Folgeaufgaben", "en": "Follow-ups"},
-    "open_follow_ups": {"de": "offene Folgeaufgaben", "en": "open follow-ups"},
-    # The PDF summary's narrow column: broken where German breaks the word, not by fpdf.
-    "open_follow_ups_head": {"de": "offene Folge-\naufgaben", "en": "open follow-ups"},
-    "overdue": {"de": "überfällig seit {date}", "en": "overdue since {date}"},
-    "action": {"de": "Aufgabe", "en": "Action"},
-    "owner": {"de": "Verantwortlich", "en": "Owner"},
-    "due": {"de": "Fällig", "en": "Due"},
-    "status": {"de": "Status", "en": "Status"},
-    "ideas": {"de": "Projektideen aus dem Workshop", "en": "Project ideas from the workshop"},
-    "group": {"de": "Arbeitsgruppe", "en": "Working group"},
-    "idea": {"de": "Projektidee", "en": "Project idea"},
-    "city": {"de": "Stadt", "en": "City"},
-    "section": {"de": "Abschnitt", "en": "Section"},
-    "note": {"de": "Notiz", "en": "Note"},
-    "follow_up": {"de": "Folgeaufgabe", "en": "Follow-up"},
-    "no_notes": {"de": "Noch keine Notizen.", "en": "No notes yet."},
-    "no_department": {"de": "Ohne Notiz", "en": "Without a note"},
-    "page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
-    "map": {"de": "Karte", "en": "Map"},
-    "map_tour": {"de": "Die Tour „{title}“: {stops} Stationen, {km}",
-                 "en": "The tour “{title}”: {stops} stops, {km}"},
-    "map_noted": {"de": "Keine gespeicherte Tour zu den Notizen: die {n} Exponate mit Notizen, "
-                  "in der Farbe ihrer Kategorie",
-                  "en": "No saved tour of the noted exhibits: the {n} exhibits with notes, in "
-                  "their category's colour"},
-}
+
+
+# Words the report shares with the pages: one entry in dashboard.i18n for both.
+_SHARED = {"department": "filter.department"}
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    entry = TEXT[key]
-    return entry.get(lang, entry["de"]).format(**values)
+    """A string of the report in `lang` (dashboard.i18n "report.<key>", or the entry the
+    report shares with the pages)."""
+    return i18n.t(_SHARED.get(key, f"report.{key}"), lang, **values)
 
 
 # --- the report as data ----------------------------------------------------------------------

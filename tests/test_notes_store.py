@@ -275,7 +275,7 @@ def test_workshop_topics_groups_ideas_and_follow_up(workshop: WorkshopStore, not
     assert [g.topic_ids for g in proposals] == [(wood.id, pavilion.id), (alone.id,)]
     by_id = {t.id: t for t in topics}
     reason = proposals[0].reason(by_id, None, "en")
-    assert reason == "“Holzbau” and “Pavillons” share exhibit(s) skaio."
+    assert reason == "“Holzbau” and “Pavillons” share the exhibit skaio."
 
     group = workshop.form_group(HN, topic_ids=proposals[0].topic_ids, reason=reason)
     assert group.topic_ids == (wood.id, pavilion.id) and group.title == "Holzbau"

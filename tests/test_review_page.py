@@ -316,11 +316,11 @@ def test_workshop_topics_groups_ideas_and_a_follow_up(monkeypatch, data, db, sto
     assert any("Topic saved" in s.value for s in at.success)
     assert "Alle <strong>Schuldächer</strong> prüfen" in html(at)
     body = shown(at)
-    assert "“Dachflächen” and “Solar auf Schulen” share exhibit(s) Solar roof" in body
+    assert "“Dachflächen” and “Solar auf Schulen” share the exhibit Solar roof" in body
 
     tap(at, "review.form-group")
     groups = workshop.list_groups()
-    assert len(groups) == 1 and "share exhibit(s) Solar roof" in groups[0].reason
+    assert len(groups) == 1 and "share the exhibit Solar roof" in groups[0].reason
     gid = groups[0].id
     assert "Formed as the working group “Dachflächen”" in shown(at)
 

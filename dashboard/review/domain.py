@@ -16,33 +16,15 @@ from typing import Any
 import pandas as pd
 
 from dashboard.catalog import Catalog
+from dashboard.i18n import plural, t
 from dashboard.roles import Actor
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
 from dashboard.store.workshop import Topic
 
-LABELS: dict[str, dict[str, str]] = {
-    "adopt": {"de": "übernehmen", "en": "adopt"},
-    "adapt": {"de": "anpassen", "en": "adapt"},
-    "not_for_us": {"de": "nicht für uns", "en": "not for us"},
-    "open": {"de": "offen", "en": "open"},
-    "doing": {"de": "in Arbeit", "en": "doing"},
-    "done": {"de": "erledigt", "en": "done"},
-    "curated": {"de": "aus den Ausstellungsdaten", "en": "from the exhibition data"},
-    "no_link": {"de": "keine gemeinsamen Exponate oder Schlagworte",
-                "en": "no shared exhibit or tag"},
-    "shares": {"de": "„{a}“ und „{b}“ teilen {what}", "en": "“{a}” and “{b}” share {what}"},
-    "exhibits": {"de": "Exponat(e) {items}", "en": "exhibit(s) {items}"},
-    "tags": {"de": "Schlagwort(e) {items}", "en": "tag(s) {items}"},
-    "and": {"de": " und ", "en": " and "},
-}
-
 
 def label(key: str, lang: str, **values: object) -> str:
-    """A label of this module in `lang` (German when unknown)."""
-    entry = LABELS.get(key)
-    if entry is None:
-        return key
-    return entry.get(lang, entry["de"]).format(**values)
+    """A label of the review's domain in `lang` (dashboard.i18n "review.label.<key>")."""
+    return t(f"review.label.{key}", lang, **values)
 
 
 def transferability_label(value: Transferability | str, lang: str) -> str:
@@ -248,9 +230,11 @@ class TopicGroup:
                     if catalog is not None and e in catalog.exhibits else e
                     for e in link.exhibits
                 ]
-                parts.append(label("exhibits", lang, items=", ".join(names)))
+                parts.append(plural("review.label.exhibits", lang, len(names),
+                                    items=", ".join(names)))
             if link.tags:
-                parts.append(label("tags", lang, items=", ".join(link.tags)))
+                parts.append(plural("review.label.tags", lang, len(link.tags),
+                                    items=", ".join(link.tags)))
             sentences.append(label(
                 "shares", lang, a=topics[link.a].title, b=topics[link.b].title,
                 what=label("and", lang).join(parts),

@@ -104,7 +104,7 @@ def exhibit_list(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
 
     departments = common.city_departments(catalog, city_)
     c1, c2, c3 = st.columns([2, 2, 1.3], vertical_alignment="bottom")
-    c1.selectbox(t("review.f_department", lang), [None, *departments],
+    c1.selectbox(t("filter.department", lang), [None, *departments],
                  key=state.bind("f.department", None, [None, *departments]),
                  format_func=lambda d: t("review.all", lang) if d is None
                  else domain.department_name(catalog, d, lang))
@@ -260,7 +260,7 @@ def _new_defaults(departments: list[str]) -> dict[str, Any]:
 def _note_fields(state: ReviewState, path: str, defaults: dict[str, Any],
                  catalog: cat.Catalog, city_: cat.City, lang: str) -> None:
     departments = common.city_departments(catalog, city_)
-    st.selectbox(t("review.department", lang), departments,
+    st.selectbox(t("filter.department", lang), departments,
                  key=state.bind(path + "department", defaults["department"], departments),
                  format_func=lambda d: domain.department_name(catalog, d, lang))
     st.text_area(t("review.text", lang), key=state.bind(path + "text", defaults["text"]),

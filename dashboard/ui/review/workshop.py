@@ -101,7 +101,7 @@ def topic_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
                    placeholder=t("review.choose", lang),
                    format_func=lambda i: catalog.text(catalog.exhibits[i].name, lang))
     c1, c2 = st.columns(2)
-    c1.selectbox(t("review.department", lang), [None, *departments],
+    c1.selectbox(t("filter.department", lang), [None, *departments],
                  key=state.bind("topic.department", None, [None, *departments]),
                  format_func=lambda d: t("review.everyone", lang) if d is None
                  else domain.department_name(catalog, d, lang))
