@@ -375,7 +375,7 @@ def interest_columns(
 
 
 
-# --- insights: the data of the review's charts (dashboard/ui/review_insights.py) -------------
+# --- insights: the data of the review's charts (dashboard/ui/review/insights.py) -------------
 
 
 def city_live_notes(notes: Iterable[Note], city_id: str, catalog: Catalog | None = None
