@@ -32,12 +32,12 @@ def pending(where: str) -> list[tuple[str, str]]:
     return list(st.session_state.get(_KEY + where, []))
 
 
-def show(where: str, *, toast: bool = False) -> None:
+def show(where: str, *, toast: bool = False, into_view: bool = False) -> None:
     """Draw the messages of `where` here, once (a success also as a toast when toast=True).
 
-    A message drawn under a button at the bottom edge of the screen would be just out of
-    view: the page then scrolls the least it needs to show it (the person sees the outcome
-    where they tapped, and nothing moves when it is in view already)."""
+    into_view=True for a place right next to the control: a message drawn under a button at
+    the bottom edge of the screen would be just out of view, so the page scrolls the least
+    it needs to show it (nothing moves when it is in view already)."""
     found = st.session_state.pop(_KEY + where, [])
     inline = [(level, message) for level, message in found
               if not (toast and level == "success")]
@@ -50,6 +50,8 @@ def show(where: str, *, toast: bool = False) -> None:
     with st.container(key=name):
         for level, message in inline:
             common.notice(level, message, icon=_ICONS.get(level))
+    if not into_view:
+        return
     # Our own fixed script; `name` is made of [A-Za-z0-9_-] only.
     st.html(
         "<script>(function(){var d=window.parent&&window.parent.document||document;"

@@ -27,8 +27,8 @@ from dashboard.ui.review.state import Conflict, Editing, ReviewState
 
 TRANSFERABILITY = [v.value for v in Transferability]
 RELEVANCE = [1, 2, 3, 4, 5]
-NOTE_FORM = "review.note-form"  # message places
-NOTES = "review.notes"
+NOTE_FORM = "review.add-form"  # message places (never "review-note": the class of notes)
+NOTES = "review.list"
 
 
 # --------------------------------------------------------------------------- exhibit choice
@@ -136,6 +136,7 @@ def exhibit_list(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
         options.append(state.exhibit)
     # The label is the exhibit's name only: the counts are in the table above, and a label
     # that changes with them would come back as no option on the next run.
+    state.values["exhibit"] = state.exhibit  # the state's choice, not a repeated widget value
     st.selectbox(t("review.pick", lang), options,
                  key=state.bind("exhibit", state.exhibit, options),
                  placeholder=t("review.pick_none", lang), on_change=_choose_exhibit,
@@ -237,7 +238,7 @@ def _own_note(state: ReviewState, catalog: cat.Catalog, city_: cat.City, note: N
             b2.button(t("review.delete", lang), key=f"review.delete-{note.id}-{note.version}",
                       icon=":material/delete:", on_click=_delete_note,
                       args=(state, notes, actor, note, lang), width="stretch")
-        messages.show(f"{NOTES}.{note.id}")
+        messages.show(f"{NOTES}.{note.id}", into_view=True)
 
 
 # ----- note fields (add and edit share them)
@@ -303,7 +304,7 @@ def add_note_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City, exh
                   type="primary", icon=":material/note_add:", on_click=_add_note,
                   args=(state, notes, actor, city_.id, exhibit_id, lang,
                         state.generation("save-note")), width="stretch")
-        messages.show(NOTE_FORM)
+        messages.show(NOTE_FORM, into_view=True)
 
 
 def _add_note(state: ReviewState, notes: store.NoteStore, actor: Actor, city_id: str,
@@ -366,7 +367,7 @@ def _edit_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City, note: 
               key=f"review.cancel-edit-{note.id}",
               icon=":material/undo:" if conflict else ":material/close:",
               on_click=_stop_edit, args=(state,), width="stretch")
-    messages.show(f"{NOTES}.{note.id}")
+    messages.show(f"{NOTES}.{note.id}", into_view=True)
 
 
 def _save_edit(state: ReviewState, notes: store.NoteStore, actor: Actor, note_id: int,
@@ -423,7 +424,7 @@ def undo_box(state: ReviewState, notes: store.NoteStore, actor: Actor, lang: str
             c2.button(t("review.undo", lang), key=f"review.undo-{state.undo}",
                       icon=":material/undo:", on_click=_undo_delete,
                       args=(state, notes, actor, state.undo, lang), width="stretch")
-    messages.show(NOTES)
+    messages.show(NOTES, into_view=True)
 
 
 def guiding_questions(state: ReviewState, catalog: cat.Catalog,

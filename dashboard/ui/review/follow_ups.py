@@ -72,7 +72,7 @@ def section(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
                 st.radio(t("review.status", lang), STATUSES, key=state.key(path),
                          horizontal=True, format_func=lambda v: domain.status_label(v, lang),
                          on_change=_set_status, args=(notes, actor, item, state.key(path), lang))
-            messages.show(f"review.fu-{item.id}")
+            messages.show(f"review.fu-{item.id}", into_view=True)
     if writer:
         add_form(state, catalog, city_, notes, actor, state.exhibit, lang)
 
@@ -112,7 +112,7 @@ def add_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
                   icon=":material/add_task:", on_click=_add_follow_up,
                   args=(state, notes, actor, city_.id, lang, state.generation("fu-save")),
                   width="stretch", key=state.button_key("fu-save"))
-        messages.show(FORM)
+        messages.show(FORM, into_view=True)
 
 
 def _add_follow_up(state: ReviewState, notes: store.NoteStore, actor: Actor, city_id: str,

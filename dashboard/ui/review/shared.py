@@ -170,6 +170,7 @@ def programme_box(catalog: cat.Catalog, programme_: prog.Programme | None, lang:
 def tab_picker(state: ReviewState, lang: str) -> str:
     """The tab control: a segmented control, so that only the open tab is drawn (st.tabs
     would run all five on every tap, with the insights' charts and 3D map)."""
+    state.values["tab"] = state.tab
     st.segmented_control(t("review.tabs", lang), TABS, key=state.bind("tab", state.tab, TABS),
                          format_func=lambda tab: t(f"review.tab.{tab}", lang), required=True,
                          on_change=state.choose_tab, label_visibility="collapsed",

@@ -64,7 +64,7 @@ def section(state: ReviewState, catalog: cat.Catalog, city_: cat.City, notes: st
                 st.button(t("review.form_group", lang), key=f"review.form-group-{name}",
                           icon=":material/group_add:", on_click=_form_group,
                           args=(workshop, actor, proposal.topic_ids, reason, lang))
-            messages.show(f"review.proposal-{name}")
+            messages.show(f"review.proposal-{name}", into_view=True)
 
     common.heading(t("review.groups", lang), 3)
     if not groups:
@@ -111,7 +111,7 @@ def topic_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
               on_click=_add_topic,
               args=(state, workshop, actor, city_.id, lang, state.generation("topic-save")),
               width="stretch", key=state.button_key("topic-save"))
-    messages.show(TOPIC_FORM)
+    messages.show(TOPIC_FORM, into_view=True)
 
 
 def _add_topic(state: ReviewState, workshop: store.WorkshopStore, actor: Actor, city_id: str,
@@ -167,7 +167,7 @@ def group_box(state: ReviewState, catalog: cat.Catalog, city_: cat.City, group: 
                              icon=":material/task_alt:", color="green")
                 if writer and not done:
                     _idea_follow_up_form(state, idea, workshop, actor, city_.id, lang)
-                messages.show(f"review.idea-{idea.id}")
+                messages.show(f"review.idea-{idea.id}", into_view=True)
         if writer:
             path = f"idea.{group.id}."
             st.text_input(t("review.idea_title", lang), key=state.bind(path + "title", ""),
@@ -179,7 +179,7 @@ def group_box(state: ReviewState, catalog: cat.Catalog, city_: cat.City, group: 
                       args=(state, workshop, actor, group.id, city_.id, lang,
                             state.generation(f"idea-save-{group.id}")),
                       key=state.button_key(f"idea-save-{group.id}"))
-            messages.show(f"review.idea-form-{group.id}")
+            messages.show(f"review.idea-form-{group.id}", into_view=True)
 
 
 def _add_idea(state: ReviewState, workshop: store.WorkshopStore, actor: Actor, group_id: int,
