@@ -420,6 +420,27 @@ def test_eight_concurrent_form_group_calls_make_one_group(db_url: str, catalog):
             store_.dispose()
 
 
+def test_an_idea_becomes_a_citys_follow_up_once(db_url: str, catalog):  # noqa: F811
+    """8 taps on "Make it a follow-up" at once (8 engines): one follow-up of the city."""
+    stores = [WorkshopStore(Database(db_url), catalog) for _ in range(8)]
+    try:
+        topic = stores[0].add_topic(KN, city_id="konstanz", title="Holz")
+        group = stores[0].form_group(KN, topic_ids=[topic.id], reason="")
+        idea = stores[0].add_idea(KN, group_id=group.id, city_id="konstanz", title="Kita")
+        results = _at_once(8, lambda i: stores[i].idea_to_follow_up(KN, idea.id,
+                                                                     owner=f"Lotse {i}"))
+        assert not [r for r in results if isinstance(r, BaseException)], results
+        made = [f for f in NoteStore(stores[0].database, catalog).list_follow_ups()
+                if f.idea_id == idea.id]
+        assert len(made) == 1 and {r.id for r in results} == {made[0].id}  # type: ignore[union-attr]
+        # Another city may still make it its own follow-up.
+        theirs = stores[1].idea_to_follow_up(HN, idea.id, owner="Hans", city_id="heilbronn")
+        assert theirs.id != made[0].id and theirs.city_id == "heilbronn"
+    finally:
+        for store_ in stores:
+            store_.dispose()
+
+
 def test_an_edited_note_names_its_last_editor(notes: NoteStore):
     note = add(notes)
     assert note.updated_by is None and not note.edited
