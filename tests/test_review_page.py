@@ -165,6 +165,10 @@ def test_status_list_filters_and_empty_state(monkeypatch, data, db, stores):
     assert any("No exhibit matches these filters" in plain(i.value) for i in at.info)
     at.button(key="review.reset").click().run()
     assert "3 of 3 exhibits" in shown(at)
+    # "All" is an option of its own (a value of None would show the placeholder instead).
+    for key in ("review.w.f.department", "review.w.f.transferability"):
+        picker = at.selectbox(key=key)
+        assert picker.value == "" and picker.format_func(picker.value) == "All"
     at.selectbox(key="review.w.f.department").set_value("it").run()
     assert not at.exception
 

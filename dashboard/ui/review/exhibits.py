@@ -26,6 +26,8 @@ from dashboard.ui.review.shared import DB_ERRORS, attempt, failure, note_html, r
 from dashboard.ui.review.state import Conflict, Editing, ReviewState
 
 TRANSFERABILITY = [v.value for v in Transferability]
+# "All" as an option of its own: a selectbox whose value is None shows its placeholder.
+ALL = ""
 RELEVANCE = [1, 2, 3, 4, 5]
 NOTE_FORM = "review.add-form"  # message places (never "review-note": the class of notes)
 NOTES = "review.list"
@@ -85,8 +87,8 @@ def status_rows(catalog: cat.Catalog, statuses: list[domain.ExhibitStatus], lang
 
 
 def _reset_filters(state: ReviewState) -> None:
-    state.set("f.department", None)
-    state.set("f.transferability", None)
+    state.set("f.department", ALL)
+    state.set("f.transferability", ALL)
     state.set("f.noted", False)
 
 
@@ -104,18 +106,18 @@ def exhibit_list(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
 
     departments = common.city_departments(catalog, city_)
     c1, c2, c3 = st.columns([2, 2, 1.3], vertical_alignment="bottom")
-    c1.selectbox(t("filter.department", lang), [None, *departments],
-                 key=state.bind("f.department", None, [None, *departments]),
-                 format_func=lambda d: t("review.all", lang) if d is None
+    c1.selectbox(t("filter.department", lang), [ALL, *departments],
+                 key=state.bind("f.department", ALL, [ALL, *departments]),
+                 format_func=lambda d: t("review.all", lang) if d == ALL
                  else domain.department_name(catalog, d, lang))
-    c2.selectbox(t("review.f_transferability", lang), [None, *TRANSFERABILITY],
-                 key=state.bind("f.transferability", None, [None, *TRANSFERABILITY]),
-                 format_func=lambda v: t("review.all", lang) if v is None
+    c2.selectbox(t("review.f_transferability", lang), [ALL, *TRANSFERABILITY],
+                 key=state.bind("f.transferability", ALL, [ALL, *TRANSFERABILITY]),
+                 format_func=lambda v: t("review.all", lang) if v == ALL
                  else domain.transferability_label(v, lang))
     c3.toggle(t("review.f_noted", lang), key=state.bind("f.noted", False, [True, False]))
     shown = domain.filter_statuses(
-        statuses, department=state.value("f.department"),
-        transferability=state.value("f.transferability"),
+        statuses, department=state.value("f.department") or None,
+        transferability=state.value("f.transferability") or None,
         only_noted=bool(state.value("f.noted")))
 
     noted = sum(1 for s in statuses if s.noted)

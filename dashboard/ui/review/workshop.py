@@ -101,9 +101,10 @@ def topic_form(state: ReviewState, catalog: cat.Catalog, city_: cat.City,
                    placeholder=t("review.choose", lang),
                    format_func=lambda i: catalog.text(catalog.exhibits[i].name, lang))
     c1, c2 = st.columns(2)
-    c1.selectbox(t("filter.department", lang), [None, *departments],
-                 key=state.bind("topic.department", None, [None, *departments]),
-                 format_func=lambda d: t("review.everyone", lang) if d is None
+    # "" for all departments: a selectbox whose value is None shows its placeholder.
+    c1.selectbox(t("filter.department", lang), ["", *departments],
+                 key=state.bind("topic.department", "", ["", *departments]),
+                 format_func=lambda d: t("review.everyone", lang) if not d
                  else domain.department_name(catalog, d, lang))
     c2.text_input(t("review.tags", lang), key=state.bind("topic.tags", ""),
                   help=t("review.tags_help", lang), max_chars=400)
@@ -123,7 +124,7 @@ def _add_topic(state: ReviewState, workshop: store.WorkshopStore, actor: Actor, 
         actor, city_id=city_id, title=s.get(state.key("topic.title")) or "",
         text=s.get(state.key("topic.text")) or "",
         exhibits=s.get(state.key("topic.exhibits")) or [],
-        department=s.get(state.key("topic.department")),
+        department=s.get(state.key("topic.department")) or None,
         tags=s.get(state.key("topic.tags")) or ""), t("review.topic_saved", lang))
     if saved is not None:
         for name, empty in (("title", ""), ("text", ""), ("exhibits", []), ("tags", "")):
