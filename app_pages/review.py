@@ -1,41 +1,39 @@
 """Navigators' review: a city's notes per exhibit beside the other cities', follow-ups, the
-workshop (open space) and the trip report (?city=, ?exhibit=)."""
-
-import streamlit as st
+workshop (open space), the trip report and insights (?city=, ?exhibit=). Only the open tab
+is drawn."""
 
 from dashboard.i18n import t
 from dashboard.ui import common
-from dashboard.ui import review_page as page
+from dashboard.ui.review import exhibits, follow_ups, insights, report, shared, workshop
+from dashboard.ui.review.state import ReviewState
 
+state = ReviewState.load()
 lang = common.current_language()
 catalog = common.load_catalog(lang)
-page.style()
+shared.style()
 common.heading(t("review.title", lang), 1)
-actor = page.account(catalog, lang)
-city = page.city(catalog, lang)
+actor = shared.account(catalog, lang)
+city = shared.city(catalog, lang)
 common.show_bad_params(lang)
-notes, workshop = page.stores(catalog, lang)
+notes, workshop_store = shared.stores(catalog, lang)
 tours = common.tour_store()
-programme = page.programme(catalog, lang)
-exhibit = page.load_exhibit(catalog)
-page.warn_unknown_exhibit(lang)
-page.programme_box(catalog, programme, lang)
+programme = shared.programme(catalog, lang)
+exhibit = exhibits.load_exhibit(state, catalog)
+exhibits.warn_unknown_exhibit(state, lang)
+shared.programme_box(catalog, programme, lang)
 
-exhibits_tab, follow_ups_tab, workshop_tab, report_tab, insights_tab = st.tabs(
-    [t("review.tab.exhibits", lang), t("review.tab.follow_ups", lang),
-     t("review.tab.workshop", lang), t("review.tab.report", lang),
-     t("review.tab.insights", lang)])
-with exhibits_tab:
-    exhibit = page.exhibit_list(catalog, city, notes, tours, actor, lang)
+tab = shared.tab_picker(state, lang)
+if tab == "exhibits":
+    exhibit = exhibits.exhibit_list(state, catalog, city, notes, tours, actor, lang)
     if exhibit:
-        page.exhibit_review(catalog, city, exhibit, notes, actor, programme, lang)
+        exhibits.exhibit_review(state, catalog, city, exhibit, notes, actor, programme, lang)
     else:
         common.notice("info", t("review.pick_hint", lang), icon=":material/touch_app:")
-with follow_ups_tab:
-    page.follow_ups(catalog, city, notes, actor, exhibit, lang)
-with workshop_tab:
-    page.workshop_section(catalog, city, notes, workshop, actor, lang)
-with report_tab:
-    page.report_section(catalog, city, notes, workshop, actor, lang)
-with insights_tab:
-    page.insights(catalog, city, notes, actor, lang)
+elif tab == "follow_ups":
+    follow_ups.section(state, catalog, city, notes, actor, lang)
+elif tab == "workshop":
+    workshop.section(state, catalog, city, notes, workshop_store, actor, lang)
+elif tab == "report":
+    report.section(state, catalog, city, notes, workshop_store, actor, lang)
+else:
+    insights.section(catalog, city, notes, actor, lang)

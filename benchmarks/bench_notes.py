@@ -24,7 +24,7 @@ sys.path[:0] = [str(HERE.parent)]
 
 from dashboard import catalog as cat  # noqa: E402 - after the path
 from dashboard import report  # noqa: E402
-from dashboard.review.roles import Actor  # noqa: E402
+from dashboard.roles import Actor  # noqa: E402
 from dashboard.store import Database, NoteStore, WorkshopStore  # noqa: E402
 
 POSTGRES_ENV = "LERNREISE_BENCH_POSTGRES_URL"

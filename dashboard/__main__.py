@@ -262,7 +262,7 @@ def _tour(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     """`report --city ID`: the trip report of a visiting city (notes, follow-ups, ideas)."""
     from dashboard import report
-    from dashboard.review.roles import Actor
+    from dashboard.roles import Actor
 
     fmt = args.format
     if fmt is None:

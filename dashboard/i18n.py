@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
+from babel import Locale
+from babel.numbers import format_decimal
+
 LANGUAGES = {"de": "Deutsch", "en": "English"}
 DEFAULT_LANGUAGE = "de"
 
@@ -28,7 +34,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "filters": {"de": "Filter", "en": "Filters"},
     "filter.category": {"de": "Kategorie", "en": "Category"},
     "filter.zone": {"de": "Bereich", "en": "Zone"},
-    "filter.department": {"de": "Fachbereich", "en": "Department"},
+    "filter.department": {"de": "Fachbereich", "en": "Department"},  # every page's word for it
     "filter.step_free": {"de": "Nur stufenlos erreichbar", "en": "Step-free only"},
     "filter.search": {"de": "Suche", "en": "Search"},
     "filter.search_hint": {
@@ -175,6 +181,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "planner.settings": {"de": "Einstellungen", "en": "Settings"},
     "planner.start": {"de": "Start", "en": "Start"},
+    # A tour's start and end as marks on maps and tables and as words (presentation.py).
+    "stop.mark.start": {"de": "S", "en": "S"},
+    "stop.mark.end": {"de": "Z", "en": "E"},
+    "stop.role.start": {"de": "Start", "en": "Start"},
+    "stop.role.end": {"de": "Ziel", "en": "End"},
     "planner.end": {"de": "Ziel", "en": "End"},
     "planner.same_as_start": {"de": "wie Start (Rundgang)", "en": "same as start (round trip)"},
     "planner.date": {"de": "Datum", "en": "Date"},
@@ -675,16 +686,59 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The notes database cannot be used right now. Please try again later; nothing "
               "was saved."},
     "review.refused": {"de": "Nicht gespeichert: {reason}", "en": "Not saved: {reason}"},
+    # Why the store refused (dashboard/store/errors.py InvalidNote.reason), said in words.
+    "store.not_text": {"de": "{field} muss ein Text sein", "en": "the {field} must be a text"},
+    "store.empty": {"de": "{field} darf nicht leer sein", "en": "the {field} must not be empty"},
+    "store.too_long": {"de": "{field} ist länger als {max} Zeichen ({length})",
+                       "en": "the {field} is longer than {max} characters ({length})"},
+    "store.bad_character": {"de": "{field} enthält ein Zeichen, das nicht gespeichert werden "
+                                  "kann",
+                            "en": "the {field} contains a character that cannot be stored"},
+    "store.too_many_tags": {"de": "höchstens {max} Schlagworte, nicht {count}",
+                            "en": "at most {max} tags, not {count}"},
+    "store.relevance": {"de": "die Relevanz muss eine ganze Zahl von {min} bis {max} sein",
+                        "en": "the relevance must be a whole number from {min} to {max}"},
+    "store.choice": {"de": "{field}: dieser Wert ist keine der Möglichkeiten",
+                     "en": "the {field} must be one of the choices"},
+    "store.due_date": {"de": "das Fälligkeitsdatum muss ein Datum sein",
+                       "en": "the due date must be a date"},
+    "store.unknown_city": {"de": "unbekannte Stadt „{id}“", "en": "unknown city “{id}”"},
+    "store.unknown_exhibit": {"de": "unbekanntes Exponat „{id}“",
+                              "en": "unknown exhibit “{id}”"},
+    "store.department": {"de": "„{id}“ ist kein Fachbereich dieser Stadt",
+                         "en": "“{id}” is not a department of this city"},
+    "store.deleted_note": {"de": "diese Notiz wurde gelöscht: erst das Löschen rückgängig "
+                                 "machen, dann bearbeiten",
+                           "en": "this note was deleted: undo the deletion to edit it"},
+    "store.unknown": {"de": "nicht gefunden (vielleicht inzwischen gelöscht)",
+                      "en": "not found (perhaps deleted meanwhile)"},
+    "store.denied": {"de": "Schreiben dürfen die angemeldeten Lotsinnen und Lotsen dieser "
+                           "Stadt",
+                     "en": "the signed-in navigators of this city write here"},
+    "store.field.text": {"de": "der Text", "en": "text"},
+    "store.field.tag": {"de": "ein Schlagwort", "en": "tag"},
+    "store.field.title": {"de": "der Titel", "en": "title"},
+    "store.field.action": {"de": "die Aufgabe", "en": "action"},
+    "store.field.owner": {"de": "die verantwortliche Person oder Stelle", "en": "owner"},
+    "store.field.author": {"de": "der Name", "en": "name"},
+    "store.field.editor": {"de": "der Name", "en": "name"},
+    "store.field.reason": {"de": "die Begründung", "en": "reason"},
+    "store.field.city": {"de": "die Stadt", "en": "city"},
+    "store.field.exhibit": {"de": "das Exponat", "en": "exhibit"},
+    "store.field.department": {"de": "der Fachbereich", "en": "department"},
+    "store.field.exhibition id": {"de": "die Ausstellung", "en": "exhibition id"},
+    "store.field.transferability": {"de": "die Übertragbarkeit", "en": "transferability"},
+    "store.field.status": {"de": "der Status", "en": "status"},
     "review.programme_error": {
         "de": "Das Programm (programme.yaml) hat {count} Fehler und wird nicht gezeigt:",
         "en": "The programme (programme.yaml) has {count} problem(s) and is not shown:"},
     "review.programme": {"de": "Programm: {title}", "en": "Programme: {title}"},
+    "review.tabs": {"de": "Bereich der Auswertung", "en": "Part of the review"},
     "review.tab.exhibits": {"de": "Exponate und Notizen", "en": "Exhibits and notes"},
     "review.tab.follow_ups": {"de": "Folgeaufgaben", "en": "Follow-ups"},
     "review.tab.workshop": {"de": "Workshop", "en": "Workshop"},
     "review.tab.report": {"de": "Bericht", "en": "Report"},
     "review.tab.insights": {"de": "Einblicke", "en": "Insights"},
-    "review.f_department": {"de": "Fachbereich", "en": "Department"},
     "review.f_transferability": {"de": "Übertragbarkeit", "en": "Transferability"},
     "review.f_noted": {"de": "Nur mit Notiz", "en": "Noted only"},
     "review.all": {"de": "Alle", "en": "All"},
@@ -726,9 +780,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                "notes."},
     "review.relevance_of": {"de": "Relevanz {n}/5", "en": "relevance {n}/5"},
     "review.not_shared": {"de": "nicht geteilt", "en": "not shared"},
+    "review.edited_by": {"de": "zuletzt geändert von {name} am {when}",
+                         "en": "last edited by {name} on {when}"},
     "review.edit": {"de": "Bearbeiten", "en": "Edit"},
     "review.delete": {"de": "Löschen", "en": "Delete"},
-    "review.department": {"de": "Fachbereich", "en": "Department"},
     "review.text": {"de": "Notiz", "en": "Note"},
     "review.text_help": {"de": "Markdown: **fett**, _kursiv_, Listen und Links (http, https, "
                                "mailto). HTML wird als Text gezeigt.",
@@ -755,13 +810,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.save_edit": {"de": "Änderung speichern", "en": "Save the change"},
     "review.cancel": {"de": "Abbrechen", "en": "Cancel"},
     "review.conflict": {
-        "de": "Diese Notiz wurde inzwischen geändert: deine Änderung ist noch nicht "
-              "gespeichert. Beide Texte stehen unten; wähle, welcher gilt (deinen Text kannst "
-              "du vorher noch anpassen).",
+        "de": "Diese Notiz wurde inzwischen geändert: Ihre Änderung ist noch nicht "
+              "gespeichert. Beide Texte stehen unten; wählen Sie, welcher gilt (Ihren Text "
+              "können Sie vorher noch anpassen).",
         "en": "This note was changed meanwhile: your change is not saved yet. Both texts are "
               "below; choose which one stands (you may adjust yours first)."},
     "review.conflict_theirs": {"de": "Inzwischen gespeichert", "en": "Saved meanwhile"},
-    "review.conflict_yours": {"de": "Dein Text", "en": "Your text"},
+    "review.conflict_yours": {"de": "Ihr Text", "en": "Your text"},
     "review.conflict_keep_mine": {"de": "Meinen Text speichern", "en": "Save my text"},
     "review.conflict_take_theirs": {"de": "Gespeicherten behalten",
                                     "en": "Keep the saved one"},
@@ -779,10 +834,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.due_is": {"de": "fällig {date}", "en": "due {date}"},
     "review.no_due": {"de": "ohne Termin", "en": "no due date"},
     "review.open_only": {"de": "Nur offene", "en": "Open only"},
-    "review.fu_count": {"de": "{n} Folgeaufgabe(n), davon {late} überfällig",
-                        "en": "{n} follow-up(s), {late} overdue"},
+    # Plural forms (`plural`): one entry per CLDR plural category of the language.
+    "review.fu_count.one": {"de": "{n} Folgeaufgabe, davon {late} überfällig",
+                            "en": "{n} follow-up, {late} overdue"},
+    "review.fu_count.other": {"de": "{n} Folgeaufgaben, davon {late} überfällig",
+                              "en": "{n} follow-ups, {late} overdue"},
     "review.no_follow_ups": {"de": "Keine Folgeaufgaben.", "en": "No follow-ups."},
     "review.status": {"de": "Status", "en": "Status"},
+    "review.fu_status_saved": {"de": "Status gespeichert: {status}.",
+                               "en": "Status saved: {status}."},
     "review.fu_conflict": {
         "de": "Nicht geändert: die Folgeaufgabe wurde inzwischen geändert; hier steht nun "
               "ihr aktueller Stand.",
@@ -829,6 +889,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.idea_saved": {"de": "Projektidee gespeichert.", "en": "Project idea saved."},
     "review.idea_to_follow_up": {"de": "Als Folgeaufgabe übernehmen",
                                  "en": "Make it a follow-up"},
+    "review.idea_is_follow_up": {"de": "Folgeaufgabe: {owner}, {due}",
+                                 "en": "Follow-up: {owner}, {due}"},
     "review.idea_follow_up_saved": {"de": "Folgeaufgabe aus der Idee angelegt.",
                                     "en": "Follow-up made from the idea."},
     "review.report_intro": {
@@ -844,6 +906,67 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.format.xlsx": {"de": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
     "review.format.pdf": {"de": "PDF", "en": "PDF"},
     "review.choose": {"de": "Auswählen …", "en": "Choose …"},
+    # The review's domain (dashboard/review/domain.py `label`): choices and reasons.
+    "review.label.adopt": {"de": "übernehmen", "en": "adopt"},
+    "review.label.adapt": {"de": "anpassen", "en": "adapt"},
+    "review.label.not_for_us": {"de": "nicht für uns", "en": "not for us"},
+    "review.label.open": {"de": "offen", "en": "open"},
+    "review.label.doing": {"de": "in Arbeit", "en": "doing"},
+    "review.label.done": {"de": "erledigt", "en": "done"},
+    "review.label.curated": {"de": "aus den Ausstellungsdaten", "en": "from the exhibition data"},
+    "review.label.no_link": {"de": "keine gemeinsamen Exponate oder Schlagworte",
+                             "en": "no shared exhibit or tag"},
+    "review.label.shares": {"de": "„{a}“ und „{b}“ teilen {what}",
+                            "en": "“{a}” and “{b}” share {what}"},
+    "review.label.exhibits.one": {"de": "das Exponat {items}", "en": "the exhibit {items}"},
+    "review.label.exhibits.other": {"de": "die Exponate {items}", "en": "the exhibits {items}"},
+    "review.label.tags.one": {"de": "das Schlagwort {items}", "en": "the tag {items}"},
+    "review.label.tags.other": {"de": "die Schlagworte {items}", "en": "the tags {items}"},
+    "review.label.and": {"de": " und ", "en": " and "},
+
+    # -- the trip report (dashboard/report.py, report.*) --
+    "report.title": {"de": "Lernreise-Bericht {city}", "en": "Study trip report {city}"},
+    "report.subtitle": {"de": "{exhibition} · {delegation} · Stand {date}",
+                 "en": "{exhibition} · {delegation} · as of {date}"},
+    "report.summary": {"de": "Übersicht", "en": "Summary"},
+    "report.exhibit": {"de": "Exponat", "en": "Exhibit"},
+    "report.exhibits": {"de": "Exponate", "en": "Exhibits"},
+    "report.notes": {"de": "Notizen", "en": "Notes"},
+    "report.relevance": {"de": "Relevanz", "en": "Relevance"},
+    "report.mean_relevance": {"de": "Ø Relevanz", "en": "Mean relevance"},
+    "report.transferability": {"de": "Übertragbarkeit", "en": "Transferability"},
+    "report.author": {"de": "Autor/in", "en": "Author"},
+    "report.text": {"de": "Text", "en": "Text"},
+    "report.tags": {"de": "Schlagworte", "en": "Tags"},
+    "report.follow_ups": {"de": "Folgeaufgaben", "en": "Follow-ups"},
+    "report.open_follow_ups": {"de": "offene Folgeaufgaben", "en": "open follow-ups"},
+    # The PDF summary's narrow column: broken where German breaks the word, not by fpdf.
+    "report.open_follow_ups_head": {"de": "offene Folge-\naufgaben", "en": "open follow-ups"},
+    "report.overdue": {"de": "überfällig seit {date}", "en": "overdue since {date}"},
+    "report.action": {"de": "Aufgabe", "en": "Action"},
+    "report.owner": {"de": "Verantwortlich", "en": "Owner"},
+    "report.due": {"de": "Fällig", "en": "Due"},
+    "report.status": {"de": "Status", "en": "Status"},
+    "report.ideas": {"de": "Projektideen aus dem Workshop",
+                     "en": "Project ideas from the workshop"},
+    "report.group": {"de": "Arbeitsgruppe", "en": "Working group"},
+    "report.idea": {"de": "Projektidee", "en": "Project idea"},
+    "report.city": {"de": "Stadt", "en": "City"},
+    "report.section": {"de": "Abschnitt", "en": "Section"},
+    "report.note": {"de": "Notiz", "en": "Note"},
+    "report.follow_up": {"de": "Folgeaufgabe", "en": "Follow-up"},
+    "report.no_notes": {"de": "Noch keine Notizen.", "en": "No notes yet."},
+    "report.no_department": {"de": "Ohne Notiz", "en": "Without a note"},
+    "report.page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
+    "report.map": {"de": "Karte", "en": "Map"},
+    "report.map_tour": {"de": "Die Tour „{title}“: {stops} Stationen, {km}",
+                 "en": "The tour “{title}”: {stops} stops, {km}"},
+    "report.map_noted": {
+        "de": "Keine gespeicherte Tour zu den Notizen: die {n} Exponate mit Notizen, in der "
+              "Farbe ihrer Kategorie",
+        "en": "No saved tour of the noted exhibits: the {n} exhibits with notes, in their "
+              "category's colour"},
+
 
     # -- sign-in and roles (auth.*) --
     "auth.workshop_banner": {
@@ -854,7 +977,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "auth.open_tours": {
         "de": "Offener Modus ohne Anmeldung: Alle dürfen Touren speichern und führen.",
         "en": "Open mode without sign-in: anyone may save and lead tours."},
-    "auth.your_name": {"de": "Dein Name", "en": "Your name"},
+    "auth.your_name": {"de": "Ihr Name", "en": "Your name"},
     "auth.your_name_hint": {"de": "z. B. Anna aus Konstanz", "en": "e.g. Anna from Konstanz"},
     "auth.sign_in": {"de": "Anmelden", "en": "Sign in"},
     "auth.sign_in_with": {"de": "Anmelden mit {provider}", "en": "Sign in with {provider}"},
@@ -961,6 +1084,25 @@ def t(key: str, lang: str, **values: object) -> str:
     entry = STRINGS[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def plural(key: str, lang: str, n: int, **values: object) -> str:
+    """The string of `key` in the plural form that `n` takes in `lang` (CLDR rules through
+    Babel: "1 Folgeaufgabe", "2 Folgeaufgaben"); entries are "<key>.one", "<key>.other", ...
+    and "<key>.other" stands in for a form the table does not have."""
+    form = _plural_rule(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)(abs(n))
+    name = f"{key}.{form}" if f"{key}.{form}" in STRINGS else f"{key}.other"
+    return t(name, lang, n=format_number(n, lang), **values)
+
+
+def format_number(value: float, lang: str) -> str:
+    """A number as the language writes it (Babel: 1.234 in German, 1,234 in English)."""
+    return format_decimal(value, locale=lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@functools.cache
+def _plural_rule(lang: str) -> Callable[[float], str]:
+    return Locale.parse(lang).plural_form
 
 
 def normalize_language(value: object) -> str | None:

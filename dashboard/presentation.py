@@ -10,6 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from babel.dates import format_date
+
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from dashboard.catalog import Catalog
     from dashboard.routing import TourPlan, Visit
@@ -40,12 +44,11 @@ TIMELINE = {"walk": "#7f8c8d", "visit": ROUTE, "wait": "#f1c40f"}
 
 # --------------------------------------------------------------------------- labels
 
-_MARKS = {"de": {"start": "S", "end": "Z"}, "en": {"start": "S", "end": "E"}}
-_ROLE_NAMES = {"de": {"start": "Start", "end": "Ziel"}, "en": {"start": "Start", "end": "End"}}
+# The words (marks S/Z/E, "Start"/"Ziel") are in dashboard.i18n ("stop.mark.*", "stop.role.*").
 
 
 def _lang(lang: str) -> str:
-    return lang if lang in _MARKS else "de"
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def category_label(catalog: Catalog, category_id: str, lang: str) -> str:
@@ -106,38 +109,35 @@ def speed(kmh: float, lang: str) -> str:
 
 # --------------------------------------------------------------------------- dates
 
-_WEEKDAYS = {
-    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
-_MONTHS = {
-    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-           "September", "Oktober", "November", "Dezember"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
+# Month and weekday names from CLDR through Babel; the patterns keep the app's own style.
+_SHORT = {"de": "dd.MM.y", "en": "d MMM y"}
+_LONG = {"de": "EEEE, d. MMMM y", "en": "EEEE, d MMMM y"}
 
 
 def short_date(day: dt.date, lang: str) -> str:
     """'01.06.2019' (de) or '1 Jun 2019' (en)."""
-    if _lang(lang) == "de":
-        return f"{day:%d.%m.%Y}"
-    return f"{day.day} {_MONTHS['en'][day.month - 1][:3]} {day.year}"
+    lg = _lang(lang)
+    return format_date(day, _SHORT[lg], locale=lg)
 
 
 def long_date(day: dt.date, lang: str) -> str:
     """'Samstag, 1. Juni 2019' (de) or 'Saturday, 1 June 2019' (en)."""
     lg = _lang(lang)
-    weekday, month = _WEEKDAYS[lg][day.weekday()], _MONTHS[lg][day.month - 1]
-    if lg == "de":
-        return f"{weekday}, {day.day}. {month} {day.year}"
-    return f"{weekday}, {day.day} {month} {day.year}"
+    return format_date(day, _LONG[lg], locale=lg)
 
 
 def clock(moment: dt.datetime | dt.time) -> str:
     return moment.strftime("%H:%M")
 
 
+def date_time(moment: dt.datetime, lang: str) -> str:
+    """'03.12.2026, 14:05' (de) or '3 Dec 2026, 14:05' (en), in the app's local time zone
+    (the store keeps UTC)."""
+    local = moment.astimezone() if moment.tzinfo is not None else moment
+    return f"{short_date(local.date(), lang)}, {clock(local)}"
+
+
+# The one format of every date input (planner, review): st.date_input's format strings.
 DATE_INPUT_FORMAT = {"de": "DD.MM.YYYY", "en": "YYYY/MM/DD"}
 
 
@@ -154,7 +154,7 @@ def stop_role(plan: TourPlan, visit: Visit) -> str:
 def stop_marker(plan: TourPlan, visit: Visit, lang: str) -> str:
     """What the marker, the table and the timeline show: S, 1, 2, ..., Z (E in English)."""
     role = stop_role(plan, visit)
-    return str(visit.number) if role == "stop" else _MARKS[_lang(lang)][role]
+    return str(visit.number) if role == "stop" else t(f"stop.mark.{role}", lang)
 
 
 def stop_label(plan: TourPlan, catalog: Catalog, visit: Visit, lang: str) -> str:
@@ -164,7 +164,7 @@ def stop_label(plan: TourPlan, catalog: Catalog, visit: Visit, lang: str) -> str
 
 def role_name(role: str, lang: str) -> str:
     """'Start' / 'Ziel' ('End'): the word before a start or end place's name."""
-    return _ROLE_NAMES[_lang(lang)][role]
+    return t(f"stop.role.{role}", lang)
 
 
 def stop_title(plan: TourPlan, catalog: Catalog, visit: Visit, lang: str) -> str:

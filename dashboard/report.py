@@ -31,12 +31,12 @@ from functools import lru_cache
 from pathlib import Path
 from statistics import mean
 
-from dashboard import geo, presentation, routing
+from dashboard import geo, i18n, presentation, routing
 from dashboard.catalog import Catalog
 from dashboard.export.pdf import MapMark, draw_site_map, output_and_close, plan_marks
 from dashboard.review import domain
 from dashboard.review.markdown import to_plain
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
 from dashboard.store.tours import SavedTour
 from dashboard.store.workshop import WorkshopStore
@@ -45,50 +45,16 @@ FORMATS = ("md", "csv", "xlsx", "pdf")
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "DejaVu"
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"de": "Lernreise-Bericht {city}", "en": "Study trip report {city}"},
-    "subtitle": {"de": "{exhibition} · {delegation} · Stand {date}",
-                 "en": "{exhibition} · {delegation} · as of {date}"},
-    "summary": {"de": "Übersicht", "en": "Summary"},
-    "department": {"de": "Fachbereich", "en": "Department"},
-    "exhibit": {"de": "Exponat", "en": "Exhibit"},
-    "exhibits": {"de": "Exponate", "en": "Exhibits"},
-    "notes": {"de": "Notizen", "en": "Notes"},
-    "relevance": {"de": "Relevanz", "en": "Relevance"},
-    "mean_relevance": {"de": "Ø Relevanz", "en": "Mean relevance"},
-    "transferability": {"de": "Übertragbarkeit", "en": "Transferability"},
-    "author": {"de": "Autor/in", "en": "Author"},
-    "text": {"de": "Text", "en": "Text"},
-    "tags": {"de": "Schlagworte", "en": "Tags"},
-    "follow_ups": {"de": "Folgeaufgaben", "en": "Follow-ups"},
-    "open_follow_ups": {"de": "offene Folgeaufgaben", "en": "open follow-ups"},
-    "action": {"de": "Aufgabe", "en": "Action"},
-    "owner": {"de": "Verantwortlich", "en": "Owner"},
-    "due": {"de": "Fällig", "en": "Due"},
-    "status": {"de": "Status", "en": "Status"},
-    "ideas": {"de": "Projektideen aus dem Workshop", "en": "Project ideas from the workshop"},
-    "group": {"de": "Arbeitsgruppe", "en": "Working group"},
-    "idea": {"de": "Projektidee", "en": "Project idea"},
-    "city": {"de": "Stadt", "en": "City"},
-    "section": {"de": "Abschnitt", "en": "Section"},
-    "note": {"de": "Notiz", "en": "Note"},
-    "follow_up": {"de": "Folgeaufgabe", "en": "Follow-up"},
-    "no_notes": {"de": "Noch keine Notizen.", "en": "No notes yet."},
-    "no_department": {"de": "Ohne Notiz", "en": "Without a note"},
-    "page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
-    "map": {"de": "Karte", "en": "Map"},
-    "map_tour": {"de": "Die Tour „{title}“: {stops} Stationen, {km}",
-                 "en": "The tour “{title}”: {stops} stops, {km}"},
-    "map_noted": {"de": "Keine gespeicherte Tour zu den Notizen: die {n} Exponate mit Notizen, "
-                  "in der Farbe ihrer Kategorie",
-                  "en": "No saved tour of the noted exhibits: the {n} exhibits with notes, in "
-                  "their category's colour"},
-}
+
+
+# Words the report shares with the pages: one entry in dashboard.i18n for both.
+_SHARED = {"department": "filter.department"}
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    entry = TEXT[key]
-    return entry.get(lang, entry["de"]).format(**values)
+    """A string of the report in `lang` (dashboard.i18n "report.<key>", or the entry the
+    report shares with the pages)."""
+    return i18n.t(_SHARED.get(key, f"report.{key}"), lang, **values)
 
 
 # --- the report as data ----------------------------------------------------------------------
@@ -261,7 +227,7 @@ def build_report(
         )
 
     sections = []
-    noted_exhibits = set()
+    noted_exhibits: set[str] = set()
     departments = list(city.departments) + sorted(
         {n.department for n in own} - set(city.departments)
     )
@@ -270,8 +236,11 @@ def build_report(
         for note in own:
             if note.department == dep:
                 grouped[note.exhibit_id].append(note)
+        # A follow-up of the exhibit itself (not of a note) is listed once: under the first
+        # department that noted the exhibit, not again under every other one.
+        exhibits = [entry(e, ns, [] if e in noted_exhibits else by_exhibit.get(e, []))
+                    for e, ns in grouped.items()]
         noted_exhibits.update(grouped)
-        exhibits = [entry(e, ns, by_exhibit.get(e, [])) for e, ns in grouped.items()]
         exhibits.sort(key=lambda e: (-(e.mean_relevance or 0), e.name))
         sections.append(DepartmentSection(dep, domain.department_name(catalog, dep, lang),
                                           tuple(exhibits)))
@@ -357,12 +326,27 @@ def route_map(catalog: Catalog, notes: Iterable[Note], tours: Iterable[SavedTour
                     marks=tuple(reversed(marks)), key=tuple(key), site=catalog.site)
 
 
-def _follow_up_line(item: FollowUp, lang: str) -> str:
+def _follow_up_line(item: FollowUp, lang: str, today: dt.date) -> str:
     parts = [item.action, item.owner]
     if item.due:
         parts.append(f"{t('due', lang)} {format_date(item.due, lang)}")
     parts.append(domain.status_label(item.status, lang))
+    late = overdue(item, lang, today)
+    if late:
+        parts.append(f"⚠ {late}")
     return " · ".join(parts)
+
+
+def _status(item: FollowUp, lang: str, today: dt.date) -> str:
+    late = overdue(item, lang, today)
+    return domain.status_label(item.status, lang) + (f" · {late}" if late else "")
+
+
+def overdue(item: FollowUp, lang: str, today: dt.date) -> str:
+    """'overdue since 01.05.2026' for an open follow-up past its due date, else ''."""
+    if item.overdue(today) and item.due is not None:
+        return t("overdue", lang, date=format_date(item.due, lang)).upper()
+    return ""
 
 
 # --- Markdown --------------------------------------------------------------------------------
@@ -412,7 +396,8 @@ def to_markdown(report: TripReport) -> str:
                 out += _md_block(to_plain(note.text), "  > ")
             if ex.follow_ups:
                 out += ["", f"**{t('follow_ups', lang)}**", ""]
-                out += [f"- {md_text(_follow_up_line(f, lang))}" for f in ex.follow_ups]
+                out += [f"- {md_text(_follow_up_line(f, lang, report.date))}"
+                        for f in ex.follow_ups]
             out.append("")
     if report.ideas:
         out += ["", f"## {t('ideas', lang)}", ""]
@@ -420,7 +405,8 @@ def to_markdown(report: TripReport) -> str:
             out.append(f"- **{md_text(idea.title)}** ({md_text(idea.group)}; "
                        f"{md_text(idea.city)}, {md_text(idea.author)})")
             out += _md_block(to_plain(idea.text), "  > ")
-            out += [f"  - {md_text(_follow_up_line(f, lang))}" for f in idea.follow_ups]
+            out += [f"  - {md_text(_follow_up_line(f, lang, report.date))}"
+                    for f in idea.follow_ups]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -444,7 +430,7 @@ def _rows(report: TripReport) -> tuple[list[str], list[list[object]]]:
             for item in ex.follow_ups:
                 rows.append([t("follow_up", lang), section.name, ex.name, "", "", "",
                              item.action, "", item.owner, format_date(item.due, lang),
-                             domain.status_label(item.status, lang)])
+                             _status(item, lang, report.date)])
     for idea in report.ideas:
         rows.append([t("idea", lang), idea.group, "", "", "", idea.author,
                      f"{idea.title}: {to_plain(idea.text)}" if idea.text else idea.title,
@@ -453,7 +439,7 @@ def _rows(report: TripReport) -> tuple[list[str], list[list[object]]]:
         for item in idea.follow_ups:
             rows.append([t("follow_up", lang), idea.group, "", "", "", "", item.action, "",
                          item.owner, format_date(item.due, lang),
-                         domain.status_label(item.status, lang)])
+                         _status(item, lang, report.date)])
     return head, rows
 
 
@@ -608,7 +594,7 @@ def to_pdf(report: TripReport) -> bytes:
     head = [t("department", lang), t("exhibits", lang), t("notes", lang),
             t("mean_relevance", lang), domain.label("adopt", lang),
             domain.label("adapt", lang), domain.label("not_for_us", lang),
-            t("open_follow_ups", lang)]
+            t("open_follow_ups_head", lang)]
     with pdf.table(col_widths=(40, 17, 16, 19, 21, 18, 21, 22), width=width,
                    text_align="LEFT", headings_style=FontFace(emphasis="BOLD"),
                    line_height=4.2) as table:
@@ -644,7 +630,7 @@ def to_pdf(report: TripReport) -> bytes:
             if ex.follow_ups:
                 write(t("follow_ups", lang), 8.5, True, 0.3, indent=4)
                 for item in ex.follow_ups:
-                    write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
+                    write("• " + _follow_up_line(item, lang, report.date), 9, gap=0.5, indent=6)
             pdf.ln(2)
         pdf.ln(2)
     if report.ideas:
@@ -654,7 +640,7 @@ def to_pdf(report: TripReport) -> bytes:
             if idea.text:
                 write(to_plain(idea.text), 9, gap=0.5, indent=4)
             for item in idea.follow_ups:
-                write("• " + _follow_up_line(item, lang), 9, gap=0.5, indent=6)
+                write("• " + _follow_up_line(item, lang, report.date), 9, gap=0.5, indent=6)
             pdf.ln(1.5)
     return output_and_close(pdf)
 

@@ -16,9 +16,9 @@ import streamlit as st  # noqa: E402
 
 from dashboard import catalog as cat  # noqa: E402
 from dashboard import settings  # noqa: E402
-from dashboard.review.roles import Actor  # noqa: E402
+from dashboard.roles import Actor  # noqa: E402
 from dashboard.store import Database, NoteStore  # noqa: E402
-from dashboard.ui import review_insights  # noqa: E402
+from dashboard.ui.review import insights as review_insights  # noqa: E402
 
 st.set_page_config(page_title="Insights", layout="wide")
 catalog = cat.load(settings.data_dir())

@@ -11,7 +11,7 @@ from test_review_page import review_data
 
 from dashboard import catalog as cat
 from dashboard import store
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_write_a_note_by_tapping_on_a_tablet(app, browser):
     page.get_by_role("heading", name="Auswertung der Lernreise").wait_for(timeout=60_000)
     page.get_by_text("Notizen von Testhausen").wait_for(timeout=60_000)
 
-    name = page.get_by_label("Dein Name")
+    name = page.get_by_label("Ihr Name")
     name.tap()
     name.fill("Anna")
     name.press("Enter")
@@ -62,7 +62,7 @@ def test_write_a_note_by_tapping_on_a_tablet(app, browser):
     note.tap()
     note.fill(f"Für **Schuldächer** prüfen. {HOSTILE}")
     page.locator(".st-key-review-add-note").get_by_text("5", exact=True).tap()
-    save = page.locator(".st-key-review-save-note button")
+    save = page.locator("[class*='st-key-review-save-note-'] button")
     box = save.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44, box
     save.tap()
@@ -85,7 +85,10 @@ def test_write_a_note_by_tapping_on_a_tablet(app, browser):
     page.screenshot(path=str(ARTIFACTS / "review-tablet.png"))
 
     # A hostile workshop topic (title and Markdown text) is text as well.
-    page.get_by_role("tab", name="Workshop").tap()
+    tab = page.locator(".st-key-review-w-tab button", has_text="Workshop")
+    box = tab.bounding_box()
+    assert box["height"] >= 44, box  # the tab control is a touch target too
+    tab.tap()
     topic = page.locator("[class*='st-key-review-topic-card-']").first
     topic.wait_for(timeout=30_000)
     assert "Thema <script>alert(1)</script>" in topic.inner_text()

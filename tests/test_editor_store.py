@@ -19,7 +19,7 @@ from dashboard import catalog as cat
 from dashboard import routing
 from dashboard.__main__ import main
 from dashboard.editor import access, bundle, draft, serving
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 from dashboard.store import TourStore, check_exhibition
 from dashboard.store.exhibitions import (
     ExhibitionConflict,

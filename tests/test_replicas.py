@@ -507,7 +507,7 @@ def test_a_note_written_in_one_process_is_in_the_report_of_another(cluster):
     text = f"Replica note {dt.date.today().isoformat()} {secrets.token_hex(3)}"
     write = ("import sys\n"
              "from dashboard import catalog, settings\n"
-             "from dashboard.review.roles import Actor\n"
+             "from dashboard.roles import Actor\n"
              "from dashboard.store import NoteStore\n"
              "c = catalog.load(settings.get('LERNREISE_DATA_DIR'))\n"
              "NoteStore(settings.get('LERNREISE_DATABASE_URL'), c).add_note(\n"

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from dashboard import catalog as cat
 from dashboard import report, routing
 from dashboard.__main__ import main
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 from dashboard.store import Database, NoteStore, SavedTour, TourStore, WorkshopStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -303,3 +303,42 @@ def test_report_command_draws_the_saved_tour(filled: Database, db_path: Path, tm
                  "-o", str(out)]) == 0
     text, content = _map_page(out.read_bytes())
     assert "Die Tour „Tour der Lotsen“: 2 Stationen" in text and ROUTE_RG in content
+
+
+def test_a_follow_up_of_an_exhibit_is_listed_once(filled: Database, catalog: cat.Catalog):
+    """skaio is noted by two departments (Bauwesen, Finanzen): its own follow-up appears under
+    one of them, and the overview counts it once."""
+    notes = NoteStore(filled, catalog)
+    notes.add_follow_up(KN, city_id="konstanz", exhibit_id="skaio", action="Besuch planen",
+                        owner="Dora")
+    trip = report.build_report(catalog, "konstanz", notes, WorkshopStore(filled, catalog),
+                               "de", reader=KN, today=TODAY)
+    listed = [f.action for s in trip.sections for e in s.exhibits for f in e.follow_ups]
+    assert listed.count("Besuch planen") == 1
+    assert sum(r.open_follow_ups for r in trip.summary()) == sum(
+        1 for s in trip.sections if s.department_id for e in s.exhibits for f in e.follow_ups
+        if f.status.value != "done")
+    assert report.to_markdown(trip).count("Besuch planen") == 1
+    assert report.to_csv(trip).count("Besuch planen") == 1
+
+
+def test_overdue_follow_ups_are_flagged(filled: Database, catalog: cat.Catalog):
+    notes, workshop = NoteStore(filled, catalog), WorkshopStore(filled, catalog)
+    later = report.build_report(catalog, "konstanz", notes, workshop, "de", reader=KN,
+                                today=dt.date(2019, 8, 1))
+    md = report.to_markdown(later)
+    # Due 15.07.2019, open on 01.08.2019: flagged; the idea's (due 01.09.2019) is not.
+    assert "ÜBERFÄLLIG SEIT 15.07.2019" in md and "01.09.2019" in md
+    assert md.count("ÜBERFÄLLIG") == 1
+    assert "ÜBERFÄLLIG SEIT 15.07.2019" in report.to_csv(later)
+    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report.to_pdf(later))).pages)
+    assert "ÜBERFÄLLIG SEIT 15.07.2019" in " ".join(pdf.split())
+    on_time = report.build_report(catalog, "konstanz", notes, workshop, "en", reader=KN,
+                                  today=TODAY)
+    assert "OVERDUE" not in report.to_markdown(on_time)
+
+
+def test_pdf_summary_header_breaks_words_where_german_does(trip: report.TripReport):
+    text = " ".join(PdfReader(io.BytesIO(report.to_pdf(trip))).pages[0].extract_text().split())
+    assert "Folgeaufgab en" not in text  # what fpdf's own break made of the word
+    assert "offene Folge- aufgaben" in text

@@ -14,7 +14,7 @@ import pytest
 from dashboard import catalog as cat
 from dashboard.review import domain
 from dashboard.review.markdown import is_safe_link, plain_text, render_html
-from dashboard.review.roles import (
+from dashboard.roles import (
     Actor,
     PermissionDenied,
     Role,
@@ -273,8 +273,8 @@ def test_topics_group_by_shared_exhibits_or_tags(catalog: cat.Catalog):
     assert [g.topic_ids for g in groups] == [(1, 3, 4), (2, 5), (6,)]
     by_id = {t.id: t for t in topics}
     assert groups[0].reason(by_id, catalog, "de") == (
-        "„Holzbau“ und „Pavillons“ teilen Schlagwort(e) holz; "
-        "„Pavillons“ und „Forschung“ teilen Exponat(e) "
+        "„Holzbau“ und „Pavillons“ teilen das Schlagwort holz; "
+        "„Pavillons“ und „Forschung“ teilen das Exponat "
         f"{catalog.exhibits['holzpavillon'].name.de}."
     )
     assert groups[2].reason(by_id, catalog, "en") == "no shared exhibit or tag"
@@ -395,7 +395,7 @@ def test_programme_mistakes_are_all_reported(tmp_path: Path, catalog: cat.Catalo
     assert "unknown city 'ulm'" in text
 
 
-@pytest.mark.parametrize("first", ["dashboard.review.roles", "dashboard.review.domain",
+@pytest.mark.parametrize("first", ["dashboard.roles", "dashboard.review.domain",
                                    "dashboard.report", "dashboard.store"])
 def test_modules_import_in_any_order(first: str):
     """roles and the store import each other's modules: each must work as the first import."""
@@ -414,3 +414,18 @@ def test_plain_text_of_markdown_for_the_pdf():
         "Holz für Schulen prüfen.\n• eins\n• zwei")
     for text in HOSTILE:  # shown as the words that were typed
         assert to_plain(text) == text
+
+
+def test_plural_forms_come_from_cldr():
+    """One lookup for every label; plural forms by the language's rule (Babel), numbers as
+    the language writes them."""
+    from dashboard.i18n import plural
+
+    assert plural("review.fu_count", "de", 1, late=0) == "1 Folgeaufgabe, davon 0 überfällig"
+    assert plural("review.fu_count", "de", 2, late=1) == "2 Folgeaufgaben, davon 1 überfällig"
+    assert plural("review.fu_count", "en", 0, late=0) == "0 follow-ups, 0 overdue"
+    assert plural("review.fu_count", "de", 1234, late=0).startswith("1.234 Folgeaufgaben")
+    assert plural("review.fu_count", "en", 1234, late=0).startswith("1,234 follow-ups")
+    assert plural("review.fu_count", "xx", 1, late=0).startswith("1 Folgeaufgabe,")
+    assert domain.label("adopt", "en") == "adopt" and domain.label("adopt", "de") == "übernehmen"
+    assert domain.label("adopt", "xx") == "übernehmen"  # the one fallback: German

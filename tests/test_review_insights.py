@@ -28,10 +28,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard import catalog as cat
 from dashboard import maps
 from dashboard.review import domain
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 from dashboard.store import Database, NoteStore
 from dashboard.store.notes import Note, Transferability
-from dashboard.ui import review_insights
+from dashboard.ui.review import insights as review_insights
 
 NOW = dt.datetime(2019, 6, 20, 12, tzinfo=dt.UTC)
 PAGE = ROOT / "tests" / "insights_page.py"

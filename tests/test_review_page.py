@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import catalog as cat
 from dashboard import routing, store
-from dashboard.review.roles import Actor
+from dashboard.roles import Actor
 from dashboard.store import FollowUpStatus
 
 AUTH = {
@@ -28,7 +28,7 @@ AUTH = {
     "client_secret": "secret",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
-NEW = "review.new.testhausen."
+NEW = "review.w.new.testhausen."
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) " \
           "${alert(1)} :red[red]"
 
@@ -83,6 +83,25 @@ def open_review(monkeypatch, data: Path, db: str, *, name: str | None = "Anna",
     return at
 
 
+def key_of(at: AppTest, base: str) -> str:
+    """The one button whose key is `base` plus a generation or version ("review.save-note-0",
+    "review.delete-3-1"): a write's button gets a new key after each write."""
+    found = [b.key for b in at.button if b.key and b.key.startswith(base + "-")]
+    assert len(found) == 1, (base, [b.key for b in at.button])
+    return found[0]
+
+
+def tap(at: AppTest, base: str) -> AppTest:
+    return at.button(key=key_of(at, base)).click().run()
+
+
+def open_tab(at: AppTest, tab: str) -> AppTest:
+    """Only the open tab is drawn: choose it with the page's tab control."""
+    at.segmented_control(key="review.w.tab").set_value(tab).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def plain(value: str) -> str:
     return value.replace("\\", "")
 
@@ -105,7 +124,7 @@ def write_note(at: AppTest, text: str, *, relevance: int = 4, transfer: str = "a
     at.radio(key=NEW + "relevance").set_value(relevance)
     at.radio(key=NEW + "transferability").set_value(transfer)
     at.text_input(key=NEW + "tags").input(tags)
-    return at.button(key="review.save-note").click().run()
+    return tap(at, "review.save-note")
 
 
 # --------------------------------------------------------------------------- the page
@@ -120,7 +139,7 @@ def test_page_on_the_bundled_data(monkeypatch, tmp_path):
     assert "of 42 exhibits" in body
     assert "Notes of Konstanz" in body and "What the other cities thought" in body
     assert "From the exhibition data" in body  # the curated notes, marked
-    assert at.button(key="review.save-note")
+    assert key_of(at, "review.save-note")
 
 
 def test_status_list_filters_and_empty_state(monkeypatch, data, db, stores):
@@ -132,19 +151,25 @@ def test_status_list_filters_and_empty_state(monkeypatch, data, db, stores):
     tours.dispose()
     at = open_review(monkeypatch, data, db, exhibit=None)
     assert "3 of 3 exhibits · 1 noted" in shown(at)
-    label = at.selectbox(key="review.exhibit").format_func
-    assert label("rain-garden") == "Rain garden · on a tour"
+    # The picker's label is the name only: counts live in the table (a label with a count
+    # made the next run fail once the count changed).
+    label = at.selectbox(key="review.w.exhibit").format_func
+    assert label("rain-garden") == "Rain garden"
     table = at.dataframe[0].value
     assert list(table["On a tour"]) == ["", "✓", ""] and list(table["Notes"]) == [0, 0, 1]
-    at.toggle(key="review.f_noted").set_value(True).run()
+    at.toggle(key="review.w.f.noted").set_value(True).run()
     assert "1 of 3 exhibits" in shown(at)
-    assert at.selectbox(key="review.exhibit").options[1:] == ["Fountain · 1 note(s)"]
-    at.selectbox(key="review.f_transferability").set_value("adopt").run()
+    assert at.selectbox(key="review.w.exhibit").options[1:] == ["Fountain"]
+    at.selectbox(key="review.w.f.transferability").set_value("adopt").run()
     assert "0 of 3 exhibits" in shown(at)
     assert any("No exhibit matches these filters" in plain(i.value) for i in at.info)
     at.button(key="review.reset").click().run()
     assert "3 of 3 exhibits" in shown(at)
-    at.selectbox(key="review.f_department").set_value("it").run()
+    # "All" is an option of its own (a value of None would show the placeholder instead).
+    for key in ("review.w.f.department", "review.w.f.transferability"):
+        picker = at.selectbox(key=key)
+        assert picker.value == "" and picker.format_func(picker.value) == "All"
+    at.selectbox(key="review.w.f.department").set_value("it").run()
     assert not at.exception
 
 
@@ -176,7 +201,8 @@ def test_add_a_note_shows_it_with_the_other_citys_and_curated_ones(monkeypatch, 
     saved = notes.list_notes(Actor.admin(), city_id="testhausen")
     assert [(n.author, n.department, n.relevance, n.tags) for n in saved] == \
         [("Anna", "it", 4, ("energie", "dach"))]
-    assert "1 note(s)" in at.selectbox(key="review.exhibit").format_func("solar-roof")
+    table = at.dataframe[0].value
+    assert list(table["Notes"])[list(table["Exhibit"]).index("Solar roof")] == 1
 
 
 def test_hostile_note_is_text(monkeypatch, data, db):
@@ -192,7 +218,7 @@ def test_a_note_without_a_name_is_refused_with_a_message(monkeypatch, data, db, 
     at = open_review(monkeypatch, data, db, name=None)
     at = write_note(at, "Ohne Namen")
     assert not at.exception
-    assert any("author must not be empty" in plain(w.value) for w in at.warning)
+    assert any("The name must not be empty" in plain(w.value) for w in at.warning)
     assert at.text_area(key=NEW + "text").value == "Ohne Namen"  # nothing typed is lost
     assert stores[0].list_notes(Actor.admin()) == []
 
@@ -205,17 +231,17 @@ def test_edit_with_a_conflict_shows_both_texts_and_lets_the_user_choose(monkeypa
                           relevance=2, transferability="adapt")
     at = open_review(monkeypatch, data, db)
     at.button(key=f"review.edit-{note.id}").click().run()
-    edit = f"review.edit.{note.id}."
+    edit = f"review.w.edit.{note.id}."
     assert at.text_area(key=edit + "text").value == "Erste Fassung"
     at.text_area(key=edit + "text").input("Meine Fassung")
     # Someone else saves in between.
     notes.edit_note(Actor.workshop("Cleo"), note.id, version=note.version, text="Cleos Fassung")
-    at.button(key=f"review.save-edit-{note.id}").click().run()
+    tap(at, f"review.save-edit-{note.id}")
     assert not at.exception
     assert any("changed meanwhile" in plain(w.value) for w in at.warning)
     assert "Cleos Fassung" in html(at) and "Meine Fassung" in html(at)
     assert notes.get_note(note.id).text == "Cleos Fassung"  # nothing overwritten yet
-    at.button(key=f"review.save-edit-{note.id}").click().run()  # "Save my text"
+    tap(at, f"review.save-edit-{note.id}")  # "Save my text"
     assert notes.get_note(note.id).text == "Meine Fassung"
     assert any("Change saved" in s.value for s in at.success)
 
@@ -224,7 +250,7 @@ def test_edit_with_a_conflict_shows_both_texts_and_lets_the_user_choose(monkeypa
     at.button(key=f"review.edit-{note.id}").click().run()
     at.text_area(key=edit + "text").input("Noch eine")
     notes.edit_note(Actor.workshop("Cleo"), note.id, version=current.version, text="Cleo 2")
-    at.button(key=f"review.save-edit-{note.id}").click().run()
+    tap(at, f"review.save-edit-{note.id}")
     at.button(key=f"review.cancel-edit-{note.id}").click().run()  # "Keep the saved one"
     assert notes.get_note(note.id).text == "Cleo 2"
     assert "Cleo 2" in html(at) and not at.warning
@@ -236,11 +262,11 @@ def test_delete_and_undo(monkeypatch, data, db, stores):
                           city_id="testhausen", department="bau", text="Weg damit?",
                           relevance=2, transferability="not_for_us")
     at = open_review(monkeypatch, data, db)
-    at.button(key=f"review.delete-{note.id}").click().run()
+    tap(at, f"review.delete-{note.id}")
     assert "Weg damit?" not in html(at)
     assert notes.get_note(note.id).deleted
     assert "Note deleted." in shown(at)
-    at.button(key="review.undo").click().run()
+    tap(at, "review.undo")
     assert not notes.get_note(note.id).deleted
     assert "Weg damit?" in html(at)
     assert any("Note restored" in s.value for s in at.success)
@@ -256,22 +282,26 @@ def test_follow_ups_overdue_marked_status_changes_and_open_filter(monkeypatch, d
     notes.add_follow_up(actor, city_id="testhausen", exhibit_id="fountain",
                         action="Später", owner="IT", due=dt.date.today() + dt.timedelta(days=30))
     at = open_review(monkeypatch, data, db)
-    body = shown(at)
-    assert "2 follow-up(s), 1 overdue" in body
     marked = [m.value for m in at.markdown if "Overdue since" in plain(m.value)]
-    assert len(marked) == 2  # in the exhibit's list and in the follow-ups tab ...
+    assert len(marked) == 1  # in the exhibit's list ...
+    open_tab(at, "follow_ups")
+    body = shown(at)
+    assert "2 follow-ups, 1 overdue" in body
+    marked += [m.value for m in at.markdown if "Overdue since" in plain(m.value)]
+    assert len(marked) == 2  # ... and in the follow-ups tab ...
     assert all(":material/warning:" in m for m in marked)  # ... with an icon and words
 
-    at.radio(key=f"review.fu-status-{late.id}-{late.version}").set_value("done").run()
+    at.radio(key=f"review.w.fu_status.{late.id}").set_value("done").run()
+    assert any("Status saved: done" in plain(s.value) for s in at.success)
     assert notes.list_follow_ups(city_id="testhausen")[0].status is FollowUpStatus.DONE
     assert not [m for m in at.markdown if "Overdue since" in plain(m.value)]
-    at.toggle(key="review.fu_open_only").set_value(True).run()
-    assert "1 follow-up(s), 0 overdue" in shown(at)
+    at.toggle(key="review.w.fu.open_only").set_value(True).run()
+    assert "1 follow-up, 0 overdue" in shown(at)
 
-    at.text_input(key="review.fu_new.action").input("Förderung prüfen")
-    at.text_input(key="review.fu_new.owner").input("Kämmerei")
-    at.date_input(key="review.fu_new.due").set_value(dt.date(2030, 1, 31))
-    at.button(key="review.fu-save").click().run()
+    at.text_input(key="review.w.fu.action").input("Förderung prüfen")
+    at.text_input(key="review.w.fu.owner").input("Kämmerei")
+    at.date_input(key="review.w.fu.due").set_value(dt.date(2030, 1, 31))
+    tap(at, "review.fu-save")
     assert any("Follow-up saved" in plain(s.value) for s in at.success)
     added = [f for f in notes.list_follow_ups(city_id="testhausen") if f.owner == "Kämmerei"]
     assert added and added[0].exhibit_id == "solar-roof" and added[0].due == dt.date(2030, 1, 31)
@@ -281,34 +311,38 @@ def test_workshop_topics_groups_ideas_and_a_follow_up(monkeypatch, data, db, sto
     notes, workshop = stores
     workshop.add_topic(Actor.workshop("Nora"), city_id="nachbarstadt", title="Dachflächen",
                        exhibits=["solar-roof"], tags=["energie"])
-    at = open_review(monkeypatch, data, db)
-    at.text_input(key="review.topic_new.title").input("Solar auf Schulen")
-    at.text_area(key="review.topic_new.text").input("Alle **Schuldächer** prüfen")
-    at.multiselect(key="review.topic_new.exhibits").set_value(["solar-roof"])
-    at.text_input(key="review.topic_new.tags").input("schule")
-    at.button(key="review.topic-save").click().run()
+    at = open_tab(open_review(monkeypatch, data, db), "workshop")
+    at.text_input(key="review.w.topic.title").input("Solar auf Schulen")
+    at.text_area(key="review.w.topic.text").input("Alle **Schuldächer** prüfen")
+    at.multiselect(key="review.w.topic.exhibits").set_value(["solar-roof"])
+    at.text_input(key="review.w.topic.tags").input("schule")
+    tap(at, "review.topic-save")
     assert any("Topic saved" in s.value for s in at.success)
     assert "Alle <strong>Schuldächer</strong> prüfen" in html(at)
     body = shown(at)
-    assert "“Dachflächen” and “Solar auf Schulen” share exhibit(s) Solar roof" in body
+    assert "“Dachflächen” and “Solar auf Schulen” share the exhibit Solar roof" in body
 
-    at.button(key="review.form-group-1").click().run()
+    tap(at, "review.form-group")
     groups = workshop.list_groups()
-    assert len(groups) == 1 and "share exhibit(s) Solar roof" in groups[0].reason
+    assert len(groups) == 1 and "share the exhibit Solar roof" in groups[0].reason
     gid = groups[0].id
     assert "Formed as the working group “Dachflächen”" in shown(at)
 
-    at.text_input(key=f"review.idea_new.{gid}.title").input("Solarkataster")
-    at.button(key=f"review.idea-save-{gid}").click().run()
+    at.text_input(key=f"review.w.idea.{gid}.title").input("Solarkataster")
+    tap(at, f"review.idea-save-{gid}")
     idea = workshop.list_ideas()[0]
     assert idea.title == "Solarkataster" and idea.author == "Anna"
-    at.text_input(key=f"review.idea_fu.{idea.id}.owner").input("Stadtwerke")
-    at.date_input(key=f"review.idea_fu.{idea.id}.due").set_value(dt.date(2030, 6, 1))
+    at.text_input(key=f"review.w.idea_fu.{idea.id}.owner").input("Stadtwerke")
+    at.date_input(key=f"review.w.idea_fu.{idea.id}.due").set_value(dt.date(2030, 6, 1))
     at.button(key=f"review.idea-fu-save-{idea.id}").click().run()
     assert not at.exception
     items = notes.list_follow_ups(city_id="testhausen")
     assert [(f.action, f.owner, f.idea_id) for f in items] == \
         [("Solarkataster", "Stadtwerke", idea.id)]
+    # The idea's card says it is a follow-up now, and offers no second one.
+    assert f"review.idea-fu-save-{idea.id}" not in [b.key for b in at.button]
+    assert "Follow-up: Stadtwerke" in shown(at)
+    open_tab(at, "follow_ups")
     assert "Owner: Stadtwerke" in shown(at)
 
 
@@ -325,7 +359,7 @@ def test_bad_city_and_exhibit_in_the_url_give_messages(monkeypatch, data, db):
 def test_city_from_the_url(monkeypatch, data, db):
     at = open_review(monkeypatch, data, db, city="nachbarstadt")
     assert "Notes of Neighbour town" in shown(at)
-    assert at.selectbox(key="review.new.nachbarstadt.department").options == ["IT"]
+    assert at.selectbox(key="review.w.new.nachbarstadt.department").options == ["IT"]
 
 
 def test_report_downloads_are_the_report(monkeypatch, data, db, stores):
@@ -349,10 +383,14 @@ def test_report_downloads_are_the_report(monkeypatch, data, db, stores):
         return original(self, label, data, file_name=file_name, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "download_button", capture)
-    at = open_review(monkeypatch, data, db)
+    at = open_tab(open_review(monkeypatch, data, db), "report")
     assert sorted(made) == ["lernreise-testhausen.csv", "lernreise-testhausen.md",
                             "lernreise-testhausen.pdf", "lernreise-testhausen.xlsx"]
-    md = made["lernreise-testhausen.md"]().decode("utf-8")  # built on click, German default
+    # Built on click, in the interface's language until another is chosen.
+    assert "Study trip report Testhausen" in made["lernreise-testhausen.md"]().decode()
+    made.clear()
+    at.radio(key="review.w.report_lang").set_value("de").run()
+    md = made["lernreise-testhausen.md"]().decode("utf-8")
     assert "Lernreise-Bericht Testhausen" in md and "Dach prüfen" in md
     rows = list(csv.reader(io.StringIO(made["lernreise-testhausen.csv"]().decode("utf-8"))))
     assert any("Dach prüfen" in cell for row in rows for cell in row)
@@ -366,8 +404,11 @@ def test_report_downloads_are_the_report(monkeypatch, data, db, stores):
     assert "Die Tour „Dach-Tour“: 2 Stationen" in pdf_text
 
     made.clear()
-    at.radio(key="review.report_lang").set_value("en").run()
+    at.radio(key="review.w.report_lang").set_value("en").run()
     assert "Study trip report Testhausen" in made["lernreise-testhausen.md"]().decode()
+    made.clear()
+    open_tab(at, "exhibits")
+    assert not made  # only the open tab is drawn: no report buttons elsewhere
 
 
 def test_visitors_see_no_write_forms(monkeypatch, data, db, tmp_path, stores):
@@ -396,7 +437,7 @@ def test_a_navigator_of_another_city_reads_only(monkeypatch, data, db, stores):
     at = open_review(monkeypatch, data, db, auth=AUTH, user=user, city="testhausen")
     assert not at.exception
     assert "Nur Testhausen" not in html(at)  # unshared: not theirs to read
-    assert "review.save-note" not in [b.key for b in at.button]
+    assert not [b.key for b in at.button if b.key and b.key.startswith("review.save-note")]
 
 
 def test_store_unavailable_is_a_message(monkeypatch, data, tmp_path):
@@ -408,7 +449,7 @@ def test_store_unavailable_is_a_message(monkeypatch, data, tmp_path):
 
 
 def test_insights_tab_charts_the_citys_notes(monkeypatch, data, db, stores):
-    at = open_review(monkeypatch, data, db)
+    at = open_tab(open_review(monkeypatch, data, db), "insights")
     # No notes yet: the tab says so and draws nothing.
     assert len(at.get("vega_lite_chart")) == 0 and len(at.get("deck_gl_json_chart")) == 0
     notes, _ = stores
@@ -420,14 +461,18 @@ def test_insights_tab_charts_the_citys_notes(monkeypatch, data, db, stores):
     assert len(at.get("vega_lite_chart")) == 3
     (deck,) = at.get("deck_gl_json_chart")
     assert "fountain" in deck.proto.json
+    # Another tab open: no chart and no deck is drawn (only the open tab runs).
+    open_tab(at, "exhibits")
+    assert len(at.get("vega_lite_chart")) == 0 and len(at.get("deck_gl_json_chart")) == 0
 
 
 def test_review_stores_share_the_tour_stores_engine(monkeypatch, data, db):
-    from dashboard.ui import common, review_page
+    from dashboard.ui import common
+    from dashboard.ui.review import shared
 
     monkeypatch.setenv("LERNREISE_DATABASE_URL", db)
     catalog = cat.load(data)
-    notes, workshop = review_page._stores(db, common.data_key(catalog), catalog)
+    notes, workshop = shared._stores(db, common.data_key(catalog), catalog)
     tours = common.tour_store()
     assert tours is not None
     # One engine (one connection pool) per process for tours, notes and the workshop.

@@ -1,4 +1,4 @@
-"""Who may edit exhibitions: the one module of the editor that knows dashboard.review.roles.
+"""Who may edit exhibitions: the one module of the editor that knows dashboard.roles.
 
 With sign-in on, an `editor` (or an admin) may edit; everyone else reads. Without sign-in
 configured (open workshop mode) anyone may edit, as anyone may write notes there.
@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 # A module reference, not names: roles imports dashboard.store.errors, whose package imports
 # the exhibitions store, which imports this module; the names are looked up when called.
-from dashboard.review import roles
+from dashboard import roles
 
 if TYPE_CHECKING:
-    from dashboard.review.roles import Actor, PermissionDenied
+    from dashboard.roles import Actor, PermissionDenied
 
 __all__ = ["Actor", "PermissionDenied", "editor_actor", "may_edit", "require_editor"]
 

@@ -16,33 +16,15 @@ from typing import Any
 import pandas as pd
 
 from dashboard.catalog import Catalog
-from dashboard.review.roles import Actor
+from dashboard.i18n import plural, t
+from dashboard.roles import Actor
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
 from dashboard.store.workshop import Topic
 
-LABELS: dict[str, dict[str, str]] = {
-    "adopt": {"de": "übernehmen", "en": "adopt"},
-    "adapt": {"de": "anpassen", "en": "adapt"},
-    "not_for_us": {"de": "nicht für uns", "en": "not for us"},
-    "open": {"de": "offen", "en": "open"},
-    "doing": {"de": "in Arbeit", "en": "doing"},
-    "done": {"de": "erledigt", "en": "done"},
-    "curated": {"de": "aus den Ausstellungsdaten", "en": "from the exhibition data"},
-    "no_link": {"de": "keine gemeinsamen Exponate oder Schlagworte",
-                "en": "no shared exhibit or tag"},
-    "shares": {"de": "„{a}“ und „{b}“ teilen {what}", "en": "“{a}” and “{b}” share {what}"},
-    "exhibits": {"de": "Exponat(e) {items}", "en": "exhibit(s) {items}"},
-    "tags": {"de": "Schlagwort(e) {items}", "en": "tag(s) {items}"},
-    "and": {"de": " und ", "en": " and "},
-}
-
 
 def label(key: str, lang: str, **values: object) -> str:
-    """A label of this module in `lang` (German when unknown)."""
-    entry = LABELS.get(key)
-    if entry is None:
-        return key
-    return entry.get(lang, entry["de"]).format(**values)
+    """A label of the review's domain in `lang` (dashboard.i18n "review.label.<key>")."""
+    return t(f"review.label.{key}", lang, **values)
 
 
 def transferability_label(value: Transferability | str, lang: str) -> str:
@@ -98,7 +80,9 @@ def curated_notes(
 class ExhibitReview:
     """What the review shows for one exhibit and city: the city's own notes (with its
     unshared ones if the reader may see them), the other cities' shared notes, the curated
-    notes of the data (marked `curated`), and the city's follow-ups for the exhibit."""
+    notes of the data (marked `curated`: the other cities' in `curated`, the city's own in
+    `own_curated`, so "what the other cities thought" holds only theirs), and the city's
+    follow-ups for the exhibit."""
 
     exhibit_id: str
     city_id: str
@@ -106,6 +90,7 @@ class ExhibitReview:
     others: tuple[Note, ...]
     curated: tuple[CuratedNote, ...]
     follow_ups: tuple[FollowUp, ...]
+    own_curated: tuple[CuratedNote, ...] = ()
 
 
 def exhibit_review(
@@ -114,6 +99,7 @@ def exhibit_review(
 ) -> ExhibitReview:
     """One exhibit's review for `city_id` as `reader` may see it (see ExhibitReview)."""
     exhibition = catalog.exhibition.id
+    curated = curated_notes(catalog, lang, exhibit_id=exhibit_id)
     return ExhibitReview(
         exhibit_id=exhibit_id,
         city_id=city_id,
@@ -121,7 +107,8 @@ def exhibit_review(
                                    exhibit_id=exhibit_id)),
         others=tuple(notes.other_cities_notes(city_id, exhibit_id=exhibit_id,
                                               exhibition_id=exhibition)),
-        curated=tuple(curated_notes(catalog, lang, exhibit_id=exhibit_id)),
+        curated=tuple(c for c in curated if c.city_id != city_id),
+        own_curated=tuple(c for c in curated if c.city_id == city_id),
         follow_ups=tuple(notes.list_follow_ups(city_id=city_id, exhibit_id=exhibit_id,
                                                exhibition_id=exhibition, reader=reader)),
     )
@@ -243,9 +230,11 @@ class TopicGroup:
                     if catalog is not None and e in catalog.exhibits else e
                     for e in link.exhibits
                 ]
-                parts.append(label("exhibits", lang, items=", ".join(names)))
+                parts.append(plural("review.label.exhibits", lang, len(names),
+                                    items=", ".join(names)))
             if link.tags:
-                parts.append(label("tags", lang, items=", ".join(link.tags)))
+                parts.append(plural("review.label.tags", lang, len(link.tags),
+                                    items=", ".join(link.tags)))
             sentences.append(label(
                 "shares", lang, a=topics[link.a].title, b=topics[link.b].title,
                 what=label("and", lang).join(parts),
@@ -386,7 +375,7 @@ def interest_columns(
 
 
 
-# --- insights: the data of the review's charts (dashboard/ui/review_insights.py) -------------
+# --- insights: the data of the review's charts (dashboard/ui/review/insights.py) -------------
 
 
 def city_live_notes(notes: Iterable[Note], city_id: str, catalog: Catalog | None = None

@@ -3,7 +3,7 @@
 Split by what it keeps, on one engine (`engine.Database`): `tours` (saved tours), `notes`
 (the cities' notes and follow-ups, `NoteStore`) and `workshop` (topics, working groups, project
 ideas, `WorkshopStore`); each has its models on the shared `base.Base` and Alembic revisions in
-`migrations/versions/`. The review stores take an `Actor` (dashboard.review.roles) on every
+`migrations/versions/`. The review stores take an `Actor` (dashboard.roles) on every
 write and refuse what that actor may not do (`PermissionDenied`).
 
 Every error is a `StoreError` (a ValueError) whose message can be shown as it is: it names no

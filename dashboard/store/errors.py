@@ -7,6 +7,8 @@ the command line is in `StoreUnavailable.detail`, with the password removed.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class StoreError(ValueError):
     """Anything the store refuses or cannot do; str() is safe to show."""
@@ -61,3 +63,42 @@ class StoreUnavailable(StoreError):
     def __init__(self, message: str, detail: str = ""):
         self.detail = detail
         super().__init__(message)
+
+
+# --- the review's stores (notes, follow-ups, workshop) ---
+
+
+class InvalidNote(StoreError):
+    """A note, follow-up or topic the store refuses (a field out of range, an unknown id).
+
+    str() is the English message for logs and the command line; `reason` names it for a page
+    that says it in the reader's language (i18n "store.<reason>" with `values`)."""
+
+    def __init__(self, message: str, reason: str | None = None, **values: object):
+        self.reason = reason
+        self.values = values
+        super().__init__(message)
+
+
+class UnknownNoteError(StoreError):
+    def __init__(self, kind: str, item_id: object):
+        self.item_id = item_id
+        super().__init__(f"unknown {kind} {str(item_id)[:40]!r}")
+
+
+class VersionConflict(StoreError):
+    """Someone saved the item after the caller loaded it; nothing was written.
+
+    `theirs` is the text now in the database, `yours` the text the caller tried to save, and
+    `current` the item as it is now (a page offers both texts to merge by hand).
+    """
+
+    def __init__(self, kind: str, current: Any, yours: str):
+        self.current = current
+        self.theirs = getattr(current, "text", None) or getattr(current, "action", "")
+        self.yours = yours
+        self.version = current.version
+        super().__init__(
+            f"this {kind} was changed meanwhile (now version {current.version}): your changes "
+            "were not saved; compare both texts and save again"
+        )

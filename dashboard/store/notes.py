@@ -6,7 +6,7 @@ or not. A follow-up is an action with an owner, a due date and a status, belongi
 exhibit or a workshop project idea.
 
 Rules the store enforces for every caller (a page is thin wiring over them):
-- Every write takes an `Actor` (dashboard.review.roles) and is refused with PermissionDenied
+- Every write takes an `Actor` (dashboard.roles) and is refused with PermissionDenied
   unless the actor may write that city's notes. The city of an existing note is read from the
   database, never taken from the caller, so an edited form value cannot move a note.
 - No lost updates: each row has a version. An edit names the version it started from; when
@@ -20,11 +20,9 @@ The store hands out frozen copies (`Note`, `FollowUp`), never ORM objects.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import enum
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,16 +39,26 @@ from sqlalchemy import (
     Text,
     func,
     select,
-    update,
+    text,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 # A module reference, not names: roles imports dashboard.store.errors, so either package may
 # be imported first (the names are looked up when a method runs).
-from dashboard.review import roles
-from dashboard.store.base import Base, UTCDateTime, utcnow
+from dashboard import roles
+from dashboard.store.base import (
+    Base,
+    UTCDateTime,
+    Versioned,
+    check_version,
+    int_id,
+    set_deleted,
+    utcnow,
+    versioned_update,
+    write_session,
+)
 from dashboard.store.engine import Database
-from dashboard.store.errors import StoreError
+from dashboard.store.errors import InvalidNote, UnknownNoteError, VersionConflict
 
 ID_MAX = 64
 AUTHOR_MAX = 100
@@ -76,41 +84,10 @@ class FollowUpStatus(enum.StrEnum):
     DONE = "done"
 
 
-# --- errors ----------------------------------------------------------------------------------
-
-
-class InvalidNote(StoreError):
-    """A note, follow-up or topic the store refuses (a field out of range, an unknown id)."""
-
-
-class UnknownNoteError(StoreError):
-    def __init__(self, kind: str, item_id: object):
-        self.item_id = item_id
-        super().__init__(f"unknown {kind} {str(item_id)[:40]!r}")
-
-
-class VersionConflict(StoreError):
-    """Someone saved the item after the caller loaded it; nothing was written.
-
-    `theirs` is the text now in the database, `yours` the text the caller tried to save, and
-    `current` the item as it is now (a page offers both texts to merge by hand).
-    """
-
-    def __init__(self, kind: str, current: Any, yours: str):
-        self.current = current
-        self.theirs = getattr(current, "text", None) or getattr(current, "action", "")
-        self.yours = yours
-        self.version = current.version
-        super().__init__(
-            f"this {kind} was changed meanwhile (now version {current.version}): your changes "
-            "were not saved; compare both texts and save again"
-        )
-
-
 # --- tables ----------------------------------------------------------------------------------
 
 
-class NoteRow(Base):
+class NoteRow(Versioned, Base):
     __tablename__ = "notes"
     __table_args__ = (
         CheckConstraint("relevance BETWEEN 1 AND 5", name="ck_notes_relevance"),
@@ -132,13 +109,12 @@ class NoteRow(Base):
     transferability: Mapped[str] = mapped_column(String(16))
     tags: Mapped[list[str]] = mapped_column(JSON)
     shared: Mapped[bool] = mapped_column(Boolean)
-    version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Who saved the last change (None until the note is edited; the author wrote it first).
+    updated_by: Mapped[str | None] = mapped_column(String(AUTHOR_MAX), nullable=True)
 
 
-class FollowUpRow(Base):
+class FollowUpRow(Versioned, Base):
     __tablename__ = "follow_ups"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'doing', 'done')", name="ck_follow_ups_status"),
@@ -161,10 +137,7 @@ class FollowUpRow(Base):
     owner: Mapped[str] = mapped_column(String(OWNER_MAX))
     due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(8))
-    version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 # --- what the store hands out ----------------------------------------------------------------
@@ -187,6 +160,7 @@ class Note:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
+    updated_by: str | None = None  # the last editor, when someone edited it
     curated: bool = False  # always False here; domain.CuratedNote marks the data's notes
 
     @property
@@ -205,7 +179,12 @@ class Note:
             relevance=row.relevance, transferability=Transferability(row.transferability),
             tags=tuple(row.tags or ()), shared=bool(row.shared), version=row.version,
             created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
+            updated_by=row.updated_by,
         )
+
+    @property
+    def edited(self) -> bool:
+        return self.updated_by is not None
 
 
 @dataclass(frozen=True)
@@ -249,18 +228,20 @@ class FollowUp:
 def check_text(name: str, value: object, max_len: int, *, empty: bool = False) -> str:
     """A text field: str, within the limit, no NUL; stripped. InvalidNote names the field."""
     if not isinstance(value, str):
-        raise InvalidNote(f"the {name} must be a text")
+        raise InvalidNote(f"the {name} must be a text", "not_text", field=name)
     value = value.strip()
     if not value and not empty:
-        raise InvalidNote(f"the {name} must not be empty")
+        raise InvalidNote(f"the {name} must not be empty", "empty", field=name)
     if len(value) > max_len:
-        raise InvalidNote(f"the {name} is longer than {max_len} characters ({len(value)})")
+        raise InvalidNote(f"the {name} is longer than {max_len} characters ({len(value)})",
+                          "too_long", field=name, max=max_len, length=len(value))
     if "\x00" in value:
-        raise InvalidNote(f"the {name} contains a NUL character")
+        raise InvalidNote(f"the {name} contains a NUL character", "bad_character", field=name)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: no database can store it
-        raise InvalidNote(f"the {name} contains a character that cannot be stored") from None
+        raise InvalidNote(f"the {name} contains a character that cannot be stored",
+                          "bad_character", field=name) from None
     return value
 
 
@@ -276,7 +257,8 @@ def check_tags(tags: Iterable[object] | None) -> list[str]:
         if text and text not in found:
             found.append(text)
     if len(found) > TAGS_MAX:
-        raise InvalidNote(f"at most {TAGS_MAX} tags, not {len(found)}")
+        raise InvalidNote(f"at most {TAGS_MAX} tags, not {len(found)}", "too_many_tags",
+                          max=TAGS_MAX, count=len(found))
     return found
 
 
@@ -285,7 +267,8 @@ def check_relevance(value: object) -> int:
         RELEVANCE_MIN <= value <= RELEVANCE_MAX
     ):
         raise InvalidNote(f"the relevance must be a whole number from {RELEVANCE_MIN} to "
-                          f"{RELEVANCE_MAX}, not {str(value)[:20]!r}")
+                          f"{RELEVANCE_MAX}, not {str(value)[:20]!r}", "relevance",
+                          min=RELEVANCE_MIN, max=RELEVANCE_MAX)
     return value
 
 
@@ -294,8 +277,8 @@ def check_choice(enum_type: type[enum.StrEnum], name: str, value: object) -> Any
         return enum_type(value)
     except ValueError:
         allowed = ", ".join(e.value for e in enum_type)
-        raise InvalidNote(f"the {name} must be one of {allowed}, not {str(value)[:20]!r}") \
-            from None
+        raise InvalidNote(f"the {name} must be one of {allowed}, not {str(value)[:20]!r}",
+                          "choice", field=name) from None
 
 
 def check_due(value: object) -> dt.date | None:
@@ -306,7 +289,8 @@ def check_due(value: object) -> dt.date | None:
             return dt.date.fromisoformat(value.strip()) if value.strip() else None
         except ValueError:
             pass
-    raise InvalidNote(f"the due date must be a date (YYYY-MM-DD), not {str(value)[:20]!r}")
+    raise InvalidNote(f"the due date must be a date (YYYY-MM-DD), not {str(value)[:20]!r}",
+                      "due_date")
 
 
 class CatalogCheck:
@@ -329,53 +313,28 @@ class CatalogCheck:
     def city(self, city_id: object) -> str:
         city = check_text("city", city_id, ID_MAX)
         if self.catalog is not None and city not in self.catalog.cities:
-            raise InvalidNote(f"unknown city {city[:40]!r}")
+            raise InvalidNote(f"unknown city {city[:40]!r}", "unknown_city", id=city[:40])
         return city
 
     def exhibit(self, exhibit_id: object) -> str:
         exhibit = check_text("exhibit", exhibit_id, ID_MAX)
         if self.catalog is not None and exhibit not in self.catalog.exhibits:
-            raise InvalidNote(f"unknown exhibit {exhibit[:40]!r}")
+            raise InvalidNote(f"unknown exhibit {exhibit[:40]!r}", "unknown_exhibit",
+                              id=exhibit[:40])
         return exhibit
 
     def department(self, city_id: str, department: object) -> str:
         dep = check_text("department", department, ID_MAX)
         if self.catalog is not None and dep not in self.catalog.cities[city_id].departments:
-            raise InvalidNote(f"{dep[:40]!r} is not a department of {city_id!r}")
+            raise InvalidNote(f"{dep[:40]!r} is not a department of {city_id!r}",
+                              "department", id=dep[:40])
         return dep
 
 
-def _author(actor: roles.Actor, author: str | None) -> str:
+def author_name(actor: roles.Actor, author: str | None) -> str:
     """The author: the signed-in name; in open mode what the person typed."""
     name = author if author is not None and (actor.open_mode or not actor.name) else actor.name
     return check_text("author", name or "", AUTHOR_MAX)
-
-
-def _later(previous: datetime) -> datetime:
-    return max(utcnow(), previous + dt.timedelta(microseconds=1))
-
-
-# --- writing ---
-
-_SQLITE_WRITERS: dict[str, threading.Lock] = {}
-_WRITERS_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def write_session(db: Database) -> Iterator[Session]:
-    """A writing session (one short transaction). On SQLite the threads of this process take
-    turns through a lock first: SQLite has one writer at a time anyway, and its busy handler
-    is not fair, so under many writing threads one of them could wait out the busy timeout
-    and fail. Other processes are still kept apart by BEGIN IMMEDIATE and the busy timeout."""
-    if not db.is_sqlite:
-        with db.session(write=True) as session:
-            yield session
-        return
-    key = db.engine.url.render_as_string(hide_password=True)
-    with _WRITERS_LOCK:
-        lock = _SQLITE_WRITERS.setdefault(key, threading.Lock())
-    with lock, db.session(write=True) as session:
-        yield session
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -426,7 +385,7 @@ class NoteStore:
             exhibit_id=self._check.exhibit(exhibit_id),
             city_id=city,
             department=self._check.department(city, department),
-            author=_author(actor, author),
+            author=author_name(actor, author),
             text=check_text("text", text, TEXT_MAX),
             relevance=check_relevance(relevance),
             transferability=check_choice(Transferability, "transferability", transferability),
@@ -445,7 +404,7 @@ class NoteStore:
         """One note (also a deleted one); UnknownNoteError, also for an unshared note of another
         city when `actor` may not read it."""
         with self._db.session(write=False) as session:
-            row = session.get(NoteRow, _int_id(note_id, "note"))
+            row = session.get(NoteRow, int_id(note_id, "note"))
             if row is None or (
                 actor is not None and not row.shared and not actor.can_read_private(row.city_id)
             ):
@@ -464,8 +423,10 @@ class NoteStore:
         transferability: Transferability | str | None = None,
         tags: Iterable[str] | None = None,
         shared: bool | None = None,
+        editor: str | None = None,
     ) -> Note:
-        """Change the given fields of a note loaded at `version`.
+        """Change the given fields of a note loaded at `version`; `editor` (or the signed-in
+        name) is kept as who changed it last, beside the first author.
 
         VersionConflict (nothing written) when it was saved by someone else since; the city is
         the note's own, so PermissionDenied for anyone who may not write that city's notes.
@@ -483,16 +444,18 @@ class NoteStore:
             changes["tags"] = check_tags(tags)
         if shared is not None:
             changes["shared"] = bool(shared)
+        changes["updated_by"] = check_text("editor", editor or actor.name or actor.describe(),
+                                           AUTHOR_MAX)
         return self._update_note(actor, note_id, version, changes, department=department,
                                  yours=text)
 
     def delete_note(self, actor: roles.Actor, note_id: int, *, version: int | None = None) -> Note:
         """Soft delete (undo with `restore_note`); VersionConflict if `version` is stale."""
-        return self._update_note(actor, note_id, version, {"deleted_at": utcnow()})
+        return self._update_note(actor, note_id, version, {}, delete=True)
 
     def restore_note(self, actor: roles.Actor, note_id: int) -> Note:
         """Undo a soft delete."""
-        return self._update_note(actor, note_id, None, {"deleted_at": None})
+        return self._update_note(actor, note_id, None, {}, delete=False)
 
     def _update_note(
         self,
@@ -503,34 +466,30 @@ class NoteStore:
         *,
         department: str | None = None,
         yours: str | None = None,
+        delete: bool | None = None,
     ) -> Note:
-        note_id = _int_id(note_id, "note")
-        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-            raise InvalidNote("the version must be a whole number")
+        """An edit (changes), a soft delete (delete=True) or a restore (delete=False)."""
+        note_id = int_id(note_id, "note")
+        check_version(version)
+
+        def conflict(row: NoteRow) -> VersionConflict:
+            return VersionConflict("note", Note._from_row(row), yours or "")
+
         with write_session(self._db) as session:
             row = session.get(NoteRow, note_id)
             if row is None or (not row.shared and not actor.can_read_private(row.city_id)):
                 raise UnknownNoteError("note", note_id)
             roles.require_city_writer(actor, row.city_id)
-            if row.deleted_at is not None and "deleted_at" not in changes:
-                raise InvalidNote("this note was deleted: undo the deletion to edit it")
+            if row.deleted_at is not None and delete is None:
+                raise InvalidNote("this note was deleted: undo the deletion to edit it",
+                                  "deleted_note")
             if department is not None:
                 changes["department"] = self._check.department(row.city_id, department)
-            if version is not None and row.version != version:
-                raise VersionConflict("note", Note._from_row(row), yours or "")
-            # The WHERE on the version makes the write conditional in the database as well.
-            result = session.execute(
-                update(NoteRow)
-                .where(NoteRow.id == note_id, NoteRow.version == row.version)
-                .values(**changes, version=row.version + 1, updated_at=_later(row.updated_at))
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:
-                session.expire(row)
-                raise VersionConflict("note", Note._from_row(session.get(NoteRow, note_id)),
-                                      yours or "")
-            session.expire(row)
-            return Note._from_row(session.get(NoteRow, note_id))
+            if delete is None:
+                versioned_update(session, row, version, changes, conflict)
+            else:
+                set_deleted(session, row, delete, conflict, version)
+            return Note._from_row(row)
 
     def list_notes(
         self,
@@ -595,10 +554,13 @@ class NoteStore:
         exhibit_id: str | None = None,
         idea_id: int | None = None,
         exhibition_id: str | None = None,
+        once: bool = False,
     ) -> FollowUp:
         """A follow-up of `city_id` for a note, an exhibit or a project idea (at least one).
 
-        A note must be one of the same city's (its exhibit is taken over)."""
+        A note must be one of the same city's (its exhibit is taken over). once=True (with
+        an idea): the city's existing follow-up of that idea is returned instead of a second
+        one, also when two calls come at once."""
         city = self._check.city(city_id)
         roles.require_city_writer(actor, city, "follow-ups")
         exhibition = self._check.exhibition(exhibition_id)
@@ -609,7 +571,7 @@ class NoteStore:
             exhibition_id=exhibition,
             city_id=city,
             exhibit_id=None if exhibit_id is None else self._check.exhibit(exhibit_id),
-            idea_id=None if idea_id is None else _int_id(idea_id, "project idea"),
+            idea_id=None if idea_id is None else int_id(idea_id, "project idea"),
             action=check_text("action", action, ACTION_MAX),
             owner=check_text("owner", owner, OWNER_MAX),
             due=check_due(due),
@@ -619,8 +581,17 @@ class NoteStore:
             updated_at=now,
         )
         with write_session(self._db) as session:
+            if once and row.idea_id is not None:
+                if self._db.is_postgres:  # the rows to look for do not exist yet: lock the idea
+                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                    {"key": 16_000_000_000 + row.idea_id})
+                made = session.scalar(select(FollowUpRow).where(
+                    FollowUpRow.idea_id == row.idea_id, FollowUpRow.city_id == city,
+                    FollowUpRow.exhibition_id == exhibition, FollowUpRow.deleted_at.is_(None)))
+                if made is not None:
+                    return FollowUp._from_row(made)
             if note_id is not None:
-                note = session.get(NoteRow, _int_id(note_id, "note"))
+                note = session.get(NoteRow, int_id(note_id, "note"))
                 if note is None or note.city_id != city or note.exhibition_id != exhibition:
                     raise UnknownNoteError("note", note_id)
                 row.note_id = note.id
@@ -654,34 +625,31 @@ class NoteStore:
         return self._update_follow_up(actor, follow_up_id, version, changes, yours=action)
 
     def delete_follow_up(self, actor: roles.Actor, follow_up_id: int) -> FollowUp:
-        return self._update_follow_up(actor, follow_up_id, None, {"deleted_at": utcnow()})
+        return self._update_follow_up(actor, follow_up_id, None, {}, delete=True)
 
     def restore_follow_up(self, actor: roles.Actor, follow_up_id: int) -> FollowUp:
-        return self._update_follow_up(actor, follow_up_id, None, {"deleted_at": None})
+        return self._update_follow_up(actor, follow_up_id, None, {}, delete=False)
 
     def _update_follow_up(
         self, actor: roles.Actor, item_id: int, version: int | None, changes: dict[str, Any],
-        yours: str | None = None,
+        yours: str | None = None, delete: bool | None = None,
     ) -> FollowUp:
-        item_id = _int_id(item_id, "follow-up")
+        item_id = int_id(item_id, "follow-up")
+        check_version(version)
+
+        def conflict(row: FollowUpRow) -> VersionConflict:
+            return VersionConflict("follow-up", FollowUp._from_row(row), yours or "")
+
         with write_session(self._db) as session:
             row = session.get(FollowUpRow, item_id)
             if row is None:
                 raise UnknownNoteError("follow-up", item_id)
             roles.require_city_writer(actor, row.city_id, "follow-ups")
-            if version is not None and row.version != version:
-                raise VersionConflict("follow-up", FollowUp._from_row(row), yours or "")
-            result = session.execute(
-                update(FollowUpRow)
-                .where(FollowUpRow.id == item_id, FollowUpRow.version == row.version)
-                .values(**changes, version=row.version + 1, updated_at=_later(row.updated_at))
-                .execution_options(synchronize_session=False)
-            )
-            session.expire(row)
-            current = FollowUp._from_row(session.get(FollowUpRow, item_id))
-            if result.rowcount != 1:
-                raise VersionConflict("follow-up", current, yours or "")
-            return current
+            if delete is None:
+                versioned_update(session, row, version, changes, conflict)
+            else:
+                set_deleted(session, row, delete, conflict, version)
+            return FollowUp._from_row(row)
 
     def list_follow_ups(
         self,
@@ -720,15 +688,3 @@ class NoteStore:
                          if f.note_id not in private or reader.can_read_private(f.city_id)]
         return sorted(items, key=lambda f: (f.due is None, f.due or dt.date.min, f.created_at,
                                             f.id))
-
-
-def _int_id(value: object, kind: str) -> int:
-    """An id from a page (maybe a URL parameter): a positive int, else UnknownNoteError."""
-    if isinstance(value, bool):
-        raise UnknownNoteError(kind, value)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or not 0 < value < 2**31:
-        raise UnknownNoteError(kind, value)
-    return value
-

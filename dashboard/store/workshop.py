@@ -18,38 +18,53 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, select, update
+import sqlalchemy.exc
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 # A module reference, not names: roles imports dashboard.store.errors, so either package may
 # be imported first (the names are looked up when a method runs).
-from dashboard.review import roles
-from dashboard.store.base import Base, UTCDateTime, utcnow
+from dashboard import roles
+from dashboard.store.base import (
+    Base,
+    UTCDateTime,
+    Versioned,
+    check_version,
+    int_id,
+    set_deleted,
+    utcnow,
+    versioned_update,
+    write_session,
+)
 from dashboard.store.engine import Database
+from dashboard.store.errors import InvalidNote, UnknownNoteError, VersionConflict
 from dashboard.store.notes import (
     AUTHOR_MAX,
     ID_MAX,
     TEXT_MAX,
     CatalogCheck,
     FollowUp,
-    InvalidNote,
     NoteStore,
-    UnknownNoteError,
-    VersionConflict,
-    _author,
-    _int_id,
-    _later,
+    author_name,
     check_tags,
     check_text,
-    write_session,
 )
 
 TITLE_MAX = 200
 REASON_MAX = 2_000
 EXHIBITS_MAX = 50
+TOPIC_KEY_MAX = 400
 
 
-class TopicRow(Base):
+def topic_key(topic_ids: Iterable[int]) -> str:
+    """The set of a group's topics as one comparable text ("3,7,12"), unique per exhibition."""
+    key = ",".join(str(i) for i in sorted(set(topic_ids)))
+    if len(key) > TOPIC_KEY_MAX:
+        raise InvalidNote("a working group has too many topics")
+    return key
+
+
+class TopicRow(Versioned, Base):
     __tablename__ = "workshop_topics"
     __table_args__ = (Index("ix_workshop_topics_exhibition", "exhibition_id"),)
 
@@ -62,26 +77,29 @@ class TopicRow(Base):
     department: Mapped[str | None] = mapped_column(String(ID_MAX), nullable=True)
     exhibits: Mapped[list[str]] = mapped_column(JSON)
     tags: Mapped[list[str]] = mapped_column(JSON)
-    version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class GroupRow(Base):
     __tablename__ = "working_groups"
-    __table_args__ = (Index("ix_working_groups_exhibition", "exhibition_id"),)
+    __table_args__ = (
+        Index("ix_working_groups_exhibition", "exhibition_id"),
+        # One group per set of topics: two people tapping "Form group" at once (or one tap
+        # delivered twice) make one group; the second writer gets the first one's group.
+        UniqueConstraint("exhibition_id", "topic_key", name="uq_working_groups_topics"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     exhibition_id: Mapped[str] = mapped_column(String(ID_MAX))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     topic_ids: Mapped[list[int]] = mapped_column(JSON)
+    topic_key: Mapped[str] = mapped_column(String(TOPIC_KEY_MAX))  # topic_key(topic_ids)
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(AUTHOR_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class IdeaRow(Base):
+class IdeaRow(Versioned, Base):
     __tablename__ = "project_ideas"
     __table_args__ = (Index("ix_project_ideas_group", "group_id"),)
 
@@ -92,10 +110,7 @@ class IdeaRow(Base):
     author: Mapped[str] = mapped_column(String(AUTHOR_MAX))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     text: Mapped[str] = mapped_column(Text)
-    version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -214,7 +229,7 @@ class WorkshopStore:
         row = TopicRow(
             exhibition_id=self._check.exhibition(exhibition_id),
             city_id=city,
-            author=_author(actor, author),
+            author=author_name(actor, author),
             title=check_text("title", title, TITLE_MAX),
             text=check_text("text", text, TEXT_MAX, empty=True),
             department=None if not department else self._check.department(city, department),
@@ -252,34 +267,31 @@ class WorkshopStore:
         return self._update_topic(actor, topic_id, version, changes, text)
 
     def delete_topic(self, actor: roles.Actor, topic_id: int) -> Topic:
-        return self._update_topic(actor, topic_id, None, {"deleted_at": utcnow()})
+        return self._update_topic(actor, topic_id, None, {}, delete=True)
 
     def restore_topic(self, actor: roles.Actor, topic_id: int) -> Topic:
-        return self._update_topic(actor, topic_id, None, {"deleted_at": None})
+        return self._update_topic(actor, topic_id, None, {}, delete=False)
 
     def _update_topic(
         self, actor: roles.Actor, topic_id: int, version: int | None, changes: dict[str, Any],
-        yours: str | None = None,
+        yours: str | None = None, delete: bool | None = None,
     ) -> Topic:
-        topic_id = _int_id(topic_id, "topic")
+        topic_id = int_id(topic_id, "topic")
+        check_version(version)
+
+        def conflict(row: TopicRow) -> VersionConflict:
+            return VersionConflict("topic", Topic._from_row(row), yours or "")
+
         with write_session(self._db) as session:
             row = session.get(TopicRow, topic_id)
             if row is None:
                 raise UnknownNoteError("topic", topic_id)
             roles.require_city_writer(actor, row.city_id, "topics")
-            if version is not None and row.version != version:
-                raise VersionConflict("topic", Topic._from_row(row), yours or "")
-            result = session.execute(
-                update(TopicRow)
-                .where(TopicRow.id == topic_id, TopicRow.version == row.version)
-                .values(**changes, version=row.version + 1, updated_at=_later(row.updated_at))
-                .execution_options(synchronize_session=False)
-            )
-            session.expire(row)
-            current = Topic._from_row(session.get(TopicRow, topic_id))
-            if result.rowcount != 1:
-                raise VersionConflict("topic", current, yours or "")
-            return current
+            if delete is None:
+                versioned_update(session, row, version, changes, conflict)
+            else:
+                set_deleted(session, row, delete, conflict, version)
+            return Topic._from_row(row)
 
     def list_topics(self, *, exhibition_id: str | None = None, city_id: str | None = None,
                     deleted: bool = False) -> list[Topic]:
@@ -304,30 +316,49 @@ class WorkshopStore:
         exhibition_id: str | None = None,
     ) -> WorkingGroup:
         """Save a working group of these topics with the reason they belong together
-        (usually a proposal of `review.domain.group_topics`)."""
+        (usually a proposal of `review.domain.group_topics`). Idempotent: when a group of
+        the same topics exists (formed by anyone, also at the same moment), that one is
+        returned and nothing is written."""
         roles.require_workshop(actor)
         exhibition = self._check.exhibition(exhibition_id)
-        ids = list(dict.fromkeys(_int_id(t, "topic") for t in topic_ids))
+        ids = list(dict.fromkeys(int_id(t, "topic") for t in topic_ids))
         if not ids:
             raise InvalidNote("a working group needs at least one topic")
-        with write_session(self._db) as session:
-            rows = {r.id: r for r in session.scalars(
-                select(TopicRow).where(TopicRow.id.in_(ids), TopicRow.exhibition_id == exhibition,
-                                       TopicRow.deleted_at.is_(None)))}
-            missing = [i for i in ids if i not in rows]
-            if missing:
-                raise UnknownNoteError("topic", missing[0])
-            row = GroupRow(
-                exhibition_id=exhibition,
-                title=check_text("title", title or rows[ids[0]].title, TITLE_MAX),
-                topic_ids=ids,
-                reason=check_text("reason", reason, REASON_MAX, empty=True),
-                created_by=check_text("author", actor.name or actor.describe(), AUTHOR_MAX),
-                created_at=utcnow(),
-            )
-            session.add(row)
-            session.flush()
-            return _group(row)
+        key = topic_key(ids)
+        try:
+            with write_session(self._db) as session:
+                existing = session.scalar(select(GroupRow).where(
+                    GroupRow.exhibition_id == exhibition, GroupRow.topic_key == key))
+                if existing is not None:  # formed already (another tap, another person)
+                    return _group(existing)
+                rows = {r.id: r for r in session.scalars(
+                    select(TopicRow).where(TopicRow.id.in_(ids),
+                                           TopicRow.exhibition_id == exhibition,
+                                           TopicRow.deleted_at.is_(None)))}
+                missing = [i for i in ids if i not in rows]
+                if missing:
+                    raise UnknownNoteError("topic", missing[0])
+                row = GroupRow(
+                    exhibition_id=exhibition,
+                    title=check_text("title", title or rows[ids[0]].title, TITLE_MAX),
+                    topic_ids=ids,
+                    topic_key=key,
+                    reason=check_text("reason", reason, REASON_MAX, empty=True),
+                    created_by=check_text("author", actor.name or actor.describe(),
+                                          AUTHOR_MAX),
+                    created_at=utcnow(),
+                )
+                session.add(row)
+                session.flush()
+                return _group(row)
+        except sqlalchemy.exc.IntegrityError:
+            # Someone formed the same group between our look and our insert: theirs stands.
+            with self._db.session(write=False) as session:
+                existing = session.scalar(select(GroupRow).where(
+                    GroupRow.exhibition_id == exhibition, GroupRow.topic_key == key))
+                if existing is None:
+                    raise
+                return _group(existing)
 
     def list_groups(self, *, exhibition_id: str | None = None) -> list[WorkingGroup]:
         query = select(GroupRow).where(
@@ -351,7 +382,7 @@ class WorkshopStore:
         """A project idea of `city_id` in a working group."""
         city = self._check.city(city_id)
         roles.require_city_writer(actor, city, "project ideas")
-        group_id = _int_id(group_id, "working group")
+        group_id = int_id(group_id, "working group")
         now = utcnow()
         with write_session(self._db) as session:
             group = session.get(GroupRow, group_id)
@@ -359,7 +390,7 @@ class WorkshopStore:
                 raise UnknownNoteError("working group", group_id)
             row = IdeaRow(
                 exhibition_id=group.exhibition_id, group_id=group.id, city_id=city,
-                author=_author(actor, author), title=check_text("title", title, TITLE_MAX),
+                author=author_name(actor, author), title=check_text("title", title, TITLE_MAX),
                 text=check_text("text", text, TEXT_MAX, empty=True), version=1,
                 created_at=now, updated_at=now,
             )
@@ -379,23 +410,24 @@ class WorkshopStore:
             return [ProjectIdea._from_row(r) for r in session.scalars(query)]
 
     def delete_idea(self, actor: roles.Actor, idea_id: int) -> ProjectIdea:
-        return self._set_idea_deleted(actor, idea_id, utcnow())
+        return self._set_idea_deleted(actor, idea_id, True)
 
     def restore_idea(self, actor: roles.Actor, idea_id: int) -> ProjectIdea:
-        return self._set_idea_deleted(actor, idea_id, None)
+        return self._set_idea_deleted(actor, idea_id, False)
 
-    def _set_idea_deleted(self, actor: roles.Actor, idea_id: int, when: datetime | None
+    def _set_idea_deleted(self, actor: roles.Actor, idea_id: int, deleted: bool
                           ) -> ProjectIdea:
-        idea_id = _int_id(idea_id, "project idea")
+        idea_id = int_id(idea_id, "project idea")
+
+        def conflict(row: IdeaRow) -> VersionConflict:
+            return VersionConflict("project idea", ProjectIdea._from_row(row), "")
+
         with write_session(self._db) as session:
             row = session.get(IdeaRow, idea_id)
             if row is None:
                 raise UnknownNoteError("project idea", idea_id)
             roles.require_city_writer(actor, row.city_id, "project ideas")
-            row.deleted_at = when
-            row.version += 1
-            row.updated_at = _later(row.updated_at)
-            session.flush()
+            set_deleted(session, row, deleted, conflict)
             return ProjectIdea._from_row(row)
 
     def idea_to_follow_up(
@@ -408,8 +440,11 @@ class WorkshopStore:
         city_id: str | None = None,
         action: str | None = None,
     ) -> FollowUp:
-        """The idea as a follow-up of `city_id` (default: the idea's city) with an owner."""
-        idea_id = _int_id(idea_id, "project idea")
+        """The idea as a follow-up of `city_id` (default: the idea's city) with an owner.
+
+        Once per idea and city: when that city made it a follow-up already (a tap delivered
+        twice, two people at once), that follow-up is returned and nothing is written."""
+        idea_id = int_id(idea_id, "project idea")
         with self._db.session(write=False) as session:
             row = session.get(IdeaRow, idea_id)
             if row is None or row.deleted_at is not None:
@@ -417,7 +452,7 @@ class WorkshopStore:
             idea = ProjectIdea._from_row(row)
         return NoteStore(self._db, self._catalog).add_follow_up(
             actor, city_id=city_id or idea.city_id, action=action or idea.title, owner=owner,
-            due=due, idea_id=idea.id, exhibition_id=idea.exhibition_id,
+            due=due, idea_id=idea.id, exhibition_id=idea.exhibition_id, once=True,
         )
 
 

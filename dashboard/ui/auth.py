@@ -33,7 +33,7 @@ from streamlit import config as st_config
 from dashboard import catalog as cat
 from dashboard import settings
 from dashboard.i18n import t
-from dashboard.review.roles import (
+from dashboard.roles import (
     Actor,
     Role,
     Roles,

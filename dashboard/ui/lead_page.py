@@ -23,7 +23,7 @@ from dashboard import links, routing, store, visitor
 from dashboard.errors import untrusted
 from dashboard.i18n import t
 from dashboard.store.lead import format_code, normalize_code
-from dashboard.ui import auth, common
+from dashboard.ui import auth, common, messages
 
 L = "lead."
 _CODES = L + "codes"  # tour id -> (lead id, device key) of the leads this session leads
@@ -65,12 +65,11 @@ def lead_store(tours: store.TourStore | None) -> store.LeadStore | None:
 
 
 def _say(level: str, message: str) -> None:
-    st.session_state.setdefault(_MESSAGES, []).append((level, message))
+    messages.say(_MESSAGES, level, message)
 
 
 def show_messages() -> None:
-    for level, message in st.session_state.pop(_MESSAGES, []):
-        common.notice(level, message)
+    messages.show(_MESSAGES)
 
 
 def _full_run_flag() -> bool:

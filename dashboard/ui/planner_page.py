@@ -21,7 +21,7 @@ from dashboard import export, links, maps, planner, routing, store
 from dashboard import presentation as fmt
 from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import auth, common
+from dashboard.ui import auth, common, messages
 from dashboard.ui.map_page import newly_clicked_exhibit
 
 P = "planner."
@@ -130,16 +130,12 @@ class PlannerState:
 
 
 def say(level: str, message: str) -> None:
-    st.session_state.setdefault(_MESSAGES, []).append((level, message))
+    messages.say(_MESSAGES, level, message)
 
 
 def show_messages() -> None:
     """Messages from callbacks; success goes to a toast so it does not push the layout."""
-    for level, message in st.session_state.pop(_MESSAGES, []):
-        if level == "success":
-            st.toast(common.md_escape(message), icon=":material/check_circle:")
-        else:
-            common.notice(level, message)
+    messages.show(_MESSAGES, toast=True)
 
 
 # --------------------------------------------------------------------------- start of page

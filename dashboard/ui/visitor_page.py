@@ -22,7 +22,7 @@ from dashboard import export, maps, routing, settings, store, visitor
 from dashboard import presentation as fmt
 from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import common, device, follow_guide
+from dashboard.ui import common, device, follow_guide, messages
 
 V = "visitor."
 _MESSAGES = V + "messages"
@@ -90,12 +90,11 @@ def write_url(state: VisitorState, ids: list[str]) -> None:
 
 
 def say(level: str, message: str) -> None:
-    st.session_state.setdefault(_MESSAGES, []).append((level, message))
+    messages.say(_MESSAGES, level, message)
 
 
 def show_messages() -> None:
-    for level, message in st.session_state.pop(_MESSAGES, []):
-        common.notice(level, message)
+    messages.show(_MESSAGES)
 
 
 # --------------------------------------------------------------------------- kiosk style

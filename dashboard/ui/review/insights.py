@@ -2,7 +2,7 @@
 
 The review page calls one function, after it has read the notes the reader may see:
 
-    review_insights.render(catalog, city_id, notes, lang)
+    insights.render(catalog, city_id, notes, lang)
 
 - catalog: the loaded dashboard.catalog.Catalog;
 - city_id: the visiting city the review is for (a key of catalog.cities);
@@ -30,12 +30,15 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard import catalog as cat
 from dashboard import maps
 from dashboard.catalog import Catalog
 from dashboard.i18n import t
 from dashboard.review import domain
-from dashboard.store.notes import Note
+from dashboard.roles import Actor
+from dashboard.store.notes import Note, NoteStore
 from dashboard.ui import common
+from dashboard.ui.review.shared import read
 
 # Height of a bar, dot row or matrix row. A step, not a chart height: Streamlit fits the whole
 # chart (title, axes, legend) into a given height, which squeezes the rows to nothing.
@@ -164,3 +167,11 @@ def matrix_chart(cells: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
                             alt.value("#1a1a1a")),
     )
     return _titled((heat + text).properties(height=alt.Step(ROW_PX)), "matrix", lang)
+
+
+def section(catalog: Catalog, city_: cat.City, notes: NoteStore, actor: Actor,
+            lang: str) -> None:
+    """The insights tab: the city's own notes as the reader may see them, drawn by render."""
+    own = read(lang, lambda: notes.list_notes(actor, exhibition_id=catalog.exhibition.id,
+                                              city_id=city_.id), [])
+    render(catalog, city_.id, own, lang)
