@@ -2,7 +2,7 @@
 
 Permissions are checked by the store itself (a page is only wiring), so every refusal here is
 a call straight to the store, as a forged form value or URL parameter would make it.
-PostgreSQL cases use LERNREISE_TEST_POSTGRES_URL (see tests/test_store.py).
+PostgreSQL cases use LERNREISE_TEST_POSTGRES_URL (see tests/support/databases.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect
-from test_store import db_url, postgres_url  # noqa: F401 - fixtures
 
 from dashboard import catalog as cat
 from dashboard.review.domain import group_topics
@@ -53,7 +52,7 @@ def catalog() -> cat.Catalog:
 
 
 @pytest.fixture
-def database(db_url: str) -> Iterator[Database]:  # noqa: F811
+def database(db_url: str) -> Iterator[Database]:
     db = Database(db_url)
     yield db
     db.dispose()
@@ -353,7 +352,7 @@ def test_concurrent_edits_of_one_note_lose_nothing(notes: NoteStore):
 # --- migration -------------------------------------------------------------------------------
 
 
-def test_a_database_with_only_the_tours_migration_keeps_its_tours(db_url: str, catalog):  # noqa: F811
+def test_a_database_with_only_the_tours_migration_keeps_its_tours(db_url: str, catalog):
     engine = create_engine(db_url)
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "0001")
@@ -377,7 +376,7 @@ def test_a_database_with_only_the_tours_migration_keeps_its_tours(db_url: str, c
         database.dispose()
 
 
-def test_exhibit_review_side_by_side(db_url: str, catalog):  # noqa: F811
+def test_exhibit_review_side_by_side(db_url: str, catalog):
     from dashboard.review.domain import exhibit_review
     from dashboard.store import open_review_stores
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sys
-from collections.abc import Iterator
 
 import pytest
 from conftest import DEFAULT_DATA, ROOT
@@ -22,28 +21,25 @@ from dashboard.ui import lead_page
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import st_protocol
-from bench_sessions import Server
 
 STOPS = ("skaio", "karlssee-wassershow", "buga-log")
 
 
 @pytest.fixture(scope="module")
-def tour(tmp_path_factory) -> Iterator[tuple[str, list[str]]]:
-    """The share link of a saved 3-stop tour on a running server, and the stop headings."""
-    tmp = tmp_path_factory.mktemp("protocol")
-    url = f"sqlite:///{tmp / 'protocol.sqlite3'}"
-    tours = store.open_store(url)
-    request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
-    tour_id = tours.save_tour(request.to_dict(), "Protokoll-Tour", "buga2019-heilbronn")
-    tours.dispose()
+def tour(default_app) -> tuple[str, list[str]]:
+    """The share link of a saved 3-stop tour on the shared server of the bundled exhibition
+    (tests/support/servers.py, the helper bench_sessions starts its server with), and the
+    stop headings."""
+    tours = store.open_store(default_app.database_url)
+    try:
+        request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
+        tour_id = tours.save_tour(request.to_dict(), "Protokoll-Tour", "buga2019-heilbronn")
+    finally:
+        tours.dispose()
     catalog = cat.load(DEFAULT_DATA)
     headings = [f"{n}. {catalog.text(catalog.exhibits[s].name, 'de')}"
                 for n, s in enumerate(STOPS, start=1)]
-    server = Server(tmp, url)
-    try:
-        yield links.share_url(server.url, tour_id, "de"), headings
-    finally:
-        server.stop()
+    return links.share_url(default_app.url, tour_id, "de"), headings
 
 
 def next_button(run: st_protocol.RunResult) -> tuple[str, str]:

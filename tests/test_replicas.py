@@ -13,13 +13,14 @@ Without nginx, PostgreSQL or Chromium the live tests are skipped locally and fai
 from __future__ import annotations
 
 import collections
+import concurrent.futures
+import contextlib
 import datetime as dt
 import http.cookiejar
 import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +31,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DEFAULT_DATA, ROOT
+from support.browser import LOCAL
+from support.servers import App, free_port
 
 from dashboard import catalog as cat
 from dashboard import links, routing
@@ -38,13 +41,10 @@ TEMPLATE = ROOT / "deploy" / "nginx" / "lernreise.conf.template"
 COOKIE = "lernreise_replica"
 HEADER = "X-Lernreise-Replica"
 POSTGRES_ENV = "LERNREISE_TEST_POSTGRES_URL"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-LOCAL = ("http://127.0.0.1", "data:", "blob:")
 STOPS = ("karlssee-wassershow", "buga-log", "holzpavillon")
+# The cluster (two replicas, nginx) serves the module's tests: on one xdist worker. The
+# browser is the session's (support.browser), which fails without Chromium in CI as well.
+pytestmark = pytest.mark.xdist_group("replicas")
 
 
 def need(what: str, ok: bool, how: str) -> None:
@@ -61,12 +61,6 @@ def nginx_binary() -> str:
     found = shutil.which("nginx") or "/usr/sbin/nginx"
     need("nginx", Path(found).exists(), "apt-get install nginx")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def render(template: str, values: dict[str, str]) -> str:
@@ -138,7 +132,7 @@ class Cluster:
     database_url: str
     replicas: list[str]
     prefix: Path
-    apps: list[Process]
+    apps: list[App]
 
     def stop_replica(self, index: int) -> None:
         self.apps[index].stop()
@@ -174,28 +168,25 @@ def cluster(database_url, tmp_path_factory) -> Iterator[Cluster]:
     nginx = nginx_binary()
     tmp = tmp_path_factory.mktemp("replicas")
     env = {**os.environ, "LERNREISE_DATA_DIR": str(DEFAULT_DATA),
-           "LERNREISE_DATABASE_URL": database_url}
-    env.pop("LERNREISE_BASE_URL", None)
+           "LERNREISE_DATABASE_URL": database_url, "LERNREISE_BASE_URL": ""}  # "": unset
     # Migrations once, before any replica starts (docs/deploy.md).
     upgrade = subprocess.run([sys.executable, "-m", "dashboard", "db", "upgrade"], cwd=ROOT,
                              env=env, capture_output=True, text=True, timeout=120)
     assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
-    started: list[Process] = []
+    started: list[App | Process] = []
     try:
-        ports = [free_port(), free_port()]
-        for port in ports:
-            app = Process([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-                           "--server.port", str(port), "--server.address", "127.0.0.1",
-                           "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                           "--server.fileWatcherType", "none"],
-                          tmp / f"streamlit-{port}.log", cwd=ROOT, env=env)
-            started.append(app)
-        for port, app in zip(ports, started, strict=True):
-            app.wait_http(f"http://127.0.0.1:{port}/_stcore/health", "streamlit")
+        # Both replicas start at once (each App waits until its server answers).
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            starting = [pool.submit(App, DEFAULT_DATA, tmp, database_url=database_url,
+                                    env={"LERNREISE_BASE_URL": ""}) for _ in range(2)]
+            for future in starting:
+                with contextlib.suppress(Exception):  # raised again by result() below
+                    started.append(future.result())
+            apps = [future.result() for future in starting]
         listen = free_port()
         prefix = tmp / "nginx"
         prefix.mkdir()
-        replicas = [f"127.0.0.1:{p}" for p in ports]
+        replicas = [f"127.0.0.1:{app.port}" for app in apps]
         (prefix / "lernreise.conf").write_text(render(TEMPLATE.read_text(), {
             "LERNREISE_LISTEN": f"127.0.0.1:{listen}",
             "LERNREISE_REPLICA_1": replicas[0], "LERNREISE_REPLICA_2": replicas[1]}))
@@ -209,7 +200,7 @@ def cluster(database_url, tmp_path_factory) -> Iterator[Cluster]:
         proxy.wait_http(f"http://127.0.0.1:{listen}/_stcore/health", "nginx")
         cluster = Cluster()
         cluster.url, cluster.database_url = f"http://127.0.0.1:{listen}", database_url
-        cluster.replicas, cluster.prefix, cluster.apps = replicas, prefix, started[:2]
+        cluster.replicas, cluster.prefix, cluster.apps = replicas, prefix, apps
         yield cluster
     finally:
         for process in reversed(started):
@@ -296,16 +287,6 @@ def test_a_client_stays_on_the_replica_of_its_first_request(cluster):
 
 
 # --- in the browser --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    need("chromium", Path(CHROMIUM).exists(), "apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def answered_by(header: str | None) -> str | None:
