@@ -193,7 +193,7 @@ def test_a_search_filters_the_markers_keeps_the_view_and_reset_brings_all_back(a
     wait_for_text(page, f"{total} von {total} Exponaten")
     settled(page)
     assert page.get_by_text(f"{total} von {total} Exponaten").count() == 1
-    assert page.get_by_label("Suche").input_value() == ""
+    assert page.get_by_label("Suche", exact=True).input_value() == ""
     page.wait_for_function(
         f"() => document.querySelector(\"{FRAME}\")"
         f".contentDocument.querySelectorAll('.lr-marker').length === {total}",

@@ -14,6 +14,7 @@ import sys
 
 import pytest
 from conftest import DEFAULT_DATA, ROOT
+from support import run_async
 
 from dashboard import catalog as cat
 from dashboard import links, routing, store
@@ -72,7 +73,7 @@ def test_a_tap_shows_the_next_stop_and_a_repeated_tap_moves_no_further(tour):
             assert headings[2] in third.texts
             assert "visitor.next-step-2" in third.disabled  # the last stop: Next is off
 
-    asyncio.run(visit())
+    run_async(visit())
 
 
 def test_many_tablets_tapping_at_once_each_move_one_stop(tour):
@@ -91,7 +92,7 @@ def test_many_tablets_tapping_at_once_each_move_one_stop(tour):
             for t in tablets:
                 await t.close()
 
-    asyncio.run(group())
+    run_async(group())
 
 
 def test_the_pages_timed_fragments_are_polled_as_a_browser_does(tour):
@@ -110,7 +111,7 @@ def test_the_pages_timed_fragments_are_polled_as_a_browser_does(tour):
             assert tablet.polls >= 1
             assert headings[0] in run.texts
 
-    asyncio.run(poll())
+    run_async(poll())
 
 
 def test_a_page_that_is_not_there_is_an_error_not_a_hang(tour):
@@ -121,4 +122,4 @@ def test_a_page_that_is_not_there_is_an_error_not_a_hang(tour):
         with pytest.raises(st_protocol.ProtocolError, match="not connected"):
             await tablet.rerun()
 
-    asyncio.run(closed())
+    run_async(closed())

@@ -12,8 +12,12 @@ launch appends a line to FILE (how the issue-24 figures were counted).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 TESTS = Path(__file__).resolve().parent.parent
 ROOT = TESTS.parent
@@ -28,3 +32,10 @@ def note_start(kind: str, what: str) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as f:
             f.write(f"{kind}\t{os.environ.get('PYTEST_XDIST_WORKER', 'main')}\t{what}\n")
+
+
+def run_async(coro: Coroutine[Any, Any, Any]) -> Any:
+    """asyncio.run in a thread of its own: once the session's Chromium is up, Playwright's sync
+    API keeps an event loop running in the main thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
