@@ -13,7 +13,7 @@ from support import DEFAULT_DATA, MINI, ROOT, TESTS  # noqa: F401 - imported fro
 
 # Fixtures for every test module without an import: servers, default_app (support.servers),
 # browser (support.browser), db_url, postgres_url, store (support.databases).
-pytest_plugins = ["support.servers", "support.browser", "support.databases"]
+pytest_plugins = ["support.servers", "support.browser", "support.databases", "support.parallel"]
 
 
 @pytest.fixture
