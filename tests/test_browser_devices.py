@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import DEFAULT_DATA
-from support.browser import ARTIFACTS, new_context, outside
+from support.browser import ARTIFACTS, new_context, outside, settled
 
 from dashboard import catalog as cat
 
@@ -209,6 +209,7 @@ def test_planner_pace_slider_handle_is_a_44_px_target_on_a_tablet(app, browser):
     settings.click()
     slider = page.locator("[data-testid=stSlider] input[type=range]").first
     slider.wait_for(state="attached", timeout=30_000)
+    settled(page)  # the page's touch styles come with the run; measured before, 12 px
     handle = page.locator("[data-testid=stSlider] div:has(> div > input[type=range])").first
     box = handle.bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44, box

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DEFAULT_DATA, ROOT
-from support.browser import LOCAL
+from support.browser import LOCAL, settled
 from support.servers import App, free_port
 
 from dashboard import catalog as cat
@@ -354,9 +354,7 @@ def test_a_tour_saved_on_one_replica_opens_on_the_other(cluster, browser):
     tablet.get_by_role("heading", name=f"1. {names[0]}", exact=True).wait_for(timeout=60_000)
     # The first run (and the reruns of the page's components) must be over before the tap, as a
     # person would see the page settle: a tap during a run was seen lost under heavy load.
-    tablet.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
-        " === 'notRunning'", timeout=60_000)
+    settled(tablet)
     tablet.locator(".st-key-visitor-next button:visible").click()
     tablet.get_by_role("heading", name=f"2. {names[1]}", exact=True).wait_for(timeout=30_000)
     tablet.goto(links.guide_url(cluster.url, tour_id, "en"))
