@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT)
 
+# The suite on parallel workers (pytest-xdist): browser and server tests mostly wait, so the 2
+# cores of CI carry 4 workers. --dist loadgroup keeps the tests of one xdist_group("...") on one
+# worker (those sharing a module's own server); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 4
+
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Lighthouse for bench_weight (pinned in benchmarks/package-lock.json) with Debian's npm;
 # without npm, bench_weight says so and skips only Lighthouse.

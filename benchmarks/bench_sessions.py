@@ -30,29 +30,24 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from dashboard import catalog as cat  # noqa: E402 - after the path
+# The tests' server and browser settings (tests/support), after the path.
+from support.browser import CHROMIUM, CHROMIUM_ARGS, LOCAL  # noqa: E402
+from support.servers import App  # noqa: E402
+
+from dashboard import catalog as cat  # noqa: E402
 from dashboard import links, routing, store  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-LOCAL = ("http://127.0.0.1", "data:", "blob:")
 TIMEOUT_MS = int(os.environ.get("BENCH_TAP_TIMEOUT_MS", 120_000))
 
 # Click Next, resolve with the milliseconds until a heading reads `expected` (page clock), or
@@ -86,46 +81,12 @@ def _progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`streamlit run` on a free loopback port with a SQLite database in `tmp`."""
+class Server(App):
+    """`streamlit run` of the bundled data on a free loopback port with the database at
+    `database_url`: the tests' server helper (tests/support/servers.py), log in `tmp`."""
 
     def __init__(self, tmp: Path, database_url: str):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "LERNREISE_DATA_DIR": str(ROOT / "data"),
-               "LERNREISE_DATABASE_URL": database_url}
-        self.log = (tmp / "streamlit.log").open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"streamlit did not start on {self.url}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+        super().__init__(ROOT / "data", tmp, database_url=database_url)
 
 
 def _tour(catalog: cat.Catalog, stops: int) -> list[str]:

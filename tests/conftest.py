@@ -1,4 +1,5 @@
-"""Shared fixtures: copies of the test data folders that a test may break."""
+"""Shared fixtures: copies of the test data folders that a test may break, and (through
+pytest_plugins) the servers, the browser, the databases and AppTest of tests/support/."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support import DEFAULT_DATA, MINI, ROOT, TESTS  # noqa: F401 - imported from here too
 
-TESTS = Path(__file__).parent
-ROOT = TESTS.parent
-MINI = TESTS / "data" / "mini"
-DEFAULT_DATA = ROOT / "data"
+# Fixtures for every test module without an import: servers, default_app (support.servers),
+# browser (support.browser), db_url, postgres_url, store (support.databases).
+pytest_plugins = ["support.servers", "support.browser", "support.databases", "support.parallel"]
 
 
 @pytest.fixture

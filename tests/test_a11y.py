@@ -3,11 +3,8 @@ serious violations. Rules that fail inside code we do not control are listed wit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from conftest import DEFAULT_DATA
-from test_browser import CHROMIUM, CHROMIUM_ARGS, App, sync_api
+from support.browser import new_context, settled
 
 pytestmark = pytest.mark.browser
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -17,19 +14,10 @@ FRAME = "iframe[src*='streamlit_folium']"
 ACCEPTED: dict[str, str] = {}
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory) -> Iterator[App]:
-    server = App(DEFAULT_DATA, tmp_path_factory.mktemp("a11y"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def app(default_app):
+    """The bundled exhibition's server, shared with the other browser tests."""
+    return default_app
 
 
 def serious(results) -> list[dict]:
@@ -39,14 +27,12 @@ def serious(results) -> list[dict]:
 
 @pytest.mark.parametrize("path", ["/?lang=de&exhibit=skaio", "/planner?lang=de"])
 def test_no_serious_axe_violations(app, browser, path):
-    context = browser.new_context(viewport={"width": 1180, "height": 820}, locale="de-DE")
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-                  else route.abort())
+    context = new_context(browser, viewport={"width": 1180, "height": 820}, locale="de-DE")
     page = context.new_page()
     page.goto(app.url + path)
     page.wait_for_selector(FRAME, timeout=60_000)
     page.frame_locator(FRAME).locator(".lr-marker").first.wait_for(timeout=60_000)
+    settled(page)
     page.wait_for_timeout(1500)
     # German pages say so (screen readers pick the voice from it), also inside the map.
     assert page.evaluate("() => document.documentElement.lang") == "de"

@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DEFAULT_DATA, MINI, ROOT, edit_yaml, exhibit
+from conftest import DEFAULT_DATA, MINI, edit_yaml, exhibit
 from streamlit.testing.v1 import AppTest
+from support.apptest import start_app
 
 from dashboard import catalog as cat
 
 
 def start(monkeypatch, data_dir=MINI, **query: str) -> AppTest:
-    monkeypatch.setenv("LERNREISE_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
+    return start_app(monkeypatch, data_dir=data_dir, timeout=60, **query)
 
 
 def texts(at: AppTest) -> str:
@@ -61,11 +59,24 @@ def test_exhibit_from_url_opens_its_detail(monkeypatch):
     assert at.query_params["exhibit"] == ["fountain"] or at.query_params["exhibit"] == "fountain"
 
 
+def test_exhibit_from_url_opens_its_detail_on_the_bundled_data(monkeypatch):
+    """(From test_browser.py's test_exhibit_in_url_opens_detail: the same in AppTest.)"""
+    ex = cat.load(DEFAULT_DATA).exhibit("skaio")
+    at = start(monkeypatch, DEFAULT_DATA, exhibit="skaio", lang="en")
+    assert not at.exception
+    assert at.subheader[0].value.replace("\\", "") == ex.name.en
+    assert ex.summary.en[:40] in texts(at).replace("\\", "")
+
+
 def test_unknown_exhibit_in_url_shows_a_message(monkeypatch):
     at = start(monkeypatch, exhibit="nope")
     assert not at.exception
     assert any("„nope“" in w.value for w in at.warning)
     assert at.selectbox(key="map.pick").value is None
+    # In English too (the text test_browser.py waited for; the map under it is checked there).
+    at = start(monkeypatch, exhibit="nope", lang="en")
+    assert any("This exhibition has no exhibit with the id “nope”" in w.value.replace("\\", "")
+               for w in at.warning)
 
 
 def test_language_from_url_and_bad_language(monkeypatch):
@@ -153,7 +164,8 @@ def test_a_second_city_brings_a_city_choice_and_its_notes(monkeypatch, mini_dir)
 
 
 def test_reset_filters_clears_the_search_for_good(monkeypatch):
-    """Defect 5: the search box is emptied too, and the next interaction keeps all shown."""
+    """Defect 5: the search box is emptied too, and the next interaction keeps all shown.
+    (test_browser_devices.py's browser copy of this went into test_browser.py's search test.)"""
     at = start(monkeypatch, DEFAULT_DATA, lang="en")
     total = len(cat.load(DEFAULT_DATA).exhibits)
     at.text_input(key="map.f_query").set_value("wasser").run()

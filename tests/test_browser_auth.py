@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_DATA, ROOT
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
+from conftest import DEFAULT_DATA
+from support.browser import new_context
+from support.servers import App, free_port, stop_process, wait_http
 
-pytestmark = pytest.mark.browser
-
-sync_api = pytest.importorskip("playwright.sync_api")
+# The provider and its server serve the module's tests: on one xdist worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("signin-browser")]
 # Looked up, not imported: the provider runs in its own process (and warns on import).
 if importlib.util.find_spec("oidc_provider_mock") is None or \
         importlib.util.find_spec("authlib") is None:  # pragma: no cover - test extra
@@ -48,32 +45,9 @@ USERS = [
 ROLES = "users:\n  anna@konstanz.de: {role: navigator, city: konstanz}\n"
 
 
-def _wait_for(url: str, proc: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{what} did not start ({url})")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path_factory.mktemp("oidc") / "provider.log").open("w")
     args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1",
@@ -82,23 +56,22 @@ def provider(tmp_path_factory) -> Iterator[str]:
         args += ["--user-claims", json.dumps(user)]
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_for(f"{url}/.well-known/openid-configuration", proc, "the OpenID provider")
+        wait_http(f"{url}/.well-known/openid-configuration", proc, "the OpenID provider")
         yield url
     finally:
-        _stop(proc)
+        stop_process(proc)
         log.close()
 
 
-class SignInApp:
+class SignInApp(App):
     """`streamlit run PAGE` with an [auth] section pointing at the provider."""
 
     def __init__(self, page: str, provider: str, tmp: Path, data_dir: Path = DEFAULT_DATA):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        port = free_port()
         secrets = tmp / "secrets.toml"
         secrets.write_text(
             "[auth]\n"
-            f'redirect_uri = "{self.url}/oauth2callback"\n'
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
             'cookie_secret = "a-cookie-secret-for-tests-only-0123456789abcdef"\n'
             'client_id = "lernreise"\n'
             'client_secret = "lernreise-test"\n'
@@ -107,53 +80,25 @@ class SignInApp:
         roles = tmp / "roles.yaml"
         roles.write_text(ROLES, encoding="utf-8")
         self.database = f"sqlite:///{tmp / 'auth.sqlite3'}"
-        env = {**os.environ, "LERNREISE_DATA_DIR": str(data_dir),
-               "LERNREISE_DATABASE_URL": self.database,
-               "LERNREISE_ROLES_FILE": str(roles)}
-        self.log = (tmp / f"streamlit-{self.port}.log").open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", page,
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--secrets.files", str(secrets)],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        try:
-            _wait_for(f"{self.url}/_stcore/health", self.proc, "streamlit")
-        except RuntimeError:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        _stop(self.proc)
-        self.log.close()
+        super().__init__(data_dir, tmp, page, database_url=self.database, port=port,
+                         env={"LERNREISE_ROLES_FILE": str(roles)},
+                         args=["--secrets.files", str(secrets)])
 
 
 @pytest.fixture(scope="module")
 def app(provider, tmp_path_factory) -> Iterator[SignInApp]:
-    server = SignInApp(PAGE, provider, tmp_path_factory.mktemp("signin"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with SignInApp(PAGE, provider, tmp_path_factory.mktemp("signin")) as server:
+        yield server
 
 
 def new_page(browser):
     """A page in a fresh context (own cookies: one person). Loopback only: the app and the
     provider; every other request is refused."""
-    context = browser.new_context(viewport={"width": 1180, "height": 820}, locale="en-GB")
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-                  else route.abort())
-    context.set_default_timeout(60_000)  # the first run of a page loads the data
+    # 60 s for each step: the first run of a page loads the data.
+    context = new_context(browser, viewport={"width": 1180, "height": 820}, locale="en-GB",
+                          timeout_ms=60_000)
     page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.dialogs = context.dialogs
     return page
 
 

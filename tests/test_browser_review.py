@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, App, sync_api
+from support.browser import ARTIFACTS, new_context, settled
+from support.servers import App
 from test_review_page import review_data
 
 from dashboard import catalog as cat
@@ -16,7 +17,6 @@ from dashboard.roles import Actor
 pytestmark = pytest.mark.browser
 
 TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
-LOCAL = ("http://127.0.0.1", "data:", "blob:")
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) " \
           "${alert(1)}"
 
@@ -30,26 +30,14 @@ def app(tmp_path_factory) -> Iterator[App]:
     workshop.add_topic(Actor.workshop("Nora"), city_id="nachbarstadt", title=f"Thema {HOSTILE}",
                        text=HOSTILE, exhibits=["solar-roof"])
     notes.dispose()
-    server = App(data, tmp)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with App(data, tmp) as server:
+        yield server
 
 
 def test_write_a_note_by_tapping_on_a_tablet(app, browser):
-    context = browser.new_context(locale="de-DE", **TABLET)
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(LOCAL) else route.abort())
+    context = new_context(browser, locale="de-DE", **TABLET)
     page = context.new_page()
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = context.dialogs
     page.goto(f"{app.url}/review?exhibit=solar-roof&lang=de")
     page.get_by_role("heading", name="Auswertung der Lernreise").wait_for(timeout=60_000)
     page.get_by_text("Notizen von Testhausen").wait_for(timeout=60_000)
@@ -59,9 +47,12 @@ def test_write_a_note_by_tapping_on_a_tablet(app, browser):
     name.fill("Anna")
     name.press("Enter")
     note = page.locator(".st-key-review-add-note textarea")
+    note.wait_for(timeout=30_000)
+    settled(page)  # typed into a page whose run is over, so the run does not redraw it
     note.tap()
     note.fill(f"Für **Schuldächer** prüfen. {HOSTILE}")
     page.locator(".st-key-review-add-note").get_by_text("5", exact=True).tap()
+    settled(page)
     save = page.locator("[class*='st-key-review-save-note-'] button")
     box = save.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44, box

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from conftest import MINI, ROOT, step_button, tap_as_sent
 from streamlit.testing.v1 import AppTest
+from support.apptest import start_app
 
 from dashboard import routing, store
 from dashboard.lead import FollowStep, follow_step
@@ -43,12 +44,7 @@ def url(tmp_path) -> str:
 
 
 def start(monkeypatch, tmp_path, page: str, **query: str) -> AppTest:
-    monkeypatch.setenv("LERNREISE_DATA_DIR", str(MINI))
-    monkeypatch.setenv("LERNREISE_DATABASE_URL", url(tmp_path))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
-    at.switch_page(f"app_pages/{page}.py")
-    at.query_params.update(query)
-    return at.run()
+    return start_app(monkeypatch, page, data_dir=MINI, database_url=url(tmp_path), **query)
 
 
 def save(tmp_path, title="Mini <b>tour</b>") -> str:

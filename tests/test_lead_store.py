@@ -15,7 +15,6 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select, text
-from test_store import db_url, postgres_url  # noqa: F401 - fixtures
 
 from dashboard.store import (
     AlreadyLed,
@@ -47,7 +46,7 @@ SPEC = {"stops": ["skaio", "buga-log", "holzpavillon", "karlssee-wassershow"]}
 
 
 @pytest.fixture
-def database(db_url: str) -> Iterator[Database]:  # noqa: F811
+def database(db_url: str) -> Iterator[Database]:
     db = Database(db_url)
     yield db
     db.dispose()
@@ -397,7 +396,7 @@ def test_codes(leads: LeadStore):
 # --- migration -----------------------------------------------------------------------------
 
 
-def test_a_database_at_0003_gets_the_lead_tables_and_keeps_its_tours(db_url: str):  # noqa: F811
+def test_a_database_at_0003_gets_the_lead_tables_and_keeps_its_tours(db_url: str):
     engine = create_engine(db_url)
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "0003")

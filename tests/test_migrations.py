@@ -1,7 +1,7 @@
 """The schema through Alembic: databases from before migrations keep their tours, models and
 migrations agree, and several processes starting at once on an empty database lose no write.
 
-PostgreSQL cases use the server of LERNREISE_TEST_POSTGRES_URL (see tests/test_store.py).
+PostgreSQL cases use the server of LERNREISE_TEST_POSTGRES_URL (see tests/support/databases.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, create_engine, inspect
 from sqlalchemy.schema import CreateIndex, CreateTable
-from test_store import db_url, postgres_url  # noqa: F401 - fixtures
 
 from dashboard.store import Database, StoreUnavailable, TourStore
 from dashboard.store.base import Base
@@ -136,7 +135,7 @@ def test_a_sqlite_file_from_before_migrations_keeps_its_tours(tmp_path: Path):
         tours.dispose()
 
 
-def test_a_database_from_before_migrations_keeps_its_tours(db_url: str):  # noqa: F811
+def test_a_database_from_before_migrations_keeps_its_tours(db_url: str):
     make_legacy_with_create_all(db_url)
     tours = TourStore(db_url)
     try:
@@ -162,7 +161,7 @@ def _differences(url: str, metadata: MetaData) -> list:
         engine.dispose()
 
 
-def test_migrations_make_what_the_models_say(db_url: str):  # noqa: F811
+def test_migrations_make_what_the_models_say(db_url: str):
     """A model changed without a migration (or the reverse) fails here."""
     database = Database(db_url)
     database.upgrade()
@@ -170,7 +169,7 @@ def test_migrations_make_what_the_models_say(db_url: str):  # noqa: F811
     assert _differences(db_url, Base.metadata) == []
 
 
-def test_first_revision_is_the_table_from_before_migrations(db_url: str):  # noqa: F811
+def test_first_revision_is_the_table_from_before_migrations(db_url: str):
     database = Database(db_url)
     with database.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "0001")
@@ -178,7 +177,7 @@ def test_first_revision_is_the_table_from_before_migrations(db_url: str):  # noq
     assert _differences(db_url, LEGACY) == []
 
 
-def test_downgrade_to_nothing_and_up_again(db_url: str):  # noqa: F811
+def test_downgrade_to_nothing_and_up_again(db_url: str):
     database = Database(db_url)
     database.upgrade()
     with database.engine.begin() as conn:
@@ -237,7 +236,7 @@ def _write_tours(url: str, worker: int, start: multiprocessing.synchronize.Barri
 
 
 @pytest.mark.timeout(300)
-def test_processes_starting_at_once_on_an_empty_database_lose_no_write(db_url: str):  # noqa: F811
+def test_processes_starting_at_once_on_an_empty_database_lose_no_write(db_url: str):
     """Every process migrates the empty database on its first save, at the same moment: the
     migration lock makes one of them create the table and the others wait (without it some
     processes failed on CREATE TABLE and their tours were lost: 178 of 200 rows)."""

@@ -2,7 +2,7 @@
 
 Permissions are checked by the store itself (a page is only wiring), so every refusal here is
 a call straight to the store, as a forged form value or URL parameter would make it.
-PostgreSQL cases use LERNREISE_TEST_POSTGRES_URL (see tests/test_store.py).
+PostgreSQL cases use LERNREISE_TEST_POSTGRES_URL (see tests/support/databases.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect
-from test_store import db_url, postgres_url  # noqa: F401 - fixtures
 
 from dashboard import catalog as cat
 from dashboard.review.domain import group_topics
@@ -53,7 +52,7 @@ def catalog() -> cat.Catalog:
 
 
 @pytest.fixture
-def database(db_url: str) -> Iterator[Database]:  # noqa: F811
+def database(db_url: str) -> Iterator[Database]:
     db = Database(db_url)
     yield db
     db.dispose()
@@ -399,7 +398,7 @@ def test_one_versioned_update_for_notes_follow_ups_and_topics(
     assert current().version == 2
 
 
-def test_eight_concurrent_form_group_calls_make_one_group(db_url: str, catalog):  # noqa: F811
+def test_eight_concurrent_form_group_calls_make_one_group(db_url: str, catalog):
     """8 calls at once, each through its own engine (as 8 sessions on 2 replicas would be):
     one group, and every caller gets that group back."""
     stores = [WorkshopStore(Database(db_url), catalog) for _ in range(8)]
@@ -420,7 +419,7 @@ def test_eight_concurrent_form_group_calls_make_one_group(db_url: str, catalog):
             store_.dispose()
 
 
-def test_an_idea_becomes_a_citys_follow_up_once(db_url: str, catalog):  # noqa: F811
+def test_an_idea_becomes_a_citys_follow_up_once(db_url: str, catalog):
     """8 taps on "Make it a follow-up" at once (8 engines): one follow-up of the city."""
     stores = [WorkshopStore(Database(db_url), catalog) for _ in range(8)]
     try:
@@ -454,7 +453,7 @@ def test_an_edited_note_names_its_last_editor(notes: NoteStore):
 # --- migration -------------------------------------------------------------------------------
 
 
-def test_a_database_with_only_the_tours_migration_keeps_its_tours(db_url: str, catalog):  # noqa: F811
+def test_a_database_with_only_the_tours_migration_keeps_its_tours(db_url: str, catalog):
     engine = create_engine(db_url)
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "0001")
@@ -478,7 +477,7 @@ def test_a_database_with_only_the_tours_migration_keeps_its_tours(db_url: str, c
         database.dispose()
 
 
-def test_exhibit_review_side_by_side(db_url: str, catalog):  # noqa: F811
+def test_exhibit_review_side_by_side(db_url: str, catalog):
     from dashboard.review.domain import exhibit_review
     from dashboard.store import open_review_stores
 

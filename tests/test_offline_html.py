@@ -5,20 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import DEFAULT_DATA, MINI, ROOT, edit_yaml, exhibit
+from support.browser import ARTIFACTS, new_context
 
 from dashboard import catalog as cat
 from dashboard import export, routing
 
 DAY = dt.date(2019, 6, 1)
 XSS = "<img src=x onerror=alert(1)>"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -64,54 +62,44 @@ def test_command_line_writes_the_html(tmp_path):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
-def test_opened_from_disk_with_the_network_blocked(bundled, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from test_browser import ARTIFACTS, CHROMIUM_ARGS
-
+def test_opened_from_disk_with_the_network_blocked(bundled, tmp_path, browser):
     catalog, plan = bundled
     path = tmp_path / "tour.html"
     path.write_text(export.to_offline_html(plan, catalog, "de"), encoding="utf-8")
     url = path.as_uri()
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 820, "height": 1180},
-                                      has_touch=True, locale="de-DE")
-        requests, failed = [], []
-        context.route("**/*", lambda route: route.continue_()
-                      if route.request.url == url else route.abort())
-        context.on("request", lambda r: requests.append(r.url))
-        context.on("requestfailed", lambda r: failed.append(r.url))
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url)
-        # The route is drawn: one polyline per leg with a real length on screen.
-        legs = page.locator("#route polyline")
-        assert legs.count() >= len(plan.stops)
-        box = page.locator("#map").bounding_box()
-        assert box and box["width"] > 300 and box["height"] > 100
-        assert page.evaluate("() => document.querySelector('#route polyline')"
-                             ".getTotalLength()") > 10
-        names = [catalog.text(v.place.name, "de") for v in plan.stops]
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "offline-first.png"), full_page=True)
-        for n, name in enumerate(names, start=1):
-            shown = page.locator("section.stop:not([hidden]) h2")
-            assert shown.inner_text() == f"{n}. {name}"
-            assert page.locator("section.stop:not([hidden])").count() == 1
-            if n < len(names):
-                page.get_by_role("button", name="Weiter").tap()
-        assert page.get_by_role("button", name="Weiter").is_disabled()
-        assert page.locator("#route polyline.walked").count() >= len(names)
-        page.screenshot(path=str(ARTIFACTS / "offline-last.png"), full_page=True)
-        page.reload()  # the stop is kept in the #fragment
-        assert page.locator("section.stop:not([hidden]) h2").inner_text().startswith(
-            f"{len(names)}. ")
-        page.get_by_role("button", name="Zurück").tap()
-        assert page.locator("section.stop:not([hidden]) h2").inner_text().startswith(
-            f"{len(names) - 1}. ")
-        context.close()
-        browser.close()
+    context = new_context(browser, allowed=(url,), viewport={"width": 820, "height": 1180},
+                          has_touch=True, locale="de-DE")
+    requests, failed = context.requests, []
+    context.on("requestfailed", lambda r: failed.append(r.url))
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    # The route is drawn: one polyline per leg with a real length on screen.
+    legs = page.locator("#route polyline")
+    assert legs.count() >= len(plan.stops)
+    box = page.locator("#map").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100
+    assert page.evaluate("() => document.querySelector('#route polyline')"
+                         ".getTotalLength()") > 10
+    names = [catalog.text(v.place.name, "de") for v in plan.stops]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "offline-first.png"), full_page=True)
+    for n, name in enumerate(names, start=1):
+        shown = page.locator("section.stop:not([hidden]) h2")
+        assert shown.inner_text() == f"{n}. {name}"
+        assert page.locator("section.stop:not([hidden])").count() == 1
+        if n < len(names):
+            page.get_by_role("button", name="Weiter").tap()
+    assert page.get_by_role("button", name="Weiter").is_disabled()
+    assert page.locator("#route polyline.walked").count() >= len(names)
+    page.screenshot(path=str(ARTIFACTS / "offline-last.png"), full_page=True)
+    page.reload()  # the stop is kept in the #fragment
+    assert page.locator("section.stop:not([hidden]) h2").inner_text().startswith(
+        f"{len(names)}. ")
+    page.get_by_role("button", name="Zurück").tap()
+    assert page.locator("section.stop:not([hidden]) h2").inner_text().startswith(
+        f"{len(names) - 1}. ")
+    context.close()
     assert set(requests) == {url}, requests
     assert failed == [] and errors == []

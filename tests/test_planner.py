@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy
 from conftest import DEFAULT_DATA, MINI, ROOT, edit_yaml, exhibit, step_button, tap_as_sent
 from streamlit.testing.v1 import AppTest
+from support.apptest import sqlite_url, start_app
 
 from dashboard import catalog as cat
 from dashboard import export, links, planner, routing, store
@@ -81,12 +82,8 @@ def test_share_url():
 
 
 def start(monkeypatch, tmp_path, data_dir=DEFAULT_DATA, **query: str) -> AppTest:
-    monkeypatch.setenv("LERNREISE_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("LERNREISE_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
-    at.switch_page("app_pages/planner.py")
-    at.query_params.update(query)
-    return at.run()
+    return start_app(monkeypatch, "planner", data_dir=data_dir,
+                     database_url=sqlite_url(tmp_path), **query)
 
 
 def test_planner_empty_state(monkeypatch, tmp_path):

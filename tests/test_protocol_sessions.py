@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sys
-from collections.abc import Iterator
 
 import pytest
 from conftest import DEFAULT_DATA, ROOT
+from support import run_async
 
 from dashboard import catalog as cat
 from dashboard import links, routing, store
@@ -22,28 +22,25 @@ from dashboard.ui import follow_guide
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import st_protocol
-from bench_sessions import Server
 
 STOPS = ("skaio", "karlssee-wassershow", "buga-log")
 
 
 @pytest.fixture(scope="module")
-def tour(tmp_path_factory) -> Iterator[tuple[str, list[str]]]:
-    """The share link of a saved 3-stop tour on a running server, and the stop headings."""
-    tmp = tmp_path_factory.mktemp("protocol")
-    url = f"sqlite:///{tmp / 'protocol.sqlite3'}"
-    tours = store.open_store(url)
-    request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
-    tour_id = tours.save_tour(request.to_dict(), "Protokoll-Tour", "buga2019-heilbronn")
-    tours.dispose()
+def tour(default_app) -> tuple[str, list[str]]:
+    """The share link of a saved 3-stop tour on the shared server of the bundled exhibition
+    (tests/support/servers.py, the helper bench_sessions starts its server with), and the
+    stop headings."""
+    tours = store.open_store(default_app.database_url)
+    try:
+        request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
+        tour_id = tours.save_tour(request.to_dict(), "Protokoll-Tour", "buga2019-heilbronn")
+    finally:
+        tours.dispose()
     catalog = cat.load(DEFAULT_DATA)
     headings = [f"{n}. {catalog.text(catalog.exhibits[s].name, 'de')}"
                 for n, s in enumerate(STOPS, start=1)]
-    server = Server(tmp, url)
-    try:
-        yield links.share_url(server.url, tour_id, "de"), headings
-    finally:
-        server.stop()
+    return links.share_url(default_app.url, tour_id, "de"), headings
 
 
 def next_button(run: st_protocol.RunResult) -> tuple[str, str]:
@@ -76,7 +73,7 @@ def test_a_tap_shows_the_next_stop_and_a_repeated_tap_moves_no_further(tour):
             assert headings[2] in third.texts
             assert "visitor.next-step-2" in third.disabled  # the last stop: Next is off
 
-    asyncio.run(visit())
+    run_async(visit())
 
 
 def test_many_tablets_tapping_at_once_each_move_one_stop(tour):
@@ -95,7 +92,7 @@ def test_many_tablets_tapping_at_once_each_move_one_stop(tour):
             for t in tablets:
                 await t.close()
 
-    asyncio.run(group())
+    run_async(group())
 
 
 def test_the_pages_timed_fragments_are_polled_as_a_browser_does(tour):
@@ -114,7 +111,7 @@ def test_the_pages_timed_fragments_are_polled_as_a_browser_does(tour):
             assert tablet.polls >= 1
             assert headings[0] in run.texts
 
-    asyncio.run(poll())
+    run_async(poll())
 
 
 def test_a_page_that_is_not_there_is_an_error_not_a_hang(tour):
@@ -125,4 +122,4 @@ def test_a_page_that_is_not_there_is_an_error_not_a_hang(tour):
         with pytest.raises(st_protocol.ProtocolError, match="not connected"):
             await tablet.rerun()
 
-    asyncio.run(closed())
+    run_async(closed())

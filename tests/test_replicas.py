@@ -13,6 +13,8 @@ Without nginx, PostgreSQL or Chromium the live tests are skipped locally and fai
 from __future__ import annotations
 
 import collections
+import concurrent.futures
+import contextlib
 import datetime as dt
 import gzip
 import http.cookiejar
@@ -20,7 +22,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +32,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DEFAULT_DATA, ROOT
+from support.browser import LOCAL, settled
+from support.servers import App, free_port
 
 from dashboard import catalog as cat
 from dashboard import links, routing
@@ -42,13 +45,10 @@ BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 COOKIE = "lernreise_replica"
 HEADER = "X-Lernreise-Replica"
 POSTGRES_ENV = "LERNREISE_TEST_POSTGRES_URL"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-LOCAL = ("http://127.0.0.1", "data:", "blob:")
 STOPS = ("karlssee-wassershow", "buga-log", "holzpavillon")
+# The cluster (two replicas, nginx) serves the module's tests: on one xdist worker. The
+# browser is the session's (support.browser), which fails without Chromium in CI as well.
+pytestmark = pytest.mark.xdist_group("replicas")
 
 
 def need(what: str, ok: bool, how: str) -> None:
@@ -65,12 +65,6 @@ def nginx_binary() -> str:
     found = shutil.which("nginx") or "/usr/sbin/nginx"
     need("nginx", Path(found).exists(), "apt-get install nginx")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def render(template: str, values: dict[str, str]) -> str:
@@ -149,7 +143,7 @@ class Cluster:
     database_url: str
     replicas: list[str]
     prefix: Path
-    apps: list[Process]
+    apps: list[App]
 
     def stop_replica(self, index: int) -> None:
         self.apps[index].stop()
@@ -185,28 +179,25 @@ def cluster(database_url, tmp_path_factory) -> Iterator[Cluster]:
     nginx = nginx_binary()
     tmp = tmp_path_factory.mktemp("replicas")
     env = {**os.environ, "LERNREISE_DATA_DIR": str(DEFAULT_DATA),
-           "LERNREISE_DATABASE_URL": database_url}
-    env.pop("LERNREISE_BASE_URL", None)
+           "LERNREISE_DATABASE_URL": database_url, "LERNREISE_BASE_URL": ""}  # "": unset
     # Migrations once, before any replica starts (docs/deploy.md).
     upgrade = subprocess.run([sys.executable, "-m", "dashboard", "db", "upgrade"], cwd=ROOT,
                              env=env, capture_output=True, text=True, timeout=120)
     assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
-    started: list[Process] = []
+    started: list[App | Process] = []
     try:
-        ports = [free_port(), free_port()]
-        for port in ports:
-            app = Process([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-                           "--server.port", str(port), "--server.address", "127.0.0.1",
-                           "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                           "--server.fileWatcherType", "none"],
-                          tmp / f"streamlit-{port}.log", cwd=ROOT, env=env)
-            started.append(app)
-        for port, app in zip(ports, started, strict=True):
-            app.wait_http(f"http://127.0.0.1:{port}/_stcore/health", "streamlit")
+        # Both replicas start at once (each App waits until its server answers).
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            starting = [pool.submit(App, DEFAULT_DATA, tmp, database_url=database_url,
+                                    env={"LERNREISE_BASE_URL": ""}) for _ in range(2)]
+            for future in starting:
+                with contextlib.suppress(Exception):  # raised again by result() below
+                    started.append(future.result())
+            apps = [future.result() for future in starting]
         listen = free_port()
         prefix = tmp / "nginx"
         prefix.mkdir()
-        replicas = [f"127.0.0.1:{p}" for p in ports]
+        replicas = [f"127.0.0.1:{app.port}" for app in apps]
         (prefix / "lernreise.conf").write_text(render(TEMPLATE.read_text(), {
             "LERNREISE_LISTEN": f"127.0.0.1:{listen}",
             "LERNREISE_REPLICA_1": replicas[0], "LERNREISE_REPLICA_2": replicas[1]}))
@@ -220,7 +211,7 @@ def cluster(database_url, tmp_path_factory) -> Iterator[Cluster]:
         proxy.wait_http(f"http://127.0.0.1:{listen}/_stcore/health", "nginx")
         cluster = Cluster()
         cluster.url, cluster.database_url = f"http://127.0.0.1:{listen}", database_url
-        cluster.replicas, cluster.prefix, cluster.apps = replicas, prefix, started[:2]
+        cluster.replicas, cluster.prefix, cluster.apps = replicas, prefix, apps
         yield cluster
     finally:
         for process in reversed(started):
@@ -365,16 +356,6 @@ def test_nginx_compresses_every_text_type_to_the_replicas_bytes(cluster):
 # --- in the browser --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    need("chromium", Path(CHROMIUM).exists(), "apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def answered_by(header: str | None) -> str | None:
     """The replica that answered: nginx's $upstream_addr lists every replica it tried, so after
     a failover (a stopped replica) it reads "dead:port, live:port"."""
@@ -440,9 +421,7 @@ def test_a_tour_saved_on_one_replica_opens_on_the_other(cluster, browser):
     tablet.get_by_role("heading", name=f"1. {names[0]}", exact=True).wait_for(timeout=60_000)
     # The first run (and the reruns of the page's components) must be over before the tap, as a
     # person would see the page settle: a tap during a run was seen lost under heavy load.
-    tablet.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
-        " === 'notRunning'", timeout=60_000)
+    settled(tablet)
     tablet.locator(".st-key-visitor-next button:visible").click()
     tablet.get_by_role("heading", name=f"2. {names[1]}", exact=True).wait_for(timeout=30_000)
     tablet.goto(links.guide_url(cluster.url, tour_id, "en"))
@@ -543,11 +522,10 @@ class Recorder:
         return [u for u in self.requests if "/DeckGlJsonChart." in u]
 
 
-def settled(page) -> None:
-    """The script run over and the page's late requests (component frames, fonts) done."""
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
-        " === 'notRunning'", timeout=90_000)
+def quiet(page) -> None:
+    """The script run over (support.browser.settled) and the page's late requests (component
+    frames, fonts) done."""
+    settled(page)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1500)
 
@@ -580,13 +558,13 @@ def test_every_page_through_nginx_is_local_and_error_free(cluster, browser):
         seen = Recorder(page)
         page.goto(cluster.url + path)
         page.locator(visible).first.wait_for(timeout=90_000)
-        settled(page)
+        quiet(page)
         if path.startswith("/?"):
             assert seen.deck_gl() == []  # ~3 MB not fetched for a view nobody opened
             page.get_by_text("Show the 3D overview").tap()
             page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(
                 timeout=90_000)
-            settled(page)
+            quiet(page)
             assert seen.deck_gl()
             # st_folium's own frame is no app page: nginx writes no app-root script there.
             _h, frame_html = fetch(cluster.url

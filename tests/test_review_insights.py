@@ -24,6 +24,9 @@ from pathlib import Path
 import pytest
 from conftest import DEFAULT_DATA, ROOT, edit_yaml, exhibit
 from streamlit.testing.v1 import AppTest
+from support.apptest import start_app
+from support.browser import ARTIFACTS, new_context
+from support.servers import App
 
 from dashboard import catalog as cat
 from dashboard import maps
@@ -244,11 +247,8 @@ def database_url(tmp_path_factory) -> Iterator[str]:
 
 
 def start(monkeypatch, url: str, **query: str) -> AppTest:
-    monkeypatch.setenv("LERNREISE_DATA_DIR", str(DEFAULT_DATA))
-    monkeypatch.setenv("LERNREISE_DATABASE_URL", url)
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
+    return start_app(monkeypatch, data_dir=DEFAULT_DATA, database_url=url, script=PAGE,
+                     timeout=60, **query)
 
 
 def test_section_renders_charts_matrix_and_deck(monkeypatch, database_url):
@@ -298,71 +298,57 @@ def _hover_tooltip(page, canvas, wanted: str) -> str | None:
 
 
 @pytest.mark.browser
-def test_charts_and_deck_in_the_browser(database_url, tmp_path):
+def test_charts_and_deck_in_the_browser(database_url, tmp_path, browser):
     """The bundled data with skaio renamed to a hostile text: shown as text in the charts and
     in the deck's tooltip, no dialog."""
-    browser_mod = pytest.importorskip("test_browser")
-    sync_api = browser_mod.sync_api
     db_file = Path(database_url.removeprefix("sqlite:///"))
     (tmp_path / "browser.sqlite3").write_bytes(db_file.read_bytes())
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA, data)
     edit_yaml(data / "exhibits.yaml", lambda d: exhibit(d, "skaio").update(
         name={"de": XSS, "en": XSS}))
-    server = browser_mod.App(data, tmp_path, script=str(PAGE.relative_to(ROOT)))
-    try:
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=browser_mod.CHROMIUM,
-                                         args=browser_mod.CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1180, "height": 820},
-                                          locale="de-DE")
-            requests: list[str] = []
-            context.on("request", lambda r: requests.append(r.url))
-            context.route("**/*", lambda route: route.continue_()  # record, never go out
-                          if route.request.url.startswith(LOCAL) else route.abort())
-            dialogs: list[str] = []
-            page = context.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(server.url)
-            page.get_by_role("heading", name="Auswertung").wait_for(timeout=60_000)
-            charts = page.locator("[data-testid=stVegaLiteChart]")
-            charts.nth(2).wait_for(timeout=60_000)
-            assert charts.count() == 3
-            for k in range(3):  # Vega drew each chart (an SVG or a canvas) with its label
-                drawn = charts.nth(k).locator("svg, canvas").first
-                drawn.wait_for(timeout=30_000)
-            described = page.evaluate(
-                "() => Array.from(document.querySelectorAll('[data-testid=stVegaLiteChart] *'))"
-                ".flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('aria-description'),"
-                " e.tagName === 'desc' || e.tagName === 'title' ? e.textContent : null])"
-                ".filter(Boolean)")
-            # Vega names each chart by its title for screen readers (and the axes, the marks).
-            for title in ("Relevanz nach Kategorie", "Relevanz nach Fachbereich",
-                          "Fachbereiche × Exponate"):
-                assert f"Title text '{title}'" in described, (title, described)
-            page.get_by_role("heading", name="Auswertung").scroll_into_view_if_needed()
-            browser_mod.ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(browser_mod.ARTIFACTS / "review-insights-charts-1180.png"))
-            deck = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
-            deck.wait_for(timeout=60_000)
-            deck.scroll_into_view_if_needed(timeout=30_000)
-            box = deck.bounding_box()
-            assert box and box["width"] > 300 and box["height"] > 300, box
-            assert XSS in page.locator("[data-testid=stVegaLiteChart]").nth(2).locator(
-                "[aria-label]").evaluate_all("els => els.map(e => e.ariaLabel).join(' ')")
-            # Hover the columns: the tallest is skaio's; its tooltip shows the name as text.
-            page.wait_for_timeout(1500)
-            html = _hover_tooltip(page, deck, XSS)
-            assert html is not None, "no tooltip of skaio's column"
-            tip = page.locator(".deck-tooltip").first
-            assert tip.locator("img").count() == 0 and "&lt;img src=x" in html, html
-            text = tip.inner_text()
-            assert XSS in text and WOOD in text and "Notizen: 2" in text, text
-            page.screenshot(path=str(browser_mod.ARTIFACTS / "review-insights-1180.png"))
-            assert not dialogs
-            outside = [u for u in requests if not u.startswith(LOCAL)]
-            assert requests and not outside, outside
-            context.close()
-            browser.close()
-    finally:
-        server.stop()
+    with App(data, tmp_path, script=str(PAGE.relative_to(ROOT))) as server:
+        context = new_context(browser, viewport={"width": 1180, "height": 820},
+                              locale="de-DE", allowed=LOCAL)  # record, never go out
+        requests, dialogs = context.requests, context.dialogs
+        page = context.new_page()
+        page.goto(server.url)
+        page.get_by_role("heading", name="Auswertung").wait_for(timeout=60_000)
+        charts = page.locator("[data-testid=stVegaLiteChart]")
+        charts.nth(2).wait_for(timeout=60_000)
+        assert charts.count() == 3
+        for k in range(3):  # Vega drew each chart (an SVG or a canvas) with its label
+            drawn = charts.nth(k).locator("svg, canvas").first
+            drawn.wait_for(timeout=30_000)
+        described = page.evaluate(
+            "() => Array.from(document.querySelectorAll('[data-testid=stVegaLiteChart] *'))"
+            ".flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('aria-description'),"
+            " e.tagName === 'desc' || e.tagName === 'title' ? e.textContent : null])"
+            ".filter(Boolean)")
+        # Vega names each chart by its title for screen readers (and the axes, the marks).
+        for title in ("Relevanz nach Kategorie", "Relevanz nach Fachbereich",
+                      "Fachbereiche × Exponate"):
+            assert f"Title text '{title}'" in described, (title, described)
+        page.get_by_role("heading", name="Auswertung").scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "review-insights-charts-1180.png"))
+        deck = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
+        deck.wait_for(timeout=60_000)
+        deck.scroll_into_view_if_needed(timeout=30_000)
+        box = deck.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 300, box
+        assert XSS in page.locator("[data-testid=stVegaLiteChart]").nth(2).locator(
+            "[aria-label]").evaluate_all("els => els.map(e => e.ariaLabel).join(' ')")
+        # Hover the columns: the tallest is skaio's; its tooltip shows the name as text.
+        page.wait_for_timeout(1500)
+        html = _hover_tooltip(page, deck, XSS)
+        assert html is not None, "no tooltip of skaio's column"
+        tip = page.locator(".deck-tooltip").first
+        assert tip.locator("img").count() == 0 and "&lt;img src=x" in html, html
+        text = tip.inner_text()
+        assert XSS in text and WOOD in text and "Notizen: 2" in text, text
+        page.screenshot(path=str(ARTIFACTS / "review-insights-1180.png"))
+        assert not dialogs
+        outside = [u for u in requests if not u.startswith(LOCAL)]
+        assert requests and not outside, outside
+        context.close()

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import secrets
 import sqlite3
 import threading
 import time
@@ -20,7 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, make_url
+from sqlalchemy import inspect
+from support import databases
 
 from dashboard import routing
 from dashboard import store as store_module
@@ -39,8 +38,6 @@ from dashboard.store import (
     open_store,
     unique_stops,
 )
-
-POSTGRES_ENV = "LERNREISE_TEST_POSTGRES_URL"
 
 SPEC = {
     "stops": ["holzpavillon", "faserpavillon", "bürgerhaus"],
@@ -70,42 +67,10 @@ TITLE = "Führung „Holz & Wasser“ <script>alert(1)</script>"
 # --- fixtures --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """The test server's URL with a fresh schema as search_path; the schema is dropped after."""
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        message = f"{POSTGRES_ENV} is not set (bash .ci/start-postgres prints one)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + ": CI must test PostgreSQL")
-        pytest.skip(message)
-    schema = f"test_{secrets.token_hex(6)}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    # A session time zone other than UTC: the store must still hand out UTC datetimes.
-    options = f"-csearch_path={schema} -cTimeZone=Europe/Berlin"
-    url = make_url(base).update_query_dict({"options": options})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'tours.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[TourStore]:
-    tours = TourStore(db_url)
-    yield tours
-    tours.dispose()
+# db_url, postgres_url and store are tests/support/databases.py's, for every module without an
+# import; named here too for the modules that import them from here (new code: no import).
+db_url, postgres_url = databases.db_url, databases.postgres_url
+POSTGRES_ENV = databases.POSTGRES_ENV
 
 
 @pytest.fixture

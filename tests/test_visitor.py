@@ -9,6 +9,7 @@ import re
 import pytest
 from conftest import MINI, ROOT, edit_yaml, exhibit, step_button, tap_as_sent
 from streamlit.testing.v1 import AppTest
+from support.apptest import sqlite_url, start_app
 
 from dashboard import catalog as cat
 from dashboard import links, routing, store, visitor
@@ -155,12 +156,8 @@ def test_idle_minutes_setting(monkeypatch):
 
 
 def start(monkeypatch, tmp_path, **query: str) -> AppTest:
-    monkeypatch.setenv("LERNREISE_DATA_DIR", str(MINI))
-    monkeypatch.setenv("LERNREISE_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
-    at.switch_page("app_pages/visitor.py")
-    at.query_params.update(query)
-    return at.run()
+    return start_app(monkeypatch, "visitor", data_dir=MINI, database_url=sqlite_url(tmp_path),
+                     **query)
 
 
 def save(tmp_path, title="Mini <b>tour</b>") -> str:

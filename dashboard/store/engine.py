@@ -179,6 +179,21 @@ def alembic_config(connection: Connection) -> Config:
     return config
 
 
+_SQLITE_WRITERS: dict[str, threading.Lock] = {}
+_SQLITE_WRITERS_LOCK = threading.Lock()
+
+
+def _sqlite_writer_turn(url: URL) -> threading.Lock:
+    """The lock by which the threads of this process write one SQLite file in turn (the app's
+    sessions are threads). SQLite has one writer at a time anyway, and its busy handler is not
+    fair: under load one thread could lose every race for the write lock until its busy
+    timeout ran out ("database is locked", seen in tests/test_store.py's two writers). Other
+    processes are still kept apart by BEGIN IMMEDIATE and the busy timeout."""
+    key = url.render_as_string(hide_password=True)
+    with _SQLITE_WRITERS_LOCK:
+        return _SQLITE_WRITERS.setdefault(key, threading.Lock())
+
+
 class Database:
     """The engine and sessions for one database URL; stores for each kind of data share it.
 
@@ -251,10 +266,13 @@ class Database:
         """A session inside one transaction, committed at the end of the block.
 
         On SQLite a writing transaction begins IMMEDIATE (takes the write lock), a reading one
-        DEFERRED. The schema is brought up to date first.
+        DEFERRED; the writing threads of this process take turns first (_sqlite_writer_turn).
+        The schema is brought up to date first.
         """
         self.upgrade()
-        with self.faults():
+        turn = _sqlite_writer_turn(self.engine.url) if write and self.is_sqlite \
+            else contextlib.nullcontext()
+        with turn, self.faults():
             factory = self._write if write else self._read
             with factory() as session, session.begin():
                 yield session
