@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import TESTS
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, App, sync_api
+from support.browser import ARTIFACTS, LOCAL, sync_api
+from support.servers import App
 
 from dashboard import catalog as cat
 
@@ -20,7 +21,6 @@ pytestmark = pytest.mark.browser
 
 DATA = TESTS / "data" / "editor"
 TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
-LOCAL = ("http://127.0.0.1", "data:", "blob:")
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +38,6 @@ def app(tmp_path_factory, monkeypatch_module) -> Iterator[App]:
 def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
     with pytest.MonkeyPatch.context() as patch:
         yield patch
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _idle(page) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, App, sync_api
+from support.browser import ARTIFACTS, LOCAL
+from support.servers import App
 from test_review_page import review_data
 
 from dashboard import catalog as cat
@@ -21,7 +22,6 @@ pytestmark = pytest.mark.browser
 
 TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1440, "height": 900}}
-LOCAL = ("http://127.0.0.1", "data:", "blob:")
 WORDS = {
     "de": {"name": "Ihr Name", "saved": "Notiz gespeichert.", "deleted": "Notiz gelöscht.",
            "undo": "Rückgängig", "restored": "Notiz wiederhergestellt.",
@@ -46,14 +46,6 @@ def served(tmp_path_factory) -> Iterator[tuple[App, store.NoteStore]]:
     yield server, notes
     server.stop()
     notes.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, app: App, lang: str, size: dict, author: str):
