@@ -123,6 +123,9 @@ def _store_failed(what: str, exc: store.StoreError) -> int:
 
 
 STDOUT = "-"  # -o - writes to standard output, as leaving -o out does
+# A path in a message in full up to this length (a real path in a temporary folder is easily
+# longer than an id); a name of thousands of characters is cut.
+PATH_CHARS = 300
 
 
 def _output_folder_problem(output: str) -> str | None:
@@ -131,12 +134,12 @@ def _output_folder_problem(output: str) -> str | None:
         return None
     if not output.strip():
         return "-o needs a file name (or -o - for standard output)"
-    shown = untrusted(output, 80)
+    shown = untrusted(output, PATH_CHARS)
     try:
         target = Path(output).expanduser()
         folder = target.resolve().parent
         if not folder.is_dir():
-            return f"cannot write {shown}: the folder {untrusted(str(folder), 80)} does not exist"
+            return f"cannot write {shown}: the folder {untrusted(str(folder), PATH_CHARS)} does not exist"
         longest = os.pathconf(folder, "PC_NAME_MAX")
         if len(os.fsencode(target.name)) > longest:
             return (f"cannot write {shown}: the file name is {len(target.name):,} characters "
@@ -164,7 +167,7 @@ def _emit(output: str | bytes, path: str | None) -> str | None:
         with contextlib.suppress(OSError):  # a half-written file helps no one
             if path and Path(path).expanduser().is_file():
                 Path(path).expanduser().unlink()
-        return f"cannot write {untrusted(path, 80) if path else 'the output'}: " \
+        return f"cannot write {untrusted(path, PATH_CHARS) if path else 'the output'}: " \
                f"{exc.strerror or exc}"
     return None
 
@@ -341,7 +344,7 @@ def _synth_folder_problem(output: str, force: bool) -> str | None:
     exhibition's exhibits.yaml without a word)."""
     if not output.strip():
         return "-o needs a folder name"
-    shown = untrusted(output, 80)
+    shown = untrusted(output, PATH_CHARS)
     try:
         folder = Path(output).expanduser()
         if folder.exists() and not folder.is_dir():
