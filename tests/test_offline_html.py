@@ -35,7 +35,8 @@ def test_the_file_is_self_contained(bundled):
     assert not re.search(r"""\b(src|href)\s*=""", doc)
     assert "url(" not in doc and "@import" not in doc
     assert "default-src 'none'" in doc  # the CSP forbids requests even by mistake
-    assert doc.count('<section class="stop"') == len(plan.stops)
+    assert doc.count('<section class="stop" data-lang="de"') == len(plan.stops)
+    assert doc.count('<section class="stop" data-lang="en"') == len(plan.stops)  # the switch
     assert doc.count('class="leg"') >= len(plan.stops)
     for visit in plan.stops:
         assert html.escape(catalog.text(visit.place.name, "de")) in doc
@@ -60,7 +61,8 @@ def test_command_line_writes_the_html(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     doc = out.read_text(encoding="utf-8")
-    assert doc.startswith("<!DOCTYPE html>") and doc.count('<section class="stop"') == 2
+    assert doc.startswith("<!DOCTYPE html>")
+    assert doc.count('<section class="stop" data-lang="en"') == 2
 
 
 @pytest.mark.browser
