@@ -264,7 +264,8 @@ _SCRIPT = """
   all('#marks .mark',function(m){m.addEventListener('click',function(){
     show(parseInt(m.dataset.i,10));});});
   all('img.photo[data-photo]',function(img){var own=document.querySelector(
-    'section.stop[data-i="'+img.dataset.photo+'"] img.photo[src]'); if(own){img.setAttribute('src',own.getAttribute('src'));}});
+    'section.stop[data-i="'+img.dataset.photo+'"] img.photo[src]');
+    if(own){img.setAttribute('src',own.getAttribute('src'));}});
   fromHash(); show(cur);
 })();
 """

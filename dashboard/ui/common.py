@@ -499,3 +499,16 @@ def scroll_to(key: str) -> None:
         f"var el=d.querySelector('.st-key-{key}');"
         "if(el){el.scrollIntoView({behavior:'instant',block:'start'});}})();</script>",
         unsafe_allow_javascript=True)
+
+
+def scroll_into_view(key: str) -> None:
+    """Scroll the container with this key just into view if any of it is outside the window
+    (at any width; the least scroll that shows it). Our own fixed script."""
+    st.html(
+        "<script>(function(){var w=window.parent||window,d=w.document;"
+        "function go(){var el=d.querySelector('.st-key-" + key + "');if(!el)return;"
+        "var r=el.getBoundingClientRect();"
+        "if(r.top<0||r.bottom>w.innerHeight){el.scrollIntoView({behavior:'instant',"
+        "block:r.height>w.innerHeight?'start':'nearest'});}}"
+        "setTimeout(go,50);})();</script>",
+        unsafe_allow_javascript=True)
