@@ -351,6 +351,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Red: the route; grey: already walked; ringed number: the current stop; "
         "blue dot: your position (after “Where am I?”).",
     },
+    "visitor.legend": {"de": "Zeichen", "en": "Key"},
     "visitor.legend.stop": {"de": "Station", "en": "Stop"},
     "visitor.legend.current": {"de": "aktuelle Station", "en": "current stop"},
     "visitor.legend.route": {"de": "Weg", "en": "route"},

@@ -563,10 +563,44 @@ class _TouchSupport(MacroElement):
                     el.style.marginTop = (oy - R / 2) + 'px';
                     if (m.getTooltip()) { m.getTooltip().options.offset = [ox, oy - 20]; }
                 });
+                placeLabels();
             }
-            var timer = null;
+            function placeLabels() {
+                // Zone labels (largest zone first) where they overlap no marker, no label
+                // placed before and stay inside the frame: as drawn, else a little above or
+                // below, else not at all at this zoom.
+                var frame = box.getBoundingClientRect();
+                var marks = Array.prototype.map.call(box.querySelectorAll('.lr-marker'),
+                    function(e) { return e.getBoundingClientRect(); });
+                var placed = [], shifts = [0, -18, 18, -34, 34];
+                box.querySelectorAll('.lr-zone').forEach(function(zone) {
+                    var label = zone.firstElementChild;
+                    if (!label) { return; }
+                    zone.classList.remove('lr-zone-hidden');
+                    for (var k = 0; k < shifts.length; k++) {
+                        label.style.marginTop = shifts[k] + 'px';
+                        var r = label.getBoundingClientRect();
+                        var clash = function(a) {
+                            return !(a.right < r.left - 2 || a.left > r.right + 2 ||
+                                     a.bottom < r.top - 2 || a.top > r.bottom + 2);
+                        };
+                        if (r.left >= frame.left && r.right <= frame.right &&
+                            r.top >= frame.top && r.bottom <= frame.bottom &&
+                            !marks.some(clash) && !placed.some(clash)) {
+                            placed.push(r);
+                            return;
+                        }
+                    }
+                    label.style.marginTop = '0px';
+                    zone.classList.add('lr-zone-hidden');
+                });
+            }
+            var timer = null, labelTimer = null;
             function later() { clearTimeout(timer); timer = setTimeout(spread, 30); }
             map.on('zoomend layeradd', later);
+            map.on('moveend resize', function() {
+                clearTimeout(labelTimer); labelTimer = setTimeout(placeLabels, 60);
+            });
             later();
         })();
         {% endmacro %}
@@ -833,7 +867,7 @@ def visitor_legend_html(lang: str) -> str:
     numbered stops): a stop, the current stop, the route, the walked part, the visitor."""
     def row(symbol: str, key: str) -> str:
         return f"<div>{symbol}{escape_js_html(t(key, lang))}</div>"
-    return (f"<details><summary><b>{escape_js_html(t('map.legend', lang))}</b></summary>"
+    return (f"<details><summary><b>{escape_js_html(t('visitor.legend', lang))}</b></summary>"
             + row(f'<span class="lr-key" style="background:{fmt.ROUTE}">1</span>',
                   "visitor.legend.stop")
             + row(f'<span class="lr-key lr-key-current" style="background:{fmt.ROUTE}">2'
@@ -850,7 +884,8 @@ def visitor_legend_html(lang: str) -> str:
 class _KeepInView(MacroElement):
     """Frame the map on the current stop and the next leg whenever the layer changes (every
     step): the stop never sits at the edge or under the legend. Runs inside st_folium's layer
-    update, where the map is `map_div`; padding keeps clear of the legend (top right)."""
+    update, where the map is `map_div`; padding keeps clear of the zoom buttons (top left) and
+    the legend (bottom right)."""
 
     _template = Template(
         """
@@ -858,10 +893,21 @@ class _KeepInView(MacroElement):
         (function() {
             var map = {{ this._parent._parent.get_name() }};
             var bounds = L.latLngBounds({{ this.points|tojson }});
-            setTimeout(function() {
-                map.fitBounds(bounds, {paddingTopLeft: [40, 64], paddingBottomRight: [64, 40],
-                                       maxZoom: 18});
-            }, 0);
+            function fit() {
+                // During a zoom animation (the base map's own first fit) Leaflet ignores a new
+                // view: wait for its end. (_animatingZoom: Leaflet 1.9.4, vendored.)
+                if (map._animatingZoom) { map.once('zoomend', fit); return; }
+                map.fitBounds(bounds, {paddingTopLeft: [64, 24], paddingBottomRight: [40, 72],
+                                       maxZoom: 17.5, animate: false});
+            }
+            // The frame still changes its size after the first layer (Leaflet keeps the
+            // centre then, not the bounds): fit again on each resize until the visitor
+            // moves the map. One handler per map: the last layer's.
+            if (window.__lrKeepInView) { map.off('resize', window.__lrKeepInView); }
+            window.__lrKeepInView = fit;
+            map.on('resize', fit);
+            map.once('dragstart', function() { map.off('resize', fit); });
+            setTimeout(fit, 0);
         })();
         {% endmacro %}
         """

@@ -374,7 +374,7 @@ def sources_html(urls: tuple[str, ...], lang: str) -> str:
                        f'width="140" height="140"><figcaption>{html.escape(_host(url))}'
                        "</figcaption></figure>")
         items.append(f'<li><a href="{html.escape(url, quote=True)}" target="_blank" '
-                     f'rel="noopener noreferrer">{html.escape(_host(url))}</a></li>')
+                     f'rel="noopener noreferrer">{html.escape(_link_label(url))}</a></li>')
     return (f'<p class="lr-sources-title lr-on-tablet"><strong>'
             f'{html.escape(t("visitor.sources", lang))}</strong></p>'
             f'<p class="lr-sources-title lr-on-phone"><strong>'
@@ -403,6 +403,12 @@ def prepare_sources(stops: list[visitor.VisitorStop], lang: str) -> threading.Th
                               name="lernreise-prepare-sources", daemon=True)
     worker.start()
     return worker
+
+
+def _link_label(url: str) -> str:
+    """The address without its scheme, shortened: two sources of one site stay apart."""
+    label = url.split("://", 1)[-1].removeprefix("www.")
+    return label if len(label) <= 48 else label[:45] + "…"
 
 
 def _host(url: str) -> str:
