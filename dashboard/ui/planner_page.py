@@ -492,8 +492,8 @@ def selected_place(catalog: cat.Catalog, state: PlannerState, lang: str) -> None
         common.caption(t("planner.tap_hint", lang))
         return
     ex = catalog.exhibits[state.selected]
-    if st.session_state.pop(_TAPPED, False):  # its add button may be below the fold (tablet)
-        common.scroll_into_view("planner-selected")
+    if st.session_state.get(_TAPPED):  # its add button may be below the fold (tablet)
+        common.scroll_into_view("planner-selected", ex.id)
     with st.container(border=True, key="planner-selected"):
         common.text(catalog.text(ex.name, lang), bold=True)
         common.text(f"{fmt.category_label(catalog, ex.category, lang)} · "
