@@ -26,6 +26,7 @@ with list_col:
     page.actions(catalog, network, state, lang)
 plan = page.plan_or_message(catalog, network, state, lang)
 with map_col:
+    page.selected_action(catalog, state, lang)
     page.tour_map(catalog, plan, state, lang)
     page.selected_place(catalog, state, lang)
 

@@ -72,9 +72,9 @@ def shot(page, name: str) -> None:
 
 
 def map_frame(page):
-    page.wait_for_selector(FRAME, timeout=60_000)
+    page.wait_for_selector(FRAME, timeout=120_000)  # two cores shared by many test runs
     frame = page.frame_locator(FRAME)
-    frame.locator(".lr-marker").first.wait_for(timeout=60_000)
+    frame.locator(".lr-marker").first.wait_for(timeout=120_000)
     page.wait_for_timeout(800)  # marker spreading and label placement run after the layer
     return frame
 

@@ -13,7 +13,6 @@ Rules kept here so that pages cannot get them wrong:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -501,21 +500,3 @@ def scroll_to(key: str) -> None:
         "if(el){el.scrollIntoView({behavior:'instant',block:'start'});}})();</script>",
         unsafe_allow_javascript=True)
 
-
-def scroll_into_view(key: str, token: str) -> None:
-    """Scroll the container with this key just into view if any of it is outside the window
-    (at any width; the least scroll that shows it), once per `token` in this browser tab:
-    drawn on every run (a run that only drew it can be replaced by the next one before the
-    browser shows it), it scrolls only for a new token. Our own fixed script; the token goes
-    in as JSON with "<" escaped."""
-    token_js = json.dumps(f"{key}:{token}").replace("<", "\\u003c")
-    st.html(
-        "<script>(function(){var w=window.parent||window,d=w.document,n=0;"
-        f"var token={token_js};if(w.__lrScrolledFor===token)return;"
-        "function go(){var el=d.querySelector('.st-key-" + key + "');"
-        "if(!el||!el.getBoundingClientRect().height){if(n++<30)setTimeout(go,100);return;}"
-        "w.__lrScrolledFor=token;var r=el.getBoundingClientRect();"
-        "if(r.top<0||r.bottom>w.innerHeight){el.scrollIntoView({behavior:'instant',"
-        "block:r.height>w.innerHeight?'start':'nearest'});}}"
-        "setTimeout(go,50);})();</script>",
-        unsafe_allow_javascript=True)

@@ -27,7 +27,6 @@ P = "planner."
 _MESSAGES = P + "messages"
 _LAST_CLICK = P + "last_click"
 _LEFT_OUT = P + "left_out"  # (stops before "Optimise order", [ids the budget left out], budget)
-_TAPPED = P + "tapped"  # a map tap just selected a place: bring its card into view
 UNDO_DEPTH = 20
 MAP_HEIGHT = 440
 
@@ -482,30 +481,38 @@ def tour_map(catalog: cat.Catalog, plan: routing.TourPlan | None, state: Planner
     if ex is not None and ex.id != state.selected:
         state.selected = ex.id
         state.save(widgets=False)
-        st.session_state[_TAPPED] = True
         st.rerun()
 
 
+def selected_action(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
+    """Above the map, one line of the same height whatever is selected: the hint, or the
+    tapped place's add / remove button. Below the map (selected_place) its button was below
+    the fold on a landscape tablet (issue 17, item 7); here it is next to the finger, and the
+    map does not move when it appears."""
+    with st.container(key="planner-selected-bar"):
+        if state.selected is None or state.selected not in catalog.exhibits:
+            common.caption(t("planner.tap_hint", lang))
+            return
+        ex = catalog.exhibits[state.selected]
+        name = catalog.text(ex.name, lang)
+        if ex.id in state.stops:
+            st.button(t("planner.remove_named", lang, name=name), icon=":material/remove_circle:",
+                      key=P + "sel-remove", on_click=_remove, args=(ex.id,), width="stretch")
+        else:
+            st.button(t("planner.add_named", lang, name=name), icon=":material/add_circle:",
+                      key=P + "sel-add", on_click=_add, args=(ex.id,), type="primary",
+                      width="stretch")
+
+
 def selected_place(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
-    """The tapped place: its name and what it is, with the explicit add / remove action."""
+    """Below the map: what the tapped place is (its action is above the map)."""
     if state.selected is None or state.selected not in catalog.exhibits:
-        common.caption(t("planner.tap_hint", lang))
         return
     ex = catalog.exhibits[state.selected]
-    if st.session_state.get(_TAPPED):  # its add button may be below the fold (tablet)
-        common.scroll_into_view("planner-selected", ex.id)
     with st.container(border=True, key="planner-selected"):
         common.text(catalog.text(ex.name, lang), bold=True)
         common.text(f"{fmt.category_label(catalog, ex.category, lang)} · "
                     f"{fmt.minutes(ex.visit_minutes, lang)} · {catalog.text(ex.summary, lang)}")
-        if ex.id in state.stops:
-            st.button(t("planner.remove_named", lang, name=catalog.text(ex.name, lang)),
-                      icon=":material/remove_circle:", key=P + "sel-remove",
-                      on_click=_remove, args=(ex.id,))
-        else:
-            st.button(t("planner.add_named", lang, name=catalog.text(ex.name, lang)),
-                      icon=":material/add_circle:", key=P + "sel-add", on_click=_add,
-                      args=(ex.id,), type="primary")
 
 
 # --------------------------------------------------------------------------- results
