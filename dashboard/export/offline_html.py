@@ -293,14 +293,16 @@ def _language_part(plan: TourPlan, catalog: Catalog, lang: str, title: str, show
 
 
 def _switches(lang: str) -> str:
-    """The language and text size switches (each label in its own language / both)."""
+    """The language switch (each name in its own language) and the text size switch (in each
+    language; the script shows the one of the language shown)."""
     e = html.escape
     buttons = [f'<button type="button" data-set-lang="{e(code)}" lang="{e(code)}" '
                f'aria-pressed="{str(code == lang).lower()}">{e(name)}</button>'
                for code, name in LANGUAGES.items()]
-    sizes = [f'<button type="button" data-set-size="{size}">'
-             f'{e(t("visitor.size", lang))}: {e(t(f"visitor.size.{size}", lang))}</button>'
-             for size in ("normal", "large")]
+    sizes = [f'<button type="button" data-set-size="{size}" data-lang="{e(code)}"'
+             f'{"" if code == lang else " hidden"}>'
+             f'{e(t("visitor.size", code))}: {e(t(f"visitor.size.{size}", code))}</button>'
+             for code in LANGUAGES for size in ("normal", "large")]
     return f'<div class="bar">{"".join(buttons)}<span></span>{"".join(sizes)}</div>'
 
 
