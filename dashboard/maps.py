@@ -566,11 +566,12 @@ class _TouchSupport(MacroElement):
                 placeLabels();
             }
             function placeLabels() {
-                // Zone labels (largest zone first) where they overlap no marker, no label
-                // placed before and stay inside the frame: as drawn, else a little above or
-                // below, else not at all at this zoom.
+                // Zone labels (largest zone first) where they overlap no marker, no control
+                // (zoom, legend, scale), no label placed before and stay inside the frame:
+                // as drawn, else a little above or below, else not at all at this zoom.
                 var frame = box.getBoundingClientRect();
-                var marks = Array.prototype.map.call(box.querySelectorAll('.lr-marker'),
+                var marks = Array.prototype.map.call(
+                    box.querySelectorAll('.lr-marker, .leaflet-control'),
                     function(e) { return e.getBoundingClientRect(); });
                 var placed = [], shifts = [0, -18, 18, -34, 34];
                 box.querySelectorAll('.lr-zone').forEach(function(zone) {
