@@ -16,9 +16,11 @@ WORKDIR /app
 
 # The package and its dependencies first (a layer that changes only with pyproject/dashboard),
 # with the PostgreSQL driver: several replicas share one PostgreSQL.
-COPY pyproject.toml README.md LICENSE ./
+# The versions are those of requirements.lock (what was tested), as constraints: the image gets
+# no test tools.
+COPY pyproject.toml requirements.lock README.md LICENSE ./
 COPY dashboard ./dashboard
-RUN pip install -e '.[postgres]'
+RUN pip install -c requirements.lock -e '.[postgres]'
 
 # The app: entrypoint, pages, data, offline map assets, production Streamlit settings.
 COPY streamlit_app.py ./

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import common, lead_page
+from dashboard.ui import common, lead_page, styles
 from dashboard.ui import planner_page as page
 
 lang = common.current_language()
@@ -12,6 +12,7 @@ network = common.walking_network(catalog)
 tours = common.tour_store()
 city = common.city(catalog)
 state = page.init(catalog, tours, lang)
+styles.apply("planner")
 
 common.heading(t("planner.title", lang), 1)
 common.show_bad_params(lang)
@@ -25,6 +26,7 @@ with list_col:
     page.actions(catalog, network, state, lang)
 plan = page.plan_or_message(catalog, network, state, lang)
 with map_col:
+    page.selected_action(catalog, state, lang)
     page.tour_map(catalog, plan, state, lang)
     page.selected_place(catalog, state, lang)
 

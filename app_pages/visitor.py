@@ -2,7 +2,7 @@
 
 from dashboard import visitor
 from dashboard.i18n import t
-from dashboard.ui import common, follow_guide, lead_page
+from dashboard.ui import common
 from dashboard.ui import visitor_page as page
 
 lang = common.current_language()
@@ -24,9 +24,7 @@ else:
     saved, plan = opened
     stops = visitor.visitor_stops(plan, catalog, lang)
     common.heading(saved.title, 1)
-    follow_guide.follow_panel(tours, saved.id, len(stops), lang, page.VisitorState.load)
+    page.settings_bar(tours, saved.id, len(stops), state, lang)  # size and "follow the guide"
     page.prepare_sources(stops, lang)  # full runs only: the tour opened, the language changed
     page.stop_view(catalog, plan, stops, lang)
-    page.settings_row(catalog, plan, saved, state, lang)
-    lead_page.lead_link(saved.id, lang)
-    page.device_style()
+    page.tour_actions(catalog, plan, saved, state, lang)

@@ -219,7 +219,7 @@ def run_actions(quick: bool = False) -> list[dict]:
             at.button(key=step_key(f"planner-down-{first}", 0)).click().run()
 
         def pace(at: AppTest, i: int) -> None:
-            at.slider(key="planner.speed").set_value(3.0 + (i % 3) * 0.5).run()
+            at.select_slider(key="planner.speed").set_value(3.0 + (i % 3) * 0.5).run()
 
         def optimise(at: AppTest, i: int) -> None:
             at.button(key="planner.optimize").click().run()

@@ -139,7 +139,8 @@ def _output_folder_problem(output: str) -> str | None:
         target = Path(output).expanduser()
         folder = target.resolve().parent
         if not folder.is_dir():
-            return f"cannot write {shown}: the folder {untrusted(str(folder), PATH_CHARS)} does not exist"
+            missing = untrusted(str(folder), PATH_CHARS)
+            return f"cannot write {shown}: the folder {missing} does not exist"
         longest = os.pathconf(folder, "PC_NAME_MAX")
         if len(os.fsencode(target.name)) > longest:
             return (f"cannot write {shown}: the file name is {len(target.name):,} characters "

@@ -10,10 +10,12 @@ Two rules shape this module:
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 import folium
@@ -93,7 +95,7 @@ def default_view(catalog: Catalog) -> MapView:
 
 
 def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE,
-             legend_open: bool = True) -> folium.Map:
+             legend_open: bool = True, legend: str | None = None) -> folium.Map:
     """The map without exhibit markers: site, zones, water, paths, buildings.
 
     Markers come separately (`exhibit_layer`), so that filtering changes only them and the
@@ -129,7 +131,10 @@ def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE,
     _style_background(fmap, GROUND if basemap == OFFLINE else "#dddddd")
     _add_geometry_layers(fmap, catalog, lang, offline=basemap == OFFLINE)
     fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(10, 10))
-    add_legend(fmap, catalog, lang, legend_open)
+    if legend is None:
+        add_legend(fmap, catalog, lang, legend_open)
+    else:
+        fmap.add_child(_Legend(legend))
     return fmap
 
 
@@ -241,55 +246,38 @@ def _merged_lines(collection: dict) -> dict:
 
 def _add_zone_labels(fmap: folium.Map, catalog: Catalog, lang: str) -> None:
     # Labels get a pane of their own between the shapes (400) and the markers (600): where a
-    # label and an exhibit overlap, the exhibit stays visible and tappable on top.
+    # label and an exhibit overlap, the exhibit stays visible and tappable on top. The largest
+    # zones come first: the label placement in the browser (_TouchSupport) keeps the earlier
+    # label where two would overlap. A working title's "(Arbeitstitel)" is not for the map.
     folium.map.CustomPane(ZONE_LABEL_PANE, z_index=450, pointer_events=False).add_to(fmap)
-    for zone_id, shape in catalog.site.zone_shapes.items():
-        if zone_id not in catalog.zones:
-            continue
+    zones = [(zone_id, shape) for zone_id, shape in catalog.site.zone_shapes.items()
+             if zone_id in catalog.zones]
+    for zone_id, shape in sorted(zones, key=lambda z: -z[1].area):
         point = polylabel(shape, tolerance=1e-6)  # the roomiest spot, also in thin zones
-        label = escape_js_html(catalog.text(catalog.zones[zone_id].name, lang))
+        label = escape_js_html(fmt.map_label(catalog.text(catalog.zones[zone_id].name, lang)))
         folium.Marker(
             [point.y, point.x],
             icon=folium.DivIcon(
                 html=f'<div class="lr-zone-label">{label}</div>',
-                icon_size=(120, 18), icon_anchor=(60, 9), class_name="lr-zone",
+                icon_size=(0, 0), icon_anchor=(0, 8), class_name="lr-zone",
             ),
             interactive=False,
             pane=ZONE_LABEL_PANE,
         ).add_to(fmap)
-    fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))
+    fmap.get_root().header.add_child(folium.Element(f"<style>{map_css()}</style>"))
 
 
 ZONE_LABEL_PANE = "lr-zone-labels"
 
-MAP_CSS = (
-    # Zone labels: 12 px in a dark green on the site fill (7.9:1, WCAG AA).
-    ".lr-zone-label{font:600 12px/1.2 system-ui,sans-serif;color:" + fmt.ZONE_LABEL + ";"
-    "text-align:center;text-transform:uppercase;letter-spacing:.05em;"
-    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none;}"
-    # A 44 px touch target around a smaller disc: a ring in the category colour around a white
-    # centre, so the category symbol sits on white (contrast) and the ring shows the colour.
-    ".lr-divicon{background:none;border:none;}"
-    ".lr-hit{width:44px;height:44px;display:flex;align-items:center;justify-content:center;"
-    "cursor:pointer;}"
-    ".lr-marker{display:flex;align-items:center;justify-content:center;border-radius:50%;"
-    "box-shadow:0 0 0 2px #fff,0 1px 4px rgba(0,0,0,.5);font-size:16px;line-height:1;"
-    "box-sizing:border-box;width:32px;height:32px;background:#fff;border:6px solid;}"
-    ".lr-marker.lr-selected{box-shadow:0 0 0 3px " + fmt.SELECTED_RING + ",0 1px 6px "
-    "rgba(0,0,0,.6);transform:scale(1.25);}"
-    ".lr-stop{border:none;color:#fff;font:700 15px/1 system-ui,sans-serif;}"
-    ".lr-candidate{width:22px;height:22px;border-width:5px;}"
-    ".leaflet-marker-icon:focus-visible{outline:3px solid #1a73e8;outline-offset:2px;"
-    "border-radius:50%;}"
-    ".lr-tip{font:600 14px/1.3 system-ui,sans-serif;color:#1a1a1a;}"
-    ".lr-legend{background:rgba(255,255,255,.95);padding:4px 8px;border-radius:6px;"
-    "font:13px/1.5 system-ui,sans-serif;color:#1a1a1a;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
-    ".lr-legend summary{cursor:pointer;min-height:44px;display:flex;align-items:center;}"
-    ".lr-legend summary b{display:inline}"
-    ".lr-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;"
-    "margin-right:6px;vertical-align:-1px;border:1px solid #fff}"
-    ".leaflet-touch .leaflet-bar a{width:44px;height:44px;line-height:44px;}"
-)
+MAP_CSS_FILE = Path(__file__).resolve().parents[1] / "static" / "css" / "map.css"
+
+
+@functools.cache
+def map_css() -> str:
+    """The maps' stylesheet (static/css/map.css) with the palette's colours as properties."""
+    colours = (f":root{{--lr-zone-label:{fmt.ZONE_LABEL};"
+               f"--lr-selected-ring:{fmt.SELECTED_RING};}}\n")
+    return colours + MAP_CSS_FILE.read_text(encoding="utf-8")
 
 
 def marker_html(catalog: Catalog, ex: Exhibit, selected: bool = False) -> str:
@@ -577,10 +565,45 @@ class _TouchSupport(MacroElement):
                     el.style.marginTop = (oy - R / 2) + 'px';
                     if (m.getTooltip()) { m.getTooltip().options.offset = [ox, oy - 20]; }
                 });
+                placeLabels();
             }
-            var timer = null;
+            function placeLabels() {
+                // Zone labels (largest zone first) where they overlap no marker, no control
+                // (zoom, legend, scale), no label placed before and stay inside the frame:
+                // as drawn, else a little above or below, else not at all at this zoom.
+                var frame = box.getBoundingClientRect();
+                var marks = Array.prototype.map.call(
+                    box.querySelectorAll('.lr-marker, .leaflet-control'),
+                    function(e) { return e.getBoundingClientRect(); });
+                var placed = [], shifts = [0, -18, 18, -34, 34];
+                box.querySelectorAll('.lr-zone').forEach(function(zone) {
+                    var label = zone.firstElementChild;
+                    if (!label) { return; }
+                    zone.classList.remove('lr-zone-hidden');
+                    for (var k = 0; k < shifts.length; k++) {
+                        label.style.marginTop = shifts[k] + 'px';
+                        var r = label.getBoundingClientRect();
+                        var clash = function(a) {
+                            return !(a.right < r.left - 2 || a.left > r.right + 2 ||
+                                     a.bottom < r.top - 2 || a.top > r.bottom + 2);
+                        };
+                        if (r.left >= frame.left && r.right <= frame.right &&
+                            r.top >= frame.top && r.bottom <= frame.bottom &&
+                            !marks.some(clash) && !placed.some(clash)) {
+                            placed.push(r);
+                            return;
+                        }
+                    }
+                    label.style.marginTop = '0px';
+                    zone.classList.add('lr-zone-hidden');
+                });
+            }
+            var timer = null, labelTimer = null;
             function later() { clearTimeout(timer); timer = setTimeout(spread, 30); }
             map.on('zoomend layeradd', later);
+            map.on('moveend resize', function() {
+                clearTimeout(labelTimer); labelTimer = setTimeout(placeLabels, 60);
+            });
             later();
         })();
         {% endmacro %}
@@ -828,7 +851,7 @@ WALKED = "#7f8c8d"  # the part of the route already walked: grey under the red s
 
 def visitor_map(catalog: Catalog, plan, lang: str, basemap: str = OFFLINE) -> folium.Map:
     """The base map framed on the tour's route (not the whole site): stops stay apart."""
-    fmap = base_map(catalog, lang, basemap, legend_open=False)
+    fmap = base_map(catalog, lang, basemap, legend=visitor_legend_html(lang))
     points = list(plan.route_coords()) + [(v.place.lat, v.place.lon) for v in plan.visits]
     if points:
         lats, lons = [p[0] for p in points], [p[1] for p in points]
@@ -842,10 +865,81 @@ def visitor_map(catalog: Catalog, plan, lang: str, basemap: str = OFFLINE) -> fo
     return fmap
 
 
+def visitor_legend_html(lang: str) -> str:
+    """What the visitor map's symbols are (not the exhibit categories: its markers are the
+    numbered stops): a stop, the current stop, the route, the walked part, the visitor."""
+    def row(symbol: str, key: str) -> str:
+        return f"<div>{symbol}{escape_js_html(t(key, lang))}</div>"
+    return (f"<details><summary><b>{escape_js_html(t('visitor.legend', lang))}</b></summary>"
+            + row(f'<span class="lr-key" style="background:{fmt.ROUTE}">1</span>',
+                  "visitor.legend.stop")
+            + row(f'<span class="lr-key lr-key-current" style="background:{fmt.ROUTE}">2'
+                  "</span>", "visitor.legend.current")
+            + row(f'<span class="lr-key-line" style="background:{fmt.ROUTE}"></span>',
+                  "visitor.legend.route")
+            + row(f'<span class="lr-key-line" style="background:{WALKED}"></span>',
+                  "visitor.legend.walked")
+            + row('<span class="lr-key"><span class="lr-you"></span></span>',
+                  "visitor.legend.you")
+            + "</details>")
+
+
+class _KeepInView(MacroElement):
+    """Frame the map on the current stop and the next leg whenever the layer changes (every
+    step): the stop never sits at the edge or under the legend. Runs inside st_folium's layer
+    update, where the map is `map_div`; padding keeps clear of the zoom buttons (top left) and
+    the legend (bottom right)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent._parent.get_name() }};
+            var bounds = L.latLngBounds({{ this.points|tojson }});
+            function fit() {
+                // During a zoom animation (the base map's own first fit) Leaflet ignores a new
+                // view: wait for its end. (_animatingZoom: Leaflet 1.9.4, vendored.)
+                if (map._animatingZoom) { map.once('zoomend', fit); return; }
+                map.fitBounds(bounds, {paddingTopLeft: [64, 24], paddingBottomRight: [40, 72],
+                                       maxZoom: 17.5, animate: false});
+            }
+            // The frame still changes its size after the first layer (Leaflet keeps the
+            // centre then, not the bounds): fit again on each resize until the visitor
+            // moves the map. One handler per map: the last layer's.
+            if (window.__lrKeepInView) { map.off('resize', window.__lrKeepInView); }
+            window.__lrKeepInView = fit;
+            map.on('resize', fit);
+            map.once('dragstart', function() { map.off('resize', fit); });
+            setTimeout(fit, 0);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: list[tuple[float, float]]):
+        super().__init__()
+        self._name = "KeepInView"
+        self.points = [[lat, lon] for lat, lon in points]
+
+
+def next_leg_points(plan, index: int) -> list[tuple[float, float]]:
+    """The current stop and the walk to the next place (the end after the last stop)."""
+    here = plan.stops[index]
+    points = [(here.place.lat, here.place.lon)]
+    after = plan.visits[here.number + 1] if here.number + 1 < len(plan.visits) else None
+    if after is not None:
+        points.append((after.place.lat, after.place.lon))
+        if after.leg is not None:
+            points += [(lat, lon) for lat, lon in after.leg.coords]
+    return points
+
+
 def visitor_layer(catalog: Catalog, plan, index: int, walked: list[tuple[float, float]],
-                  lang: str) -> folium.FeatureGroup:
+                  lang: str, you: tuple[float, float] | None = None) -> folium.FeatureGroup:
     """The visitor's map layer: the whole route in red, the walked part in grey on top, the
-    stops numbered, the current stop (`index`, 0-based) ringed and named."""
+    stops numbered, the current stop (`index`, 0-based) ringed and named, the visitor's own
+    position (`you`, lat/lon after "Where am I?") as a blue dot; framed on the current stop
+    and the next leg."""
     group = folium.FeatureGroup(name=t("visitor.map", lang))
     coords = plan.route_coords()
     if len(coords) > 1:
@@ -867,4 +961,14 @@ def visitor_layer(catalog: Catalog, plan, index: int, walked: list[tuple[float, 
                                         escape_js_html(label), current))
     if features:
         _marker_geojson(features, t("visitor.map", lang)).add_to(group)
+    points = next_leg_points(plan, index) if plan.stops else []
+    if you is not None:
+        folium.Marker(list(you), icon=folium.DivIcon(
+            html='<div class="lr-you" role="img"></div>', icon_size=(18, 18),
+            icon_anchor=(9, 9), class_name="lr-divicon lr-you-icon"),
+            tooltip=escape_js_html(t("visitor.legend.you", lang)), interactive=False,
+        ).add_to(group)
+        points.append(you)
+    if points:
+        group.add_child(_KeepInView(points))
     return group

@@ -59,6 +59,26 @@ def notice_texts(plan: routing.TourPlan, catalog: Catalog, lang: str) -> list[No
     return out
 
 
+def start_times(current: dt.time, step_minutes: int = 15) -> list[dt.time]:
+    """The start times to choose from: every quarter of an hour, and the tour's own time
+    (a saved tour may start at 9:07)."""
+    times = [dt.time(m // 60, m % 60) for m in range(0, 24 * 60, step_minutes)]
+    return sorted({*times, current})
+
+
+def speed_steps(current: float, step: float = 0.5) -> list[float]:
+    """The walking paces to choose from (km/h), and the tour's own pace."""
+    count = round((routing.MAX_SPEED_KMH - routing.MIN_SPEED_KMH) / step)
+    steps = [round(routing.MIN_SPEED_KMH + i * step, 2) for i in range(count + 1)]
+    return sorted({*steps, float(current)})
+
+
+def timeline_order(rows: list[dict]) -> list[str]:
+    """The timeline's rows top to bottom: the stops in visiting order, the end last (the
+    chart's own ordering put a round trip's "E · Gate" first in English)."""
+    return list(dict.fromkeys(row["stop"] for row in rows))
+
+
 def timeline_rows(plan: routing.TourPlan, catalog: Catalog, lang: str) -> list[dict]:
     """Segments for a Gantt-style chart: walking, waiting and visiting, in clock time."""
     rows = []

@@ -8,6 +8,7 @@ Pure functions, no Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
@@ -35,6 +36,8 @@ ZONE_LABEL = "#3f4d2d"  # 7.9:1 on the site fill (WCAG AA for small text)
 ROUTE = "#c0392b"  # strong red: stands out against the green and blue of the plan
 ENDPOINT = "#1f2a36"  # start / end markers
 SELECTED_RING = "#1a1a1a"
+PRIMARY = "#2f6f4f"  # the app's primary buttons (.streamlit/config.toml theme.primaryColor)
+YOU = "#1a73e8"  # the visitor's own position after "Where am I?"
 INK = "#1f2a36"
 MUTED = "#5d6670"
 RULE = "#d9dcd3"
@@ -49,6 +52,15 @@ TIMELINE = {"walk": "#7f8c8d", "visit": ROUTE, "wait": "#f1c40f"}
 
 def _lang(lang: str) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def map_label(name: str) -> str:
+    """A name as a label on the map: without a trailing remark in parentheses (a zone's
+    "(Arbeitstitel)" is a note for the organisers, not for visitors)."""
+    return _PARENTHESIS.sub("", name).strip() or name
 
 
 def category_label(catalog: Catalog, category_id: str, lang: str) -> str:

@@ -242,6 +242,8 @@ class Located:
     distance_m: float  # straight line from the device to that stop
     on_site: bool  # inside the site outline (or within SITE_MARGIN_M of it)
     accuracy_m: float | None  # the device's own estimate, metres
+    lat: float | None = None  # where the device is (drawn on the visitor's map)
+    lon: float | None = None
 
 
 def read_location(payload: object) -> tuple[float, float, float | None] | str:
@@ -286,7 +288,7 @@ def locate(plan: TourPlan, catalog: Catalog, lat: float, lon: float,
     outline = geo.to_metres(site.outline, site.crs)
     on_site = outline.distance(Point(xs[0], ys[0])) <= SITE_MARGIN_M
     return Located(index=index, distance_m=float(distance), on_site=bool(on_site),
-                   accuracy_m=accuracy_m)
+                   accuracy_m=accuracy_m, lat=float(lat), lon=float(lon))
 
 
 # --------------------------------------------------------------------------- pictograms

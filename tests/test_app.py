@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from support.apptest import start_app
 
 from dashboard import catalog as cat
+from dashboard.ui import map_page
 
 
 def start(monkeypatch, data_dir=MINI, **query: str) -> AppTest:
@@ -171,10 +172,35 @@ def test_reset_filters_clears_the_search_for_good(monkeypatch):
     at.text_input(key="map.f_query").set_value("wasser").run()
     assert f"{total} of {total} exhibits" not in texts(at)
     at.button(key="map.f_reset").click().run()
-    assert at.text_input(key="map.f_query").value == ""
+    keys = map_page.filter_keys(at.session_state)
+    assert at.text_input(key=keys["query"]).value == ""
     assert f"{total} of {total} exhibits" in texts(at)
-    at.toggle(key="map.f_step_free").set_value(False).run()  # any later interaction
+    at.toggle(key=keys["step_free"]).set_value(False).run()  # any later interaction
     assert f"{total} of {total} exhibits" in texts(at)
+
+
+def test_reset_filters_draws_new_filter_widgets_and_closes_a_hidden_card(monkeypatch):
+    """Issue 17, item 1: after "Reset filters" a category chosen in the popover came back with
+    the next action (the browser's widget kept it), and the card of an exhibit whose marker a
+    filter hid stayed open. Every filter widget is new after a reset (its key changes, so the
+    browser cannot send the old choice for it), and a filter that hides the selected exhibit
+    closes its card."""
+    at = start(monkeypatch, lang="en")  # mini: solar-roof (energy), fountain and rain garden
+    at.selectbox(key="map.pick").set_value("solar-roof").run()
+    assert at.subheader[0].value == "Solar roof"
+    before = map_page.filter_keys(at.session_state)
+    at.multiselect(key=before["category"]).set_value(["water"]).run()
+    assert "2 of 3 exhibits" in texts(at)
+    assert at.selectbox(key="map.pick").value is None  # the card closed with its marker
+    assert "Solar roof" not in [h.value for h in at.subheader]
+    at.button(key="map.f_reset").click().run()
+    after = map_page.filter_keys(at.session_state)
+    assert set(before.values()).isdisjoint(after.values())  # new widgets, every one
+    assert not [w for w in at.multiselect if w.key == before["category"]]
+    assert at.multiselect(key=after["category"]).value == []
+    at.text_input(key=after["query"]).set_value("Solar").run()  # the next action
+    assert "1 of 3 exhibits" in texts(at) and at.multiselect(key=after["category"]).value == []
+    assert not at.exception
 
 
 def test_language_city_and_base_map_are_url_state_across_pages(monkeypatch):

@@ -139,7 +139,7 @@ def test_save_for_offline_use_downloads_the_tour_file(app, browser, names):
     doc = Path(info.value.path()).read_text(encoding="utf-8")
     context.close()
     assert info.value.suggested_filename == "tablet-tour.html"
-    assert doc.count('<section class="stop"') == len(STOPS)
+    assert doc.count('<section class="stop" data-lang="en"') == len(STOPS)
     assert "default-src 'none'" in doc and '<html lang="en">' in doc
 
 

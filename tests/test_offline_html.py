@@ -33,7 +33,8 @@ def test_the_file_is_self_contained(bundled):
     assert not re.search(r"""\b(src|href)\s*=""", doc)
     assert "url(" not in doc and "@import" not in doc
     assert "default-src 'none'" in doc  # the CSP forbids requests even by mistake
-    assert doc.count('<section class="stop"') == len(plan.stops)
+    assert doc.count('<section class="stop" data-lang="de"') == len(plan.stops)
+    assert doc.count('<section class="stop" data-lang="en"') == len(plan.stops)  # the switch
     assert doc.count('class="leg"') >= len(plan.stops)
     for visit in plan.stops:
         assert html.escape(catalog.text(visit.place.name, "de")) in doc
@@ -58,7 +59,8 @@ def test_command_line_writes_the_html(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     doc = out.read_text(encoding="utf-8")
-    assert doc.startswith("<!DOCTYPE html>") and doc.count('<section class="stop"') == 2
+    assert doc.startswith("<!DOCTYPE html>")
+    assert doc.count('<section class="stop" data-lang="en"') == 2
 
 
 @pytest.mark.browser
@@ -103,3 +105,52 @@ def test_opened_from_disk_with_the_network_blocked(bundled, tmp_path, browser):
     context.close()
     assert set(requests) == {url}, requests
     assert failed == [] and errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("device", ["portrait", "phone"])
+def test_the_file_opens_at_the_visitors_stop_with_marks_language_and_size(bundled, tmp_path,
+                                                                        device, browser):
+    """Issue 17, item 15: the offline file always started at stop 1, had no language or text
+    size switch, did not carry the visited marks, and its Next button was red (the app's is
+    green)."""
+    from dashboard import presentation as fmt
+
+    catalog, plan = bundled
+    ids = plan.stop_ids
+    path = tmp_path / "tour.html"
+    path.write_text(export.to_offline_html(plan, catalog, "de", "Meine Tour", start=2,
+                                           visited=[ids[0], ids[2]]), encoding="utf-8")
+    size = {"portrait": {"width": 820, "height": 1180}, "phone": {"width": 390, "height": 844}}
+    context = new_context(browser, allowed=(path.as_uri(),), viewport=size[device],
+                          has_touch=True, locale="de-DE")
+    page = context.new_page()
+    page.goto(path.as_uri())
+    shown = page.locator("section.stop:not([hidden]) h2")
+    assert shown.inner_text().startswith("3. ")  # where the visitor was
+    assert page.get_by_label("Besucht").first.is_checked()  # stop 3 was marked
+    green = page.evaluate("() => getComputedStyle(document.querySelector("
+                          "'nav:not([hidden]) button.next')).backgroundColor")
+    r, g, b = (int(fmt.PRIMARY[i:i + 2], 16) for i in (1, 3, 5))
+    assert green == f"rgb({r}, {g}, {b})"
+    page.get_by_role("button", name="English").tap()
+    assert shown.inner_text() == f"3. {catalog.text(plan.stops[2].place.name, 'en')}"
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    page.get_by_role("button", name="Previous").first.tap()
+    assert not page.get_by_label("Visited").first.is_checked()  # stop 2 was not
+    page.get_by_label("Visited").first.tap()  # marked here, kept in the address
+    before = float(page.evaluate("() => parseFloat(getComputedStyle("
+                                 "document.querySelector('section.stop:not([hidden]) p'"
+                                 ")).fontSize)"))
+    page.get_by_role("button", name="Text size: large").tap()
+    after = float(page.evaluate("() => parseFloat(getComputedStyle("
+                                "document.querySelector('section.stop:not([hidden]) p'"
+                                ")).fontSize)"))
+    assert after > before * 1.15
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"offline-trial-{device}.png"), full_page=True)
+    page.reload()  # stop, language, size and marks are in the #fragment
+    assert shown.inner_text().startswith("2. ") and "large" in page.evaluate(
+        "() => document.body.className")
+    assert page.get_by_label("Visited").first.is_checked()
+    context.close()

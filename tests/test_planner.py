@@ -321,3 +321,110 @@ def test_a_dated_exhibit_is_no_candidate_on_other_days_and_its_notice_warns(mini
     assert "not on show on the tour's day (only 2019-08-15 – 2019-08-25)" in text.text
     [german] = [n.text for n in planner.notice_texts(plan, catalog, "de") if "Brunnen" in n.text]
     assert "nicht zu sehen (nur 2019-08-15 – 2019-08-25)" in german
+
+
+# --------------------------------------------------------------------------- issue 17 (trial)
+
+
+def settings_line(at: AppTest) -> str:
+    return next(c.value for c in at.caption if "budget" in c.value.replace("\\", "")
+                or "Zeitbudget" in c.value.replace("\\", "")).replace("\\", "")
+
+
+def test_a_suggestion_says_it_set_the_budget_and_undo_restores_it(monkeypatch, tmp_path):
+    """Item 2: "Suggest a tour" wrote its duration into the time budget silently, Undo kept
+    it and the settings line did not show it (the next "Optimise order" then cut the tour)."""
+    at = start(monkeypatch, tmp_path, lang="en")
+    assert "no time budget" in settings_line(at)
+    at.number_input(key="planner.sg_budget").set_value(45).run()
+    at.button(key="planner.sg_go").click().run()
+    assert at.session_state["planner.budget"] == 45
+    assert any("Time budget set to 45 min" in s.value.replace("\\", "") for s in at.toast)
+    assert "time budget 45 min" in settings_line(at)
+    at.button(key="planner.undo").click().run()
+    assert at.session_state["planner.budget"] == 0
+    assert at.number_input(key="planner.budget").value == 0
+    assert at.session_state["planner.stops"] == []
+    assert "no time budget" in settings_line(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_stops_left_out_by_the_budget_are_named_at_the_button_and_can_be_put_back(
+        monkeypatch, tmp_path, lang):
+    """Item 3: the stops a budget left out were announced only at the top of the page; the
+    toast spoke of distance only. Now the toast counts them, a warning below the button names
+    them, and one button puts them back (and drops the budget)."""
+    catalog = cat.load(DEFAULT_DATA)
+    ids = list(catalog.exhibits)[:8]
+    at = start(monkeypatch, tmp_path, lang=lang)
+    for exhibit_id in ids:
+        at.selectbox(key="planner.adder").set_value(exhibit_id).run()
+    at.number_input(key="planner.budget").set_value(30).run()
+    at.button(key="planner.optimize").click().run()
+    assert not at.exception
+    kept = at.session_state["planner.stops"]
+    gone = [i for i in ids if i not in kept]
+    assert gone, "a 30 minute budget keeps fewer than eight stops"
+    toast = " ".join(s.value for s in at.toast).replace("\\", "")
+    word = {"en": "left out", "de": "weggelassen"}[lang]
+    assert f"{len(gone)} " in toast and word in toast
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    from dashboard import presentation as fmt
+    left = [w for w in warnings if str(len(gone)) in w and fmt.minutes(30, lang) in w]
+    assert len(left) == 1
+    for exhibit_id in gone:
+        assert catalog.text(catalog.exhibits[exhibit_id].name, lang) in left[0]
+    # Not the old per-stop warnings at the top of the page.
+    assert not [w for w in warnings if "wurde weggelassen:" in w or "was left out:" in w]
+    at.button(key="planner.put_back").click().run()
+    assert sorted(at.session_state["planner.stops"]) == sorted(ids)
+    assert at.session_state["planner.budget"] == 0
+    assert not [b for b in at.button if b.key == "planner.put_back"]
+
+
+def test_the_settings_box_keeps_its_label_while_the_guide_works_in_it(monkeypatch, tmp_path):
+    """Item 4: the box's label carried the settings, so each change made a new box, closed.
+    The label stays; the open state is the box's own widget state; the line below shows the
+    settings."""
+    at = start(monkeypatch, tmp_path, lang="de")
+    label = at.expander[0].label
+    at.select_slider(key="planner.speed").set_value(3.0).run()
+    at.selectbox(key="planner.time").set_value(dt.time(9, 30)).run()
+    assert at.expander[0].label == label == "Einstellungen"
+    line = settings_line(at)
+    assert "09:30" in line and "3,0 km/h" in line
+
+
+def test_the_timeline_ends_with_the_return_leg_in_both_languages(mini):
+    """Item 5: in English the round trip's "E · Gate" row was drawn first (the chart ordered
+    the rows itself); now the order is given: visiting order, the end last."""
+    plan = routing.plan_tour(mini, routing.TourRequest(
+        stops=("solar-roof", "fountain", "rain-garden"), optimize=False, date=DAY))
+    for lang, end in (("en", "E · "), ("de", "Z · ")):
+        rows = planner.timeline_rows(plan, mini, lang)
+        order = planner.timeline_order(rows)
+        assert order[-1].startswith(end) and order[0].startswith("1 · ")
+        assert len(order) == len(plan.visits) - 1  # the start has no row of its own
+
+
+def test_german_settings_speak_german(monkeypatch, tmp_path):
+    """Item 6: the end picker said "Choose an option", the pace "4.00", the distance was a
+    "Gehweg" (a sidewalk) and the start time field was read as "hour, Beginn"."""
+    at = start(monkeypatch, tmp_path, lang="de")
+    end = at.selectbox(key="planner.end")
+    assert end.value is None and end.placeholder == "wie Start (Rundgang)"
+    speed = at.select_slider(key="planner.speed")
+    assert "4,0 km/h" in speed.options and not [o for o in speed.options if "." in o]
+    time = at.selectbox(key="planner.time")
+    assert time.label == "Startzeit" and time.value == dt.time(10, 0)
+    assert "10:00" in time.options and "10:15" in time.options
+    assert not at.get("time_input")
+    at.selectbox(key="planner.adder").set_value("skaio").run()
+    assert at.metric[0].label == "Gehstrecke"
+    english = start(monkeypatch, tmp_path, lang="en")
+    assert "4.0 km/h" in english.select_slider(key="planner.speed").options
+
+
+def test_a_saved_tours_own_time_and_pace_stay_choosable():
+    assert dt.time(9, 7) in planner.start_times(dt.time(9, 7))
+    assert 3.2 in planner.speed_steps(3.2) and 4.0 in planner.speed_steps(3.2)

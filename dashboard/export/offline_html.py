@@ -1,23 +1,25 @@
 """The tour as one self-contained HTML file for a tablet without a connection to the app.
 
-Everything is inline: CSS, a few lines of JavaScript (Previous / Next, the stop in the address's
-#fragment so a reload keeps it), the category pictograms and the map, drawn as SVG from the
-site geometry of the data folder (site, water, buildings, paths) with the route on top. A
-Content-Security-Policy forbids every request, so the file cannot reach a server even by
-mistake. Every text from the data passes through html.escape; the stop cards are written out
-as HTML here and the script only shows one of them.
+Everything is inline: CSS, a few lines of JavaScript (Previous / Next, the language and text
+size switches, the visited marks; the stop, language, size and marks in the address's #fragment
+so a reload keeps them), the tour in every language of the app, the category pictograms and
+the map, drawn as SVG from the site geometry of the data folder (site, water, buildings,
+paths) with the route on top. A Content-Security-Policy forbids every request, so the file
+cannot reach a server even by mistake. Every text from the data passes through html.escape;
+the stop cards are written out as HTML here and the script only shows one of them.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Iterable
 
 from dashboard import presentation as fmt
 from dashboard import visitor
 from dashboard.catalog import Catalog
-from dashboard.i18n import t
+from dashboard.i18n import LANGUAGES, t
 from dashboard.routing import TourPlan
 
 MAP_WIDTH = 1000.0  # SVG user units; the height follows the site's shape
@@ -128,18 +130,23 @@ def _map_svg(plan: TourPlan, catalog: Catalog, proj: _Projection, lang: str) -> 
             f'viewBox="0 0 {MAP_WIDTH:.0f} {proj.height:.0f}">{"".join(parts)}</svg>')
 
 
-def _card(plan: TourPlan, catalog: Catalog, stop: visitor.VisitorStop, lang: str) -> str:
+def _card(plan: TourPlan, catalog: Catalog, stop: visitor.VisitorStop, lang: str,
+          embed: bool = True) -> str:
+    """One stop's card in one language (hidden until the script shows it). The picture is
+    embedded once (`embed`, the first language); the other languages' cards borrow it."""
     e = html.escape
     prog = visitor.progress(plan, stop.number - 1, catalog, lang)
     head = " · ".join([t("visitor.progress", lang, n=prog.number, total=prog.total),
                        t("visitor.time_left", lang, time=fmt.minutes(prog.minutes_left, lang))])
-    rows = [f'<p class="progress">{e(head)}</p>',
+    rows = [f'<p class="progress">{e(head)} · <span class="seen-mark">'
+            f'{e(t("visitor.visited", lang))}</span></p>',
             f'<div class="picto" style="color:{stop.category_color}">'
             f"{visitor.pictogram_svg(stop.category)}<span>{e(stop.category_label)}</span></div>",
             f"<h2>{stop.number}. {e(stop.name)}</h2>"]
     if stop.image is not None:  # embedded: the file may not request anything
-        rows.append(f'<img class="photo" src="{visitor.image_data_uri(stop.image)}" '
-                    f'alt="{e(stop.image_alt)}">')
+        source = f'src="{visitor.image_data_uri(stop.image)}"' if embed \
+            else f'data-photo="{stop.number - 1}"'
+        rows.append(f'<img class="photo" {source} alt="{e(stop.image_alt)}">')
     if stop.summary:
         rows.append(f"<p><strong>{e(stop.summary)}</strong></p>")
     rows.append(f"<p>{e(t('visitor.planned', lang, minutes=fmt.minutes(stop.minutes, lang), clock=stop.begin))}</p>")  # noqa: E501
@@ -161,7 +168,7 @@ def _card(plan: TourPlan, catalog: Catalog, stop: visitor.VisitorStop, lang: str
     if stop.sources:  # plain text: a tablet without a connection cannot open them anyway
         rows.append(f"<p class='src'>{e(t('detail.sources', lang))}: "
                     + ", ".join(e(s) for s in stop.sources) + "</p>")
-    return (f'<section class="stop" data-i="{stop.number - 1}" hidden>'
+    return (f'<section class="stop" data-lang="{e(lang)}" data-i="{stop.number - 1}" hidden>'
             + "".join(rows) + "</section>")
 
 
@@ -176,7 +183,7 @@ h1{margin:0;font-size:1.4rem}
 nav{display:flex;gap:12px;padding:0 16px}
 nav button{flex:1;min-height:64px;font:600 1.3rem system-ui,sans-serif;border-radius:10px;
  border:2px solid %(ink)s;background:#fff;color:%(ink)s;cursor:pointer}
-nav button#next{background:%(route)s;border-color:%(route)s;color:#fff}
+nav button.next{background:%(primary)s;border-color:%(primary)s;color:#fff}
 nav button:disabled{opacity:.4;cursor:default}
 nav button:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}
 .picto{display:flex;align-items:center;gap:10px;font-weight:600}
@@ -186,12 +193,24 @@ nav button:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}
 .photo{display:block;max-width:100%%;max-height:50vh;height:auto;border-radius:8px}
 .progress{font-weight:700}
 .src{font-size:.85rem;color:%(muted)s;overflow-wrap:anywhere}
+.bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;padding:8px 16px}
+.bar button{min-height:48px;min-width:48px;padding:0 14px;border-radius:8px;font:600 1rem
+ system-ui,sans-serif;border:2px solid %(ink)s;background:#fff;color:%(ink)s;cursor:pointer}
+.bar button[aria-pressed=true]{background:%(ink)s;color:#fff}
+.seen-mark{display:none;color:%(primary)s}
+.stop.seen .seen-mark{display:inline}
+label.seen{display:flex;align-items:center;gap:10px;min-height:48px;font-weight:600}
+label.seen input{width:28px;height:28px}
+body.large{font-size:23px}
+body.large .stop h2{font-size:2.2rem}
+[data-lang][hidden]{display:none}
 #map{width:100%%;height:auto;border:1px solid %(rule)s;border-radius:8px}
 #route polyline{stroke:%(route)s;stroke-width:9}
 #route polyline.walked{stroke:%(walked)s}
 .mark circle{fill:%(route)s;stroke:#fff;stroke-width:3}
 .mark.walked circle{fill:%(walked)s}
 .mark.current circle{stroke:#1a1a1a;stroke-width:8;r:34}
+.mark.seen text{text-decoration:underline}
 .mark text,.endpoint text{fill:#fff;font:700 26px system-ui,sans-serif}
 .endpoint circle{fill:%(endpoint)s;stroke:#fff;stroke-width:3}
 footer{padding:8px 16px 24px;color:%(muted)s;font-size:.9rem}
@@ -199,58 +218,128 @@ footer{padding:8px 16px 24px;color:%(muted)s;font-size:.9rem}
 
 _SCRIPT = """
 (function(){
-  var stops=document.querySelectorAll('section.stop'), n=stops.length;
-  var marks=document.querySelectorAll('#marks .mark');
-  var legs=document.querySelectorAll('#route .leg');
-  var prev=document.getElementById('prev'), next=document.getElementById('next');
-  function fromHash(){var m=/stop=(\\d+)/.exec(location.hash||'');
-    var i=m?parseInt(m[1],10)-1:0; return (i>=0&&i<n)?i:0;}
-  var cur=fromHash();
+  var langs=%(langs)s, body=document.body;
+  var lang=body.dataset.lang, size=body.dataset.size, cur=parseInt(body.dataset.start,10)||0;
+  var seen={}; (body.dataset.seen||'').split(',').forEach(function(k){if(k){seen[k]=1;}});
+  var n=document.querySelectorAll('section.stop[data-lang="'+lang+'"]').length;
+  function fromHash(){var h=location.hash||'';
+    var m=/stop=(\\d+)/.exec(h); if(m){var i=parseInt(m[1],10)-1; if(i>=0&&i<n){cur=i;}}
+    m=/lang=([a-z]+)/.exec(h); if(m&&langs.indexOf(m[1])>=0){lang=m[1];}
+    m=/size=(normal|large)/.exec(h); if(m){size=m[1];}
+    m=/seen=([0-9,]*)/.exec(h); if(m){seen={}; m[1].split(',').forEach(function(k){
+      if(k){seen[parseInt(k,10)-1]=1;}});}}
+  function all(sel,f){document.querySelectorAll(sel).forEach(f);}
   function show(i){
     cur=Math.max(0,Math.min(n-1,i));
-    stops.forEach(function(s,k){s.hidden=(k!==cur);});
-    marks.forEach(function(m,k){m.classList.toggle('current',k===cur);
-      m.classList.toggle('walked',k<cur);});
-    legs.forEach(function(l){l.classList.toggle('walked',parseInt(l.dataset.leg,10)<=cur);});
-    prev.disabled=cur===0; next.disabled=cur===n-1;
-    document.body.dataset.stop=String(cur+1);
-    if(history.replaceState){history.replaceState(null,'','#stop='+(cur+1));}
+    all('[data-lang]',function(el){if(el.tagName!=='HTML'&&el!==body){
+      el.hidden=el.dataset.lang!==lang;}});
+    all('section.stop',function(s){var k=parseInt(s.dataset.i,10);
+      if(s.dataset.lang===lang){s.hidden=(k!==cur);} s.classList.toggle('seen',!!seen[k]);});
+    all('#marks .mark',function(m){var k=parseInt(m.dataset.i,10);
+      m.classList.toggle('current',k===cur); m.classList.toggle('walked',k<cur);
+      m.classList.toggle('seen',!!seen[k]);});
+    all('#route .leg',function(l){l.classList.toggle('walked',parseInt(l.dataset.leg,10)<=cur);});
+    all('button.prev',function(b){b.disabled=cur===0;});
+    all('button.next',function(b){b.disabled=cur===n-1;});
+    all('input.seen',function(c){c.checked=!!seen[cur];});
+    all('button[data-set-lang]',function(b){b.setAttribute('aria-pressed',
+      String(b.dataset.setLang===lang));});
+    all('button[data-set-size]',function(b){b.setAttribute('aria-pressed',
+      String(b.dataset.setSize===size));});
+    document.documentElement.lang=lang; body.classList.toggle('large',size==='large');
+    body.dataset.stop=String(cur+1);
+    var marks=Object.keys(seen).map(function(k){return parseInt(k,10)+1;}).sort(
+      function(a,b){return a-b;});
+    if(history.replaceState){history.replaceState(null,'','#stop='+(cur+1)+'&lang='+lang+
+      '&size='+size+'&seen='+marks.join(','));}
   }
-  prev.addEventListener('click',function(){show(cur-1);});
-  next.addEventListener('click',function(){show(cur+1);});
-  marks.forEach(function(m,k){m.addEventListener('click',function(){show(k);});});
-  show(cur);
+  all('button.prev',function(b){b.addEventListener('click',function(){show(cur-1);});});
+  all('button.next',function(b){b.addEventListener('click',function(){show(cur+1);});});
+  all('button[data-set-lang]',function(b){b.addEventListener('click',function(){
+    lang=b.dataset.setLang; show(cur);});});
+  all('button[data-set-size]',function(b){b.addEventListener('click',function(){
+    size=b.dataset.setSize; show(cur);});});
+  all('input.seen',function(c){c.addEventListener('change',function(){
+    if(c.checked){seen[cur]=1;}else{delete seen[cur];} show(cur);});});
+  all('#marks .mark',function(m){m.addEventListener('click',function(){
+    show(parseInt(m.dataset.i,10));});});
+  all('img.photo[data-photo]',function(img){var own=document.querySelector(
+    'section.stop[data-i="'+img.dataset.photo+'"] img.photo[src]');
+    if(own){img.setAttribute('src',own.getAttribute('src'));}});
+  fromHash(); show(cur);
 })();
 """
 
 
-def to_offline_html(plan: TourPlan, catalog: Catalog, lang: str, title: str | None = None) -> str:
-    """One HTML document with the whole tour; no request to anywhere when it is opened."""
+def _language_part(plan: TourPlan, catalog: Catalog, lang: str, title: str, shown: bool,
+                   embed: bool) -> str:
+    """Header, Previous/Next, the cards and the map caption in one language."""
+    e = html.escape
+    stops = visitor.visitor_stops(plan, catalog, lang)
+    cards = "".join(_card(plan, catalog, s, lang, embed) for s in stops)
+    exhibition = catalog.text(catalog.exhibition.name, lang)
+    hidden = "" if shown else " hidden"
+    return (
+        f'<header data-lang="{e(lang)}"{hidden}><h1>{e(title)}</h1>'
+        f"{'' if exhibition == title else f'<div>{e(exhibition)}</div>'}</header>"
+        f'<nav data-lang="{e(lang)}"{hidden} aria-label="{e(t("visitor.title", lang))}">'
+        f'<button class="prev" type="button">← {e(t("visitor.previous", lang))}</button>'
+        f'<button class="next" type="button">{e(t("visitor.next", lang))} →</button></nav>'
+        f'<div class="cards" data-lang="{e(lang)}"{hidden}>{cards}'
+        f'<label class="seen"><input class="seen" type="checkbox">'
+        f'{e(t("visitor.visited", lang))}</label>'
+        f"<p>{e(t('visitor.map_caption', lang))}</p></div>"
+    )
+
+
+def _switches(lang: str) -> str:
+    """The language switch (each name in its own language) and the text size switch (in each
+    language; the script shows the one of the language shown)."""
+    e = html.escape
+    buttons = [f'<button type="button" data-set-lang="{e(code)}" lang="{e(code)}" '
+               f'aria-pressed="{str(code == lang).lower()}">{e(name)}</button>'
+               for code, name in LANGUAGES.items()]
+    sizes = [f'<button type="button" data-set-size="{size}" data-lang="{e(code)}"'
+             f'{"" if code == lang else " hidden"}>'
+             f'{e(t("visitor.size", code))}: {e(t(f"visitor.size.{size}", code))}</button>'
+             for code in LANGUAGES for size in ("normal", "large")]
+    return f'<div class="bar">{"".join(buttons)}<span></span>{"".join(sizes)}</div>'
+
+
+def to_offline_html(plan: TourPlan, catalog: Catalog, lang: str, title: str | None = None, *,
+                    start: int = 0, visited: Iterable[str] = (), size: str = "normal") -> str:
+    """One HTML document with the whole tour in every language of the app, opened at the stop
+    `start` (0-based) in `lang` and `size` ("normal" / "large") with the stops `visited` (ids)
+    marked; no request to anywhere when it is opened."""
     from dashboard.export._common import tour_title
 
-    title = title or tour_title(plan, catalog, lang)
-    stops = visitor.visitor_stops(plan, catalog, lang)
+    given, title = title, title or tour_title(plan, catalog, lang)
+    count = len(plan.stops)
+    start = min(max(int(start), 0), max(count - 1, 0))
+    ids = plan.stop_ids
+    seen = ",".join(str(i) for i, pid in enumerate(ids) if pid in set(visited))
+    size = size if size in ("normal", "large") else "normal"
     proj = _Projection(_route_bounds(plan, catalog.site.bounds), pad=0.0)
     style = _STYLE % {"ink": fmt.INK, "head": fmt.HEADER_FILL, "route": fmt.ROUTE,
                       "walked": "#7f8c8d", "endpoint": fmt.ENDPOINT, "muted": fmt.MUTED,
-                      "rule": fmt.RULE}
+                      "rule": fmt.RULE, "primary": fmt.PRIMARY}
     e = html.escape
-    cards = "".join(_card(plan, catalog, s, lang) for s in stops)
-    exhibition = catalog.text(catalog.exhibition.name, lang)
+    langs = [lang, *(code for code in LANGUAGES if code != lang)]
+    parts = "".join(_language_part(plan, catalog, code,
+                                   given or tour_title(plan, catalog, code), code == lang,
+                                   embed=code == lang)
+                    for code in langs)
+    script = _SCRIPT % {"langs": json.dumps(list(LANGUAGES))}
     return (
         f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(title)}</title><style>{style}</style></head><body>"
-        f"<header><h1>{e(title)}</h1>"
-        f"{'' if exhibition == title else f'<div>{e(exhibition)}</div>'}</header>"
-        f'<div class="wrap"><div class="col" id="cards">'
-        f'<nav aria-label="{e(t("visitor.title", lang))}">'
-        f'<button id="prev" type="button">← {e(t("visitor.previous", lang))}</button>'
-        f'<button id="next" type="button">{e(t("visitor.next", lang))} →</button></nav>'
-        f"{cards}</div>"
-        f'<div class="col">{_map_svg(plan, catalog, proj, lang)}'
-        f"<p>{e(t('visitor.map_caption', lang))}</p></div></div>"
+        f"<title>{e(title)}</title><style>{style}</style></head>"
+        f'<body data-lang="{e(lang)}" data-size="{size}" data-start="{start}" '
+        f'data-seen="{seen}" class="{"large" if size == "large" else ""}">'
+        f"{_switches(lang)}"
+        f'<div class="wrap"><div class="col" id="cards">{parts}</div>'
+        f'<div class="col">{_map_svg(plan, catalog, proj, lang)}</div></div>'
         f"<footer>Lernreise · {e(t('visitor.offline_help', lang))}</footer>"
-        f"<script>{_SCRIPT}</script></body></html>"
+        f"<script>{script}</script></body></html>"
     )

@@ -30,6 +30,7 @@ from dashboard import presentation as fmt
 from dashboard.editor import serving
 from dashboard.errors import DataError, untrusted
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t
+from dashboard.ui import styles
 
 # --------------------------------------------------------------------------- escaping
 
@@ -418,52 +419,10 @@ def request_base_url() -> str:
 
 # --------------------------------------------------------------------------- page style
 
-# Touch-first tweaks for our own widgets (no user text in here, so unsafe HTML is ours):
-# 44 px targets for buttons and toggles, no mid-word breaks in headings, a short map frame.
-_CSS = """
-<style>
-h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: auto; }
-[data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
-[data-testid="stBaseButton-tertiary"], [data-testid="stPopoverButton"],
-[data-testid="stBaseButton-minimal"] { min-height: 44px; min-width: 44px; }
-[data-testid="stCheckbox"] label, [data-testid="stRadio"] label { min-height: 44px;
-  align-items: center; }
-/* Slider handle (the element around the hidden range input): a 44 px target, a transparent
-   ring around the 28 px visible disc. */
-[data-testid="stSlider"] div:has(> div > input[type="range"]) { width: 44px; height: 44px;
-  box-sizing: border-box; border: 8px solid transparent; background-clip: padding-box; }
-[data-testid="stSlider"] [data-baseweb="slider"] { padding: 16px 0; }
-[data-testid="stExpander"] summary { min-height: 44px; }
-[data-testid="stBaseButton-elementToolbar"] { min-width: 44px; min-height: 44px; }
-[data-testid="stCaptionContainer"] { color: #4a4f57; opacity: 1; }
-[data-testid="stTopNavLink"], [data-testid="stSidebarNavLink"] { min-height: 44px; }
-/* Icon buttons of the stop list: the label names the stop for screen readers, the eye
-   sees the arrow. */
-[class*="st-key-planner-up-"] button [data-testid="stMarkdownContainer"],
-[class*="st-key-planner-down-"] button [data-testid="stMarkdownContainer"],
-[class*="st-key-planner-rm-"] button [data-testid="stMarkdownContainer"] {
-  position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
-  white-space: nowrap; }
-/* Tablet portrait and phones: map and detail stacked, each the full width. */
-@media (max-width: 900px) {
-  .st-key-maprow [data-testid="stHorizontalBlock"] { flex-direction: column; }
-  .st-key-maprow [data-testid="stColumn"] { width: 100% !important; flex: 1 1 100% !important;
-    min-width: 100% !important; }
-}
-@media (max-width: 640px) {
-  .block-container { padding-left: .75rem; padding-right: .75rem; }
-}
-/* A step button (step_key) gets a new key at every step. Until the run ends Streamlit keeps the
-   old one as a stale element beside the new one: hide it once its successor is there, so the
-   row never shows two Next buttons. */
-div:has(> .stElementContainer[class*="-step-"][data-stale="false"])
-  > .stElementContainer[class*="-step-"][data-stale="true"] { display: none; }
-</style>
-"""
-
 
 def page_style() -> None:
-    st.html(_CSS)
+    """Every page's touch-first style (static/css/touch.css)."""
+    styles.apply("touch")
 
 
 # --------------------------------------------------------------------------- exhibit card
@@ -572,3 +531,4 @@ def scroll_to(key: str) -> None:
         f"var el=d.querySelector('.st-key-{key}');"
         "if(el){el.scrollIntoView({behavior:'instant',block:'start'});}})();</script>",
         unsafe_allow_javascript=True)
+

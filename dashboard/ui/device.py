@@ -10,6 +10,8 @@ report to Python through trigger values:
 - `remember`: the stops marked visited, kept in the browser's localStorage per tour, so that
   they survive a reload and a second scan of the QR code (a plain link without ?seen=).
 - `idle`: reports when nobody has touched the page for a while (kiosk: back to the start).
+- `copy`: a "Copy link" button (a share link on a tablet, where nobody selects text); it
+  copies in the browser and says so there, without a round trip to the server.
 
 The JavaScript is ours and fixed; data reaches it only as JSON (`data=`) and is never put
 into HTML. Streamlit calls a component's function again whenever its data changes (not on
@@ -112,10 +114,55 @@ export default function (component) {
 }
 """
 
+_COPY_HTML = ('<button type="button" class="lr-copy"><svg aria-hidden="true" '
+              'viewBox="0 0 24 24" width="20" height="20"><rect x="8" y="8" width="12" '
+              'height="12" rx="2" fill="none" stroke="currentColor" stroke-width="2"/><path '
+              'd="M16 8V5a1 1 0 0 0-1-1H5a1 1 0 0 0-1 1v10a1 1 0 0 0 1 1h3" fill="none" '
+              'stroke="currentColor" stroke-width="2"/></svg><span class="lr-label"></span>'
+              '</button><span class="lr-copied" role="status"></span>')
+
+_COPY_CSS = _LOCATE_CSS.replace(".lr-locate", ".lr-copy").replace(".lr-busy", ".lr-unused") + """
+.lr-copy { width: auto; }
+.lr-copied { margin-left: 0.75rem; font-family: var(--st-font); color: var(--st-text-color); }
+:host, .lr-wrap { display: flex; align-items: center; }
+"""
+
+_COPY_JS = """
+export default function (component) {
+  const { data, parentElement } = component;
+  const button = parentElement.querySelector(".lr-copy");
+  const status = parentElement.querySelector(".lr-copied");
+  parentElement.querySelector(".lr-label").textContent = data.label;
+  const fallback = () => {  // no Clipboard API (plain http): a selected text area and copy
+    const area = document.createElement("textarea");
+    area.value = data.text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed"; area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
+  };
+  const say = (ok) => { status.textContent = ok ? data.copied : data.failed; };
+  button.onclick = () => {
+    status.textContent = "";
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(data.text).then(() => say(true), () => say(fallback()));
+    } else {
+      say(fallback());
+    }
+  };
+}
+"""
+
 _locate = st.components.v2.component("lernreise_locate", html=_LOCATE_HTML, css=_LOCATE_CSS,
                                      js=_LOCATE_JS)
 _remember = st.components.v2.component("lernreise_remember", js=_REMEMBER_JS)
 _idle = st.components.v2.component("lernreise_idle", js=_IDLE_JS)
+_copy = st.components.v2.component("lernreise_copy", html=_COPY_HTML, css=_COPY_CSS,
+                                   js=_COPY_JS)
 
 LOCATE_TIMEOUT_MS = 20_000
 
@@ -139,6 +186,11 @@ def idle_timer(key: str, minutes: float, on_idle: Callable[[], None]) -> None:
     """Calls on_idle after `minutes` without a touch, key or scroll on the page."""
     _idle(key=key, data={"ms": max(int(minutes * 60_000), 1000)},
           on_idle_change=on_idle)
+
+
+def copy_button(key: str, text: str, label: str, copied: str, failed: str) -> None:
+    """A button that copies `text` to the clipboard and then says `copied` (or `failed`)."""
+    _copy(key=key, data={"text": text, "label": label, "copied": copied, "failed": failed})
 
 
 def _value(key: str, name: str) -> object:

@@ -15,12 +15,17 @@ from dashboard.ui import common
 
 PREFIX = "map."
 PICK = "map.pick"  # widget key of the exhibit list, also written by a marker tap
-QUERY = "map.f_query"
+# The filter widgets: name -> default value. Their keys carry a generation (filter_keys):
+# "Reset filters" starts a new one, so every filter widget is a new widget in the browser too.
+# Setting the old widgets' values back was not enough: a multiselect in the (closed) popover
+# kept its choice in the browser and sent it again with the next action (issue 17, item 1).
+FILTERS = {"query": "", "category": [], "zone": [], "department": [], "step_free": False}
+_GENERATION = "map.f_generation"
+QUERY = "map.f_query"  # the keys of generation 0 (a session's start)
 CATEGORY = "map.f_category"
 ZONE = "map.f_zone"
 DEPARTMENT = "map.f_department"
 STEP_FREE = "map.f_step_free"
-FILTER_KEYS = (CATEGORY, ZONE, DEPARTMENT, STEP_FREE, QUERY)
 _BAD_EXHIBIT = "map.bad_exhibit"
 _LAST_CLICK = "map.last_click"
 _TAPPED = "map.tapped"  # a marker tap just selected: bring the card into view on a phone
@@ -65,15 +70,31 @@ def warn_unknown_exhibit(lang: str) -> None:
 # --------------------------------------------------------------------------- filters
 
 
+def filter_keys(session=None) -> dict[str, str]:
+    """The session keys of the filter widgets of the current generation."""
+    generation = (session if session is not None else st.session_state).get(_GENERATION, 0)
+    suffix = f".{generation}" if generation else ""
+    return {name: f"map.f_{name}{suffix}" for name in FILTERS}
+
+
 def reset_filters() -> None:
-    """Back to every exhibit: a callback, so the widgets (search box included) are created
-    afresh with their defaults on the next run and nothing applies the old filter again."""
-    for key in FILTER_KEYS:
+    """Back to every exhibit: a callback. The next run draws a new generation of filter
+    widgets with their defaults (and forgets the old ones), so nothing in the browser can send
+    an old filter again."""
+    for key in filter_keys().values():
         st.session_state.pop(key, None)
-    st.session_state[QUERY] = ""
-    st.session_state[STEP_FREE] = False
-    for key in (CATEGORY, ZONE, DEPARTMENT):
-        st.session_state[key] = []
+    st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
+    for name, key in filter_keys().items():
+        st.session_state[key] = list(FILTERS[name]) if isinstance(FILTERS[name], list) \
+            else FILTERS[name]
+
+
+def drop_hidden_pick(shown: list[cat.Exhibit]) -> None:
+    """A filter that hides the selected exhibit closes its card (before the exhibit list is
+    drawn): no card of an exhibit whose marker is not on the map."""
+    pick = st.session_state.get(PICK)
+    if pick is not None and pick not in {ex.id for ex in shown}:
+        st.session_state[PICK] = None
 
 
 def search_hint(catalog: cat.Catalog, lang: str) -> str:
@@ -96,24 +117,26 @@ def filter_widgets(catalog: cat.Catalog, lang: str, city: cat.City | None
                    ) -> cat.ExhibitFilter:
     """Search, a popover with the other filters, and reset: in the page, not the sidebar
     (the sidebar is collapsed on tablets and phones)."""
+    keys = filter_keys()
     search, more, reset = st.columns([4, 2, 2], vertical_alignment="bottom")
-    query = search.text_input(t("filter.search", lang), key=QUERY,
+    query = search.text_input(t("filter.search", lang), key=keys["query"],
                               placeholder=search_hint(catalog, lang))
     with more.popover(t("filters", lang), icon=":material/filter_list:",
                       width="stretch"):
         cats = st.multiselect(
-            t("filter.category", lang), list(catalog.categories), key=CATEGORY,
+            t("filter.category", lang), list(catalog.categories), key=keys["category"],
             format_func=lambda c: fmt.category_label(catalog, c, lang),
             placeholder=t("filter.all", lang))
         zones = st.multiselect(
-            t("filter.zone", lang), list(catalog.zones), key=ZONE,
+            t("filter.zone", lang), list(catalog.zones), key=keys["zone"],
             format_func=lambda z: catalog.text(catalog.zones[z].name, lang),
             placeholder=t("filter.all", lang))
         deps = st.multiselect(
             t("filter.department", lang), common.city_departments(catalog, city),
-            key=DEPARTMENT, format_func=lambda d: catalog.text(catalog.departments[d].name, lang),
+            key=keys["department"],
+            format_func=lambda d: catalog.text(catalog.departments[d].name, lang),
             placeholder=t("filter.all", lang))
-        step_free = st.toggle(t("filter.step_free", lang), key=STEP_FREE)
+        step_free = st.toggle(t("filter.step_free", lang), key=keys["step_free"])
     reset.button(t("filter.reset", lang), on_click=reset_filters, key="map.f_reset",
                  icon=":material/filter_alt_off:", width="stretch")
     return cat.ExhibitFilter(tuple(cats), tuple(zones), tuple(deps), step_free, query)

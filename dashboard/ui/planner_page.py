@@ -21,12 +21,13 @@ from dashboard import export, links, maps, planner, routing, store
 from dashboard import presentation as fmt
 from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import auth, common, messages
+from dashboard.ui import auth, common, device, messages
 from dashboard.ui.map_page import newly_clicked_exhibit
 
 P = "planner."
 _MESSAGES = P + "messages"
 _LAST_CLICK = P + "last_click"
+_LEFT_OUT = P + "left_out"  # (stops before "Optimise order", [ids the budget left out], budget)
 UNDO_DEPTH = 20
 MAP_HEIGHT = 440
 
@@ -53,7 +54,8 @@ class PlannerState:
     saved_id: str | None = None
     saved_spec: dict | None = None  # the request as saved: tells "edited since saving"
     selected: str | None = None  # the place tapped on the map (shown, not changed)
-    history: list[list[str]] = field(default_factory=list)  # undo stack of stop lists
+    # The undo stack: what the stop list and the time budget were before each change.
+    history: list[dict] = field(default_factory=list)
 
     # ----- construction
 
@@ -119,11 +121,17 @@ class PlannerState:
         return self.saved_spec is not None and \
             self.to_request().to_dict() != self.saved_spec
 
-    def set_stops(self, stops: list[str]) -> None:
-        """Change the stop list, keeping the old one for undo."""
-        if stops != self.stops:
-            self.history.append(list(self.stops))
-            self.stops = list(stops)
+    def set_stops(self, stops: list[str], budget: int | None = None) -> None:
+        """Change the stop list (and the time budget), keeping the old ones for undo."""
+        budget = self.budget if budget is None else budget
+        if stops != self.stops or budget != self.budget:
+            self.history.append({"stops": list(self.stops), "budget": self.budget})
+            self.stops, self.budget = list(stops), budget
+
+    def undo(self) -> None:
+        if self.history:
+            last = self.history.pop()
+            self.stops, self.budget = list(last["stops"]), int(last["budget"])
 
 
 # --------------------------------------------------------------------------- messages
@@ -193,26 +201,41 @@ def settings_box(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
         return t("planner.same_as_start", lang) if pid is None else \
             planner.place_name(catalog, pid, lang)
 
-    summary = t("planner.settings_summary", lang, date=fmt.short_date(state.date, lang),
-                time=fmt.clock(state.time), speed=fmt.speed(state.speed, lang))
-    with st.expander(f"{t('planner.settings', lang)} · {summary}",
-                     icon=":material/tune:"):
+    # The expander's label stays the same: a label that changed with each setting made a new
+    # expander, which closed under the guide's finger (issue 17, item 4). Its open state is
+    # the widget state of its key. The summary is the line below it.
+    with st.expander(t("planner.settings", lang), icon=":material/tune:",
+                     key=P + "settings_open", on_change="rerun"):
         st.selectbox(t("planner.start", lang), ids, key=WIDGETS["start"], format_func=name)
         st.selectbox(t("planner.end", lang), [None, *ids], key=WIDGETS["end"],
-                     format_func=name)
+                     format_func=name, placeholder=name(None))
         first, last = catalog.exhibition.start_date, catalog.exhibition.end_date
         st.date_input(t("planner.date", lang), key=WIDGETS["date"],
                       format=fmt.DATE_INPUT_FORMAT.get(lang, "DD.MM.YYYY"),
                       help=planner.exhibition_dates_text(catalog, lang) if first and last
                       else None)
-        st.time_input(t("planner.start_time", lang), key=WIDGETS["time"],
-                      step=dt.timedelta(minutes=15))
-        st.slider(t("planner.speed", lang), routing.MIN_SPEED_KMH, routing.MAX_SPEED_KMH,
-                  step=0.5, key=WIDGETS["speed"], help=t("planner.speed_help", lang))
+        # A list of times, not st.time_input: its field was read as "hour, Beginn" and a list
+        # is one tap on a tablet.
+        st.selectbox(t("planner.start_time", lang), planner.start_times(state.time),
+                     key=WIDGETS["time"], format_func=fmt.clock)
+        # The pace in the page's number format (st.slider writes "4.00" in every language).
+        st.select_slider(t("planner.speed", lang), planner.speed_steps(state.speed),
+                         key=WIDGETS["speed"], help=t("planner.speed_help", lang),
+                         format_func=lambda v: fmt.speed(v, lang))
         st.toggle(t("planner.step_free", lang), key=WIDGETS["step_free"])
         st.number_input(t("planner.budget", lang), 0, 600, step=15, key=WIDGETS["budget"])
         st.radio(t("planner.rank_by", lang), ["priority", "order"], key=WIDGETS["rank"],
                  format_func=lambda r: t(f"planner.rank.{r}", lang))
+    common.caption(settings_summary(state, lang))
+
+
+def settings_summary(state: PlannerState, lang: str) -> str:
+    """The settings in one line (below the closed box): date, time, pace and the budget."""
+    summary = t("planner.settings_summary", lang, date=fmt.short_date(state.date, lang),
+                time=fmt.clock(state.time), speed=fmt.speed(state.speed, lang))
+    budget = t("planner.budget_summary", lang, minutes=fmt.minutes(state.budget, lang)) \
+        if state.budget else t("planner.no_budget", lang)
+    return f"{summary}, {budget}"
 
 
 # --------------------------------------------------------------------------- stop list
@@ -250,10 +273,8 @@ def _add(place_id: str) -> None:
 
 
 def _undo() -> None:
-    def undo(s: PlannerState) -> None:
-        if s.history:
-            s.stops = s.history.pop()
-    _edit(undo)
+    st.session_state.pop(_LEFT_OUT, None)
+    _edit(lambda s: s.undo())
 
 
 def _select(place_id: str | None) -> None:
@@ -303,12 +324,30 @@ def _optimize(catalog: cat.Catalog, network: routing.WalkingNetwork, lang: str) 
     except routing.TourError as exc:
         say("error", t("planner.error", lang, error=str(exc)))
         return
+    kept = list(state.stops)
     state.set_stops(plan.stop_ids)
     state.save()
-    say("success", t("planner.optimized", lang, before=fmt.km(before.distance_m, lang),
-                     after=fmt.km(plan.distance_m, lang)))
-    for gone in plan.dropped:
-        say("warning", t("notice.dropped", lang, name=planner.place_name(catalog, gone, lang)))
+    message = t("planner.optimized", lang, before=fmt.km(before.distance_m, lang),
+                after=fmt.km(plan.distance_m, lang))
+    if plan.dropped:  # said at the button (actions) and in the toast, not atop the page
+        st.session_state[_LEFT_OUT] = (kept, list(plan.dropped), state.budget)
+        message += " " + t("planner.left_out_short", lang, n=len(plan.dropped),
+                           minutes=fmt.minutes(state.budget, lang))
+    else:
+        st.session_state.pop(_LEFT_OUT, None)
+    say("success", message)
+
+
+def _put_back() -> None:
+    """The stops a budget left out back on the tour, and no budget (else the next "Optimise
+    order" would leave them out again)."""
+    left = st.session_state.pop(_LEFT_OUT, None)
+    if not left:
+        return
+    _, dropped, _ = left
+    state = PlannerState.load()
+    state.set_stops(state.stops + [d for d in dropped if d not in state.stops], budget=0)
+    state.save()
 
 
 def actions(catalog: cat.Catalog, network: routing.WalkingNetwork, state: PlannerState,
@@ -320,6 +359,27 @@ def actions(catalog: cat.Catalog, network: routing.WalkingNetwork, state: Planne
                     width="stretch")
     undo.button(t("planner.undo", lang), icon=":material/undo:", on_click=_undo,
                 key=P + "undo", disabled=not state.history, width="stretch")
+    left_out(catalog, state, lang)
+
+
+def left_out(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
+    """Below "Optimise order": which stops the time budget left out, and a button that puts
+    them back (shown while they are still off the tour)."""
+    left = st.session_state.get(_LEFT_OUT)
+    if not left:
+        return
+    _, dropped, budget = left
+    missing = [d for d in dropped if d not in state.stops]
+    if not missing:
+        st.session_state.pop(_LEFT_OUT, None)
+        return
+    with st.container(key="planner-left-out"):
+        names = ", ".join(planner.place_name(catalog, d, lang) for d in missing)
+        common.notice("warning", t("planner.left_out", lang, n=len(missing), names=names,
+                                   minutes=fmt.minutes(budget, lang)),
+                      icon=":material/timer_off:")
+        st.button(t("planner.put_back", lang, n=len(missing)), key=P + "put_back",
+                  on_click=_put_back, icon=":material/undo:")
 
 
 def _suggest(catalog: cat.Catalog, network: routing.WalkingNetwork, lang: str) -> None:
@@ -339,10 +399,14 @@ def _suggest(catalog: cat.Catalog, network: routing.WalkingNetwork, lang: str) -
     except routing.TourError as exc:
         say("error", t("planner.error", lang, error=str(exc)))
         return
-    state.set_stops(plan.stop_ids)
-    state.budget = minutes
+    budget_before = state.budget
+    state.set_stops(plan.stop_ids, budget=minutes)  # Undo brings the old budget back too
     state.save()
-    say("success", t("planner.suggested", lang, n=len(plan.stop_ids)))
+    st.session_state.pop(_LEFT_OUT, None)
+    message = t("planner.suggested", lang, n=len(plan.stop_ids))
+    if minutes != budget_before:
+        message += " " + t("planner.budget_set", lang, minutes=fmt.minutes(minutes, lang))
+    say("success", message)
 
 
 def suggestion_box(catalog: cat.Catalog, network: routing.WalkingNetwork, city: cat.City | None,
@@ -417,24 +481,35 @@ def tour_map(catalog: cat.Catalog, plan: routing.TourPlan | None, state: Planner
         st.rerun()
 
 
+def selected_action(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
+    """Above the map, one line of the same height whatever is selected: the hint, or the
+    tapped place's add / remove button. Below the map (selected_place) its button was below
+    the fold on a landscape tablet (issue 17, item 7); here it is next to the finger, and the
+    map does not move when it appears."""
+    with st.container(key="planner-selected-bar"):
+        if state.selected is None or state.selected not in catalog.exhibits:
+            common.caption(t("planner.tap_hint", lang))
+            return
+        ex = catalog.exhibits[state.selected]
+        name = catalog.text(ex.name, lang)
+        if ex.id in state.stops:
+            st.button(t("planner.remove_named", lang, name=name), icon=":material/remove_circle:",
+                      key=P + "sel-remove", on_click=_remove, args=(ex.id,), width="stretch")
+        else:
+            st.button(t("planner.add_named", lang, name=name), icon=":material/add_circle:",
+                      key=P + "sel-add", on_click=_add, args=(ex.id,), type="primary",
+                      width="stretch")
+
+
 def selected_place(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
-    """The tapped place: its name and what it is, with the explicit add / remove action."""
+    """Below the map: what the tapped place is (its action is above the map)."""
     if state.selected is None or state.selected not in catalog.exhibits:
-        common.caption(t("planner.tap_hint", lang))
         return
     ex = catalog.exhibits[state.selected]
-    with st.container(border=True):
+    with st.container(border=True, key="planner-selected"):
         common.text(catalog.text(ex.name, lang), bold=True)
         common.text(f"{fmt.category_label(catalog, ex.category, lang)} · "
                     f"{fmt.minutes(ex.visit_minutes, lang)} · {catalog.text(ex.summary, lang)}")
-        if ex.id in state.stops:
-            st.button(t("planner.remove_named", lang, name=catalog.text(ex.name, lang)),
-                      icon=":material/remove_circle:", key=P + "sel-remove",
-                      on_click=_remove, args=(ex.id,))
-        else:
-            st.button(t("planner.add_named", lang, name=catalog.text(ex.name, lang)),
-                      icon=":material/add_circle:", key=P + "sel-add", on_click=_add,
-                      args=(ex.id,), type="primary")
 
 
 # --------------------------------------------------------------------------- results
@@ -470,7 +545,8 @@ def schedule(plan: routing.TourPlan, catalog: cat.Catalog, lang: str) -> None:
     chart = alt.Chart(frame).mark_bar(cornerRadius=3).encode(
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%H:%M")),
         x2="end:T",
-        y=alt.Y("stop:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("stop:N", sort=planner.timeline_order(rows), title=None,
+                axis=alt.Axis(labelLimit=260)),
         color=alt.Color("kind:N", title=None,
                         scale=alt.Scale(domain=kinds, range=list(fmt.TIMELINE.values()))),
         tooltip=["stop", "kind", alt.Tooltip("start:T", format="%H:%M"),
@@ -522,10 +598,13 @@ def save_and_share(plan: routing.TourPlan, catalog: cat.Catalog,
     if state.edited:
         common.notice("warning", t("planner.link_is_old", lang, id=state.saved_id),
                       icon=":material/history:")
-    common.text(t("planner.share_link", lang), bold=True)
-    st.code(url, language=None)
-    common.text(t("planner.guide_link", lang), bold=True)
-    st.code(links.guide_url(common.request_base_url(), state.saved_id, lang), language=None)
+    guide = links.guide_url(common.request_base_url(), state.saved_id, lang)
+    for label, key, address in (("planner.share_link", "share", url),
+                                ("planner.guide_link", "guide", guide)):
+        common.text(t(label, lang), bold=True)
+        st.code(address, language=None, wrap_lines=True)
+        device.copy_button(f"{P}copy-{key}", address, t("planner.copy_link", lang),
+                           t("planner.copied", lang), t("planner.copy_failed", lang))
     st.image(export.qr_png(url), caption=t("planner.qr_caption", lang, id=state.saved_id),
              width=180, alt=t("planner.qr_alt", lang, url=url))
     return None if state.edited else url

@@ -22,7 +22,7 @@ from dashboard import export, maps, routing, settings, store, visitor
 from dashboard import presentation as fmt
 from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import common, device, follow_guide, messages
+from dashboard.ui import common, device, follow_guide, lead_page, messages, styles
 
 V = "visitor."
 _MESSAGES = V + "messages"
@@ -101,30 +101,9 @@ def show_messages() -> None:
 
 
 def kiosk_style(size: str) -> None:
-    """No Streamlit chrome (header, toolbar, page links: a visitor cannot wander off), big
-    Previous/Next targets, and the text size. Our own fixed CSS; nothing from data in it."""
-    body = "1.45rem" if size == "large" else "1.1rem"
-    head = "2.3rem" if size == "large" else "1.8rem"
-    st.html(f"""<style>
-[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
-[data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"] {{ display: none; }}
-.block-container, [data-testid="stMainBlockContainer"] {{ padding-top: 1rem; }}
-/* Previous / Next side by side also on a phone (Streamlit stacks columns below 640 px). */
-.st-key-visitor-nav [data-testid="stHorizontalBlock"],
-.st-key-visitor-picto [data-testid="stHorizontalBlock"] {{ flex-direction: row;
-  flex-wrap: nowrap; }}
-.st-key-visitor-picto [data-testid="stColumn"]:first-child {{ flex: 0 0 64px !important;
-  width: 64px !important; min-width: 64px !important; }}
-.st-key-visitor-nav [data-testid="stColumn"],
-.st-key-visitor-picto [data-testid="stColumn"] {{ min-width: 0 !important; flex: 1 1 0 !important;
-  width: auto !important; }}
-.st-key-visitor-nav button {{ min-height: 64px; }}
-.st-key-visitor-nav button p, .st-key-visitor-nav button span {{ font-size: 1.3rem; }}
-.st-key-visitor-card p, .st-key-visitor-card li, .st-key-visitor-leg p {{ font-size: {body};
-  line-height: 1.45; }}
-.st-key-visitor-card h2 {{ font-size: {head}; }}
-.st-key-visitor-start button {{ min-height: 48px; }}
-</style>""")
+    """No Streamlit chrome, big touch targets, the visitor's text size (static/css/kiosk.css;
+    "Larger text" adds kiosk-large.css, which scales the whole page)."""
+    styles.apply("kiosk", *(["kiosk-large"] if size == "large" else []))
 
 
 # --------------------------------------------------------------------------- opening a tour
@@ -278,8 +257,9 @@ def progress_bar(plan: routing.TourPlan, catalog: cat.Catalog, state: VisitorSta
     parts = [t("visitor.progress", lang, n=prog.number, total=prog.total),
              t("visitor.time_left", lang, time=fmt.minutes(prog.minutes_left, lang)),
              t("visitor.visited_count", lang, n=len(state.seen), total=prog.total)]
-    if prog.next_leg is not None:
-        parts.append(fmt.km(prog.next_leg.distance_m, lang))
+    if prog.next_leg is not None:  # named, and kept on one line with its figure (phone)
+        parts.append(t("visitor.next_walk", lang,
+                       distance=fmt.km(prog.next_leg.distance_m, lang)).replace(" ", "\u00a0"))
     common.text(" · ".join(parts), bold=True)
     st.progress(prog.number / prog.total)
     return prog
@@ -352,21 +332,35 @@ def tour_map(catalog: cat.Catalog, plan: routing.TourPlan, state: VisitorState,
     # every tablet: rebuilding the map on each tap was half of a tap's server time.
     basemap = common.basemap()
     route = (tuple(plan.stop_ids), hash(tuple(map(tuple, plan.route_coords()))))
+    you = located_position(state)
     common.folium_map(
         ("visitor-map", common.data_key(catalog), lang, basemap, route),
         lambda: maps.visitor_map(catalog, plan, lang, basemap),
-        ("visitor-layer", common.data_key(catalog), lang, route, state.stop),
+        ("visitor-layer", common.data_key(catalog), lang, route, state.stop, you),
         lambda: maps.visitor_layer(catalog, plan, state.stop,
-                                   visitor.walked_coords(plan, state.stop), lang),
+                                   visitor.walked_coords(plan, state.stop), lang, you),
         key=f"visitor-map-{lang}-{basemap}", returned_objects=[], height=MAP_HEIGHT)
     common.caption(t("visitor.map_caption", lang))
 
 
+def located_position(state: VisitorState) -> tuple[float, float] | None:
+    """Where "Where am I?" found this tablet (lat, lon), while it is still about this tour and
+    the stop shown then; else None."""
+    kept = st.session_state.get(_LOCATED)
+    if not kept or kept[0] != state.tour_id or isinstance(kept[2], str):
+        return None
+    _, taken_at, found = kept
+    if state.stop not in (taken_at, found.index) or found.lat is None or found.lon is None:
+        return None
+    return (found.lat, found.lon)
+
+
 def sources(stop: visitor.VisitorStop, lang: str) -> None:
-    """Source links as QR codes to scan with a phone: nothing on the tablet leaves the app."""
+    """The stop's sources: QR codes on a tablet (scanned with a phone, so nothing on the
+    tablet leaves the app), links to tap on a phone (the stylesheet shows one or the other by
+    the screen's width)."""
     if not stop.sources:
         return
-    common.text(t("visitor.sources", lang), bold=True)
     st.html(sources_html(tuple(stop.sources), lang))
 
 
@@ -376,18 +370,21 @@ def sources_html(urls: tuple[str, ...], lang: str) -> str:
     text and the site's host as caption, all escaped. One element and no image requests: as
     st.image each code was a media file per session and a request per tablet on every tap
     (a stop with seven sources made a group's tap round half as slow again)."""
-    figures = []
+    figures, items = [], []
     for url in urls:
         data = base64.b64encode(export.qr_png(url, scale=4)).decode("ascii")
         alt = html.escape(t("visitor.source_qr_alt", lang, url=url), quote=True)
         figures.append(f'<figure><img src="data:image/png;base64,{data}" alt="{alt}" '
                        f'width="140" height="140"><figcaption>{html.escape(_host(url))}'
                        "</figcaption></figure>")
-    return ("<style>.lr-sources { display: flex; flex-wrap: wrap; gap: 0.75rem; }"
-            ".lr-sources figure { margin: 0; width: 140px; text-align: center; }"
-            ".lr-sources img { display: block; width: 140px; height: 140px; }"
-            ".lr-sources figcaption { font-size: 0.85rem; overflow-wrap: anywhere; }</style>"
-            f'<div class="lr-sources">{"".join(figures)}</div>')
+        items.append(f'<li><a href="{html.escape(url, quote=True)}" target="_blank" '
+                     f'rel="noopener noreferrer">{html.escape(_link_label(url))}</a></li>')
+    return (f'<p class="lr-sources-title lr-on-tablet"><strong>'
+            f'{html.escape(t("visitor.sources", lang))}</strong></p>'
+            f'<p class="lr-sources-title lr-on-phone"><strong>'
+            f'{html.escape(t("visitor.sources_links", lang))}</strong></p>'
+            f'<div class="lr-sources">{"".join(figures)}</div>'
+            f'<ul class="lr-source-links">{"".join(items)}</ul>')
 
 
 _PREPARED: set[tuple] = set()  # (every stop's sources, language) already being encoded
@@ -412,24 +409,48 @@ def prepare_sources(stops: list[visitor.VisitorStop], lang: str) -> threading.Th
     return worker
 
 
+def _link_label(url: str) -> str:
+    """The address without its scheme, shortened: two sources of one site stay apart."""
+    label = url.split("://", 1)[-1].removeprefix("www.")
+    return label if len(label) <= 48 else label[:45] + "…"
+
+
 def _host(url: str) -> str:
     return urlsplit(url).netloc or url[:40]
 
 
-def settings_row(catalog: cat.Catalog, plan: routing.TourPlan, saved: store.SavedTour,
+def settings_bar(tours: store.TourStore | None, tour_id: str, count: int, state: VisitorState,
+                 lang: str) -> None:
+    """The visitor's settings at the top, under the language switch: text size and, while a
+    guide leads the tour, "Follow the guide" (follow_guide.follow_panel)."""
+    with st.container(key="visitor-settings"):
+        size_col, follow_col = st.columns([1, 2], vertical_alignment="center")
+        with size_col:
+            st.session_state["w.size"] = state.size
+            st.radio(t("visitor.size", lang), SIZES, key="w.size", on_change=_set_size,
+                     horizontal=True, format_func=lambda s: t(f"visitor.size.{s}", lang))
+        with follow_col:
+            follow_guide.follow_panel(tours, tour_id, count, lang, VisitorState.load)
+
+
+def tour_actions(catalog: cat.Catalog, plan: routing.TourPlan, saved: store.SavedTour,
                  state: VisitorState, lang: str) -> None:
-    size_col, dl_col, leave_col = st.columns(3)
-    with size_col:
-        st.session_state["w.size"] = state.size
-        st.radio(t("visitor.size", lang), SIZES, key="w.size", on_change=_set_size,
-                 horizontal=True, format_func=lambda s: t(f"visitor.size.{s}", lang))
+    """Below the tour: the offline file (at the stop shown, with the visited marks), another
+    tour, and "Lead this tour"."""
+    dl_col, leave_col, lead_col = st.columns(3)
     name = export.slugify(saved.title) or "tour"
+    ids = plan.stop_ids
+    seen = tuple(i for i in ids if i in state.seen)
     dl_col.download_button(t("visitor.offline", lang), key=V + "offline",
-                           data=lambda: export.to_offline_html(plan, catalog, lang, saved.title),
+                           data=lambda: export.to_offline_html(
+                               plan, catalog, lang, saved.title, start=state.stop,
+                               visited=seen, size=state.size),
                            file_name=f"{name}.html", mime="text/html", on_click="ignore",
                            icon=":material/download:", help=t("visitor.offline_help", lang))
     leave_col.button(t("visitor.other_tour", lang), key=V + "leave", on_click=_leave,
                      icon=":material/list:")
+    with lead_col, st.container(key="visitor-lead-link"):
+        lead_page.lead_link(saved.id, lang)
 
 
 # --------------------------------------------------------------------------- visitor extras
@@ -437,21 +458,6 @@ def settings_row(catalog: cat.Catalog, plan: routing.TourPlan, saved: store.Save
 
 _LOCATED = V + "located"  # (tour id, stop shown when located, Located or an error code)
 ROUGH_M = 100.0  # a location less precise than this gets a note
-
-
-def device_style() -> None:
-    """The components that only listen (storage, idle timer) take no room; every control of
-    the page is a touch target of at least 48 px; an exhibit's picture is at most 40 % of the
-    screen high (our own fixed CSS)."""
-    st.html("""<style>
-.st-key-visitor-remember, .st-key-visitor-idle { display: none; }
-.st-key-visitor-where button, .st-key-visitor-offline button, .st-key-visitor-leave button
-  { min-height: 48px; }
-.st-key-w-visited label, .st-key-w-size [role="radiogroup"] label { min-height: 48px;
-  align-items: center; }
-.st-key-visitor-card [data-testid="stImage"] img { max-height: 40vh; width: auto;
-  max-width: 100%; object-fit: contain; border-radius: 0.5rem; }
-</style>""")
 
 
 def _located(catalog: cat.Catalog, plan: routing.TourPlan, payload: object) -> None:
