@@ -8,9 +8,8 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 LOCK := requirements.lock
 PORT ?= 8501
-# The lock is for every platform and Python >= 3.11 (uv's universal resolution), from PyPI.
-LOCK_ARGS ?= --universal --python-version 3.11 --extra test --extra postgres \
-	--index-url https://pypi.org/simple
+# The lock is for every platform and Python >= 3.11 (uv's universal resolution), from the default package index.
+LOCK_ARGS ?= --universal --python-version 3.11 --extra test --extra postgres
 
 .PHONY: run test bench lint lock clean
 
