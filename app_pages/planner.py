@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import common, lead_page, styles
+from dashboard.ui import common, styles
 from dashboard.ui import planner_page as page
 
 lang = common.current_language()
@@ -34,6 +34,6 @@ if plan is not None:
     with list_col:
         page.summary(plan, catalog, state, lang)
         share_url = page.save_and_share(plan, catalog, tours, state, lang)
-        lead_page.lead_link(state.saved_id, lang)
+        common.lead_link(state.saved_id, lang)
     page.schedule(plan, catalog, lang)
     page.handouts(plan, catalog, lang, share_url)

@@ -130,7 +130,10 @@ def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE,
         fmap.add_child(_TileFailureNotice(tiles, t("basemap.tiles_failed", lang)))
     _style_background(fmap, GROUND if basemap == OFFLINE else "#dddddd")
     _add_geometry_layers(fmap, catalog, lang, offline=basemap == OFFLINE)
-    fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding=(10, 10))
+    # Below the exhibits, room for the legend (bottom right; folded it is one 32 px line), so
+    # on a narrow map it never covers the southernmost exhibit.
+    fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], padding_top_left=(10, 10),
+                    padding_bottom_right=(10, 48))
     if legend is None:
         add_legend(fmap, catalog, lang, legend_open)
     else:

@@ -420,6 +420,14 @@ def request_base_url() -> str:
 # --------------------------------------------------------------------------- page style
 
 
+def lead_link(tour_id: str | None, lang: str) -> None:
+    """"Lead this tour" for a saved tour (planner's share area, visitor page's settings)."""
+    if tour_id:
+        st.page_link(links.PAGE_FILES["lead"], label=t("lead.open", lang),
+                     icon=":material/campaign:", query_params={"tour": tour_id},
+                     help=t("lead.open_help", lang))
+
+
 def page_style() -> None:
     """Every page's touch-first style (static/css/touch.css)."""
     styles.apply("touch")

@@ -22,7 +22,7 @@ import streamlit as st
 from dashboard import lead as follow
 from dashboard import store
 from dashboard.i18n import t
-from dashboard.ui import common, lead_page
+from dashboard.ui import common, styles
 
 F = "follow."
 _FULL = F + "full_run"  # set by the panel before a fragment: this run is a full one
@@ -81,7 +81,7 @@ def follow_panel(tours: store.TourStore | None, tour_id: str, count: int, lang: 
     leads = store.LeadStore(tours.database)
     _init_follow()
     common.show_bad_params(lang)
-    lead_page.style()
+    styles.apply("lead")
     try:
         led = leads.active_for_tour(tour_id) is not None
     except common.STORE_ERRORS:

@@ -23,7 +23,7 @@ from dashboard import links, routing, store, visitor
 from dashboard.errors import untrusted
 from dashboard.i18n import t
 from dashboard.store.lead import format_code, normalize_code
-from dashboard.ui import auth, common, messages
+from dashboard.ui import auth, common, messages, styles
 
 L = "lead."
 _CODES = L + "codes"  # tour id -> (lead id, device key) of the leads this session leads
@@ -37,26 +37,12 @@ _DOWN = L + "down_said"  # open_tour said the database is down (pick_tour does n
 _CLIENT = L + "client"  # this session's id for counting tries on lead codes
 GUIDE_REFRESH_S = 3
 
-_CSS = """<style>
-.st-key-lead-controls [data-testid="stHorizontalBlock"] { flex-direction: row;
-  flex-wrap: nowrap; }
-.st-key-lead-controls [data-testid="stColumn"] { min-width: 0 !important;
-  flex: 1 1 0 !important; width: auto !important; }
-.st-key-lead-controls button, .st-key-lead-start button, .st-key-lead-jump button {
-  min-height: 64px; }
-.st-key-lead-controls button p, .st-key-lead-start button p { font-size: 1.3rem; }
-.st-key-lead-code-box p { font-size: 1.15rem; }
-/* A poll that takes a moment does not fade the panel every few seconds. */
-.st-key-lead-panel [data-stale="true"], .st-key-lead-follow [data-stale="true"] {
-  opacity: 1 !important; }
-.st-key-lead-code p strong { font-size: 3rem; letter-spacing: .12em;
-  font-family: ui-monospace, monospace; }
-</style>"""
+
 
 
 def style() -> None:
-    """Big touch targets (at least 48 px, here 64) and a large code; our own fixed CSS."""
-    st.html(_CSS)
+    """Big touch targets (at least 48 px, here 64) and a large code (static/css/lead.css)."""
+    styles.apply("lead")
 
 
 def lead_store(tours: store.TourStore | None) -> store.LeadStore | None:
@@ -78,14 +64,6 @@ def _full_run_flag() -> bool:
 
 
 # --------------------------------------------------------------------------- links
-
-
-def lead_link(tour_id: str | None, lang: str) -> None:
-    """"Lead this tour" for a saved tour (planner's share area, visitor page's settings)."""
-    if tour_id:
-        st.page_link(links.PAGE_FILES["lead"], label=t("lead.open", lang),
-                     icon=":material/campaign:", query_params={"tour": tour_id},
-                     help=t("lead.open_help", lang))
 
 
 def visitor_link(tour_id: str, lang: str) -> None:

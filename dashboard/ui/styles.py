@@ -23,6 +23,8 @@ SHEETS = {
     "planner": "the planner: icon buttons of the stop list, settings, share links",
     "kiosk": "the visitor page: no Streamlit chrome, big Previous/Next, visitor settings",
     "kiosk-large": "the visitor page with 'Larger text': everything scales",
+    "lead": "the guide's page and the tablets' Follow the guide panel: 64 px controls, the code",
+    "review": "the review: 44 px tab control, notes' HTML without a trailing margin",
 }
 
 

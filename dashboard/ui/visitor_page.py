@@ -22,7 +22,7 @@ from dashboard import export, maps, routing, settings, store, visitor
 from dashboard import presentation as fmt
 from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import common, device, follow_guide, lead_page, messages, styles
+from dashboard.ui import common, device, follow_guide, messages, styles
 
 V = "visitor."
 _MESSAGES = V + "messages"
@@ -450,7 +450,7 @@ def tour_actions(catalog: cat.Catalog, plan: routing.TourPlan, saved: store.Save
     leave_col.button(t("visitor.other_tour", lang), key=V + "leave", on_click=_leave,
                      icon=":material/list:")
     with lead_col, st.container(key="visitor-lead-link"):
-        lead_page.lead_link(saved.id, lang)
+        common.lead_link(saved.id, lang)
 
 
 # --------------------------------------------------------------------------- visitor extras

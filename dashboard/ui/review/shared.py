@@ -10,7 +10,6 @@ of the control that caused it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 import sqlalchemy.exc
@@ -25,19 +24,18 @@ from dashboard.i18n import t
 from dashboard.review.markdown import render_html
 from dashboard.roles import Actor, PermissionDenied
 from dashboard.store.errors import InvalidNote, UnknownNoteError
-from dashboard.ui import auth, common, messages
+from dashboard.ui import auth, common, messages, styles
 from dashboard.ui.review.state import TABS, ReviewState
 
 # Errors of the database that mean "not now": the page says so and goes on.
 DB_ERRORS: tuple[type[Exception], ...] = (store.StoreError, sqlalchemy.exc.SQLAlchemyError,
                                           OSError)
-CSS = Path(__file__).resolve().parents[3] / "static" / "css" / "review.css"
 T = TypeVar("T")
 
 
 def style() -> None:
     """The review's own CSS (static/css/review.css; no user text in it)."""
-    st.html(CSS)
+    styles.apply("review")
 
 
 # --------------------------------------------------------------------------- outcomes
