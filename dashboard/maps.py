@@ -31,7 +31,6 @@ from dashboard.i18n import t
 STATIC_URL = "/app/static/vendor"
 LEAFLET_JS = f"{STATIC_URL}/leaflet-1.9.4/leaflet.js"
 LEAFLET_CSS = f"{STATIC_URL}/leaflet-1.9.4/leaflet.css"
-JQUERY_JS = f"{STATIC_URL}/jquery-3.7.1/jquery.min.js"
 
 OFFLINE = "offline"
 OSM = "osm"
