@@ -23,7 +23,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
-from shapely.geometry import LineString, MultiLineString, Point, shape
+from shapely.geometry import LineString, MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
@@ -155,13 +155,6 @@ class SiteGeo:
         """Arrays of projected x, y in metres for arrays of longitudes and latitudes."""
         x, y = _transformer(self.crs).transform(np.asarray(lons, float), np.asarray(lats, float))
         return np.asarray(x), np.asarray(y)
-
-    def distance_to_paths_m(self, point: Point) -> float | None:
-        """Metres from a WGS84 point to the nearest footpath; None without paths."""
-        if not self.has_paths:
-            return None
-        paths_m = to_metres(shapely.union_all(list(self.layers["paths"].geometry)), self.crs)
-        return float(to_metres(point, self.crs).distance(paths_m))
 
     @cached_property
     def noded_paths(self) -> list[tuple[int, LineString]]:

@@ -12,9 +12,7 @@ LANGUAGES = {"de": "Deutsch", "en": "English"}
 DEFAULT_LANGUAGE = "de"
 
 STRINGS: dict[str, dict[str, str]] = {
-    "language": {"de": "Sprache", "en": "Language"},
     "page.map": {"de": "Karte", "en": "Map"},
-    "app.title": {"de": "Lernreise", "en": "Study trip"},
     "loading": {"de": "Lade die Ausstellung …", "en": "Loading the exhibition …"},
     "data_error.title": {
         "de": "Die Ausstellungsdaten enthalten Fehler",
@@ -72,7 +70,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.layer.paths": {"de": "Wege", "en": "Paths"},
     "map.layer.buildings": {"de": "Gebäude", "en": "Buildings"},
     "map.layer.exhibits": {"de": "Exponate", "en": "Exhibits"},
-    "map.stairs": {"de": "Treppe / nicht stufenlos", "en": "Stairs / not step-free"},
     "pick": {"de": "Exponat", "en": "Exhibit"},
     "pick.none": {"de": "— Exponat wählen —", "en": "— choose an exhibit —"},
     "pick.hint": {
@@ -93,7 +90,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "detail.sources": {"de": "Quellen", "en": "Sources"},
     "detail.visit": {"de": "Besuchsdauer", "en": "Visit"},
-    "detail.minutes": {"de": "{n} Min.", "en": "{n} min"},
     "detail.step_free": {"de": "Stufenlos", "en": "Step-free"},
     "detail.yes": {"de": "ja", "en": "yes"},
     "detail.no": {"de": "nein", "en": "no"},
@@ -110,7 +106,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Der Punkt auf der Karte ist geschätzt: keine Quelle nennt den genauen Ort.",
         "en": "The point on the map is an estimate: no source gives the exact spot.",
     },
-    "detail.link": {"de": "Link zu diesem Exponat", "en": "Link to this exhibit"},
     "overview.title": {"de": "3D-Übersicht", "en": "3D overview"},
     "overview.show": {"de": "3D-Übersicht zeigen", "en": "Show the 3D overview"},
     "overview.closed": {
@@ -389,7 +384,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "visitor.legend.route": {"de": "Weg", "en": "route"},
     "visitor.legend.walked": {"de": "schon gegangen", "en": "already walked"},
     "visitor.legend.you": {"de": "Ihr Standort", "en": "your position"},
-    "visitor.settings": {"de": "Anzeige", "en": "Display"},
     "visitor.offline": {"de": "Für die Offline-Nutzung speichern",
                         "en": "Save for offline use"},
     "visitor.offline_help": {
@@ -398,8 +392,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "One HTML file with the map and every stop: opens from the tablet's files with "
         "no internet and without this app."},
     "visitor.other_tour": {"de": "Andere Tour", "en": "Other tour"},
-    "visitor.done": {"de": "Ende der Tour – danke fürs Mitkommen!",
-                     "en": "End of the tour: thank you for coming along!"},
     "visitor.dir.n": {"de": "Norden", "en": "north"},
     "visitor.dir.ne": {"de": "Nordosten", "en": "north-east"},
     "visitor.dir.e": {"de": "Osten", "en": "east"},
@@ -794,9 +786,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.pick_hint": {"de": "Ein Exponat wählen, um seine Notizen zu sehen und zu "
                                "schreiben.",
                          "en": "Choose an exhibit to see and write its notes."},
-    "review.mark_notes": {"de": "{n} Notiz(en)", "en": "{n} note(s)"},
-    "review.mark_open": {"de": "{n} offen", "en": "{n} open"},
-    "review.mark_tour": {"de": "auf einer Tour", "en": "on a tour"},
     "review.own_notes": {"de": "Notizen von {city}", "en": "Notes of {city}"},
     "review.no_own_notes": {"de": "{city} hat zu diesem Exponat noch nichts notiert.",
                             "en": "{city} has no note on this exhibit yet."},

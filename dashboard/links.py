@@ -70,7 +70,3 @@ def share_url(base: str, tour_id: str, lang: str, page: str = "visitor") -> str:
 def guide_url(base: str, tour_id: str, lang: str) -> str:
     """The planner's link of a saved tour, for guides who change it."""
     return share_url(base, tour_id, lang, page="planner")
-
-
-def exhibit_url(base: str, exhibit_id: str, lang: str, city: str | None = None) -> str:
-    return page_url("map", base, exhibit=exhibit_id, lang=lang, city=city)

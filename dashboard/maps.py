@@ -14,7 +14,6 @@ import functools
 import html
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -81,16 +80,6 @@ class OfflineReadyMap(folium.Map):
 
     default_js: ClassVar = [("leaflet", LEAFLET_JS)]
     default_css: ClassVar = [("leaflet_css", LEAFLET_CSS)]
-
-
-@dataclass(frozen=True)
-class MapView:
-    center: tuple[float, float]
-    zoom: int
-
-
-def default_view(catalog: Catalog) -> MapView:
-    return MapView(catalog.site.center, 16)
 
 
 def base_map(catalog: Catalog, lang: str, basemap: str = OFFLINE,
@@ -280,28 +269,6 @@ def map_css() -> str:
     colours = (f":root{{--lr-zone-label:{fmt.ZONE_LABEL};"
                f"--lr-selected-ring:{fmt.SELECTED_RING};}}\n")
     return colours + MAP_CSS_FILE.read_text(encoding="utf-8")
-
-
-def marker_html(catalog: Catalog, ex: Exhibit, selected: bool = False) -> str:
-    """The visible disc inside the 44 px target: ring in the category colour, symbol on white."""
-    category = catalog.categories[ex.category]
-    cls = "lr-marker lr-selected" if selected else "lr-marker"
-    return (
-        f'<div class="lr-hit"><div class="{cls}" data-exhibit="{escape_js_html(ex.id)}" '
-        f'style="border-color:{category.color}">{escape_js_html(category.icon)}</div></div>'
-    )
-
-
-def popup_html(catalog: Catalog, ex: Exhibit, lang: str) -> str:
-    category = catalog.categories[ex.category]
-    minutes = t("detail.minutes", lang, n=ex.visit_minutes)
-    return (
-        '<div style="font:14px/1.4 system-ui,sans-serif;max-width:260px">'
-        f"<b>{escape_js_html(catalog.text(ex.name, lang))}</b><br>"
-        f'<span style="color:{category.color}">●</span> '
-        f"{escape_js_html(catalog.text(category.name, lang))} · {escape_js_html(minutes)}"
-        f"<p style='margin:6px 0 0'>{escape_js_html(catalog.text(ex.summary, lang))}</p></div>"
-    )
 
 
 # Per feature: a keyboard-focusable marker named for screen readers, Enter/Space acts as a tap,
@@ -800,9 +767,6 @@ def interest_deck(catalog: Catalog, columns: list[dict], lang: str) -> pdk.Deck:
 
 
 # --------------------------------------------------------------------------- tour route
-
-ROUTE_COLOUR = "#c0392b"
-
 
 def route_layer(catalog: Catalog, plan, lang: str, candidates: Iterable[Exhibit] = (),
                 selected_id: str | None = None) -> folium.FeatureGroup:

@@ -37,7 +37,6 @@ ROUTE = "#c0392b"  # strong red: stands out against the green and blue of the pl
 ENDPOINT = "#1f2a36"  # start / end markers
 SELECTED_RING = "#1a1a1a"
 PRIMARY = "#2f6f4f"  # the app's primary buttons (.streamlit/config.toml theme.primaryColor)
-YOU = "#1a73e8"  # the visitor's own position after "Where am I?"
 INK = "#1f2a36"
 MUTED = "#5d6670"
 RULE = "#d9dcd3"

@@ -42,7 +42,6 @@ DEFAULT_SPEED_KMH = 4.0
 # saved tours: a slow group with wheelchairs to a brisk walk.
 MIN_SPEED_KMH = 1.0
 MAX_SPEED_KMH = 7.0
-GROUP_SPEED_KMH = 3.0
 DETOUR_FACTOR = 1.3  # straight line -> walking distance, when the data has no paths
 DAY_S = 24 * 3600
 # Measured with `make bench` (benchmarks/README.md): parallel cheapest insertion gives guided

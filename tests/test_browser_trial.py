@@ -71,10 +71,6 @@ def map_frame(page):
     return frame
 
 
-def frame_of(page):
-    return next(f for f in page.frames if "streamlit_folium" in f.url)
-
-
 def overlaps(a: dict, b: dict) -> bool:
     return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])

@@ -48,3 +48,36 @@ def test_links_take_the_host_from_the_request_unless_configured(monkeypatch):
         "http://h:8621/visitor?tour=abc&lang=en"
     monkeypatch.setenv("LERNREISE_BASE_URL", "https://trip.example")
     assert links.base_url("http://tablet.local:8621/planner") == "https://trip.example"
+
+
+def _used_keys() -> tuple[set[str], set[str]]:
+    """(string literals, literal prefixes of f-strings and `"x." + y`) in the app's code."""
+    import ast
+
+    from conftest import ROOT
+
+    files = [p for d in ("dashboard", "app_pages") for p in (ROOT / d).rglob("*.py")
+             if p.name != "i18n.py"] + [ROOT / "streamlit_app.py"]
+    literals: set[str] = set()
+    prefixes: set[str] = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and node.values \
+                    and isinstance(node.values[0], ast.Constant):
+                prefixes.add(node.values[0].value)
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) \
+                    and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+                prefixes.add(node.left.value)
+    return literals, {p for p in prefixes if p.endswith(".")}
+
+
+def test_every_string_is_used_by_the_app():
+    """A key is used when the code names it, names its plural base (`plural("x", …)` reads
+    x.one / x.other) or builds it from a literal prefix (t(f"visitor.dir.{d}"))."""
+    literals, prefixes = _used_keys()
+    unused = [key for key in STRINGS
+              if key not in literals and key.rsplit(".", 1)[0] not in literals
+              and not any(key.startswith(p) for p in prefixes)]
+    assert unused == []

@@ -18,7 +18,6 @@ Rules the store enforces for every caller (the editor page and the command line 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -416,10 +415,3 @@ def diff_files(before: Mapping[str, bytes], after: Mapping[str, bytes], old: int
     return VersionDiff(old=old, new=new, added=tuple(sorted(b.keys() - a.keys())),
                        removed=tuple(sorted(a.keys() - b.keys())), changed=dict(sorted(
                            changed.items())), files_changed=tuple(files))
-
-
-def text_diff(before: bytes, after: bytes, name: str) -> str:
-    """A unified diff of one text file, for the versions view."""
-    return "".join(difflib.unified_diff(
-        before.decode("utf-8", "replace").splitlines(keepends=True),
-        after.decode("utf-8", "replace").splitlines(keepends=True), f"a/{name}", f"b/{name}"))

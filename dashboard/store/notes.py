@@ -167,10 +167,6 @@ class Note:
     def deleted(self) -> bool:
         return self.deleted_at is not None
 
-    @property
-    def author_or_owner(self) -> str:
-        return self.author
-
     @classmethod
     def _from_row(cls, row: NoteRow) -> Note:
         return cls(
@@ -203,10 +199,6 @@ class FollowUp:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
-
-    @property
-    def author_or_owner(self) -> str:
-        return self.owner
 
     def overdue(self, today: dt.date) -> bool:
         return self.status is not FollowUpStatus.DONE and self.due is not None and self.due < today

@@ -129,10 +129,6 @@ class Topic:
     updated_at: datetime
     deleted_at: datetime | None = None
 
-    @property
-    def author_or_owner(self) -> str:
-        return self.author
-
     @classmethod
     def _from_row(cls, row: TopicRow) -> Topic:
         return cls(
@@ -167,10 +163,6 @@ class ProjectIdea:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
-
-    @property
-    def author_or_owner(self) -> str:
-        return self.author
 
     @classmethod
     def _from_row(cls, row: IdeaRow) -> ProjectIdea:
@@ -408,27 +400,6 @@ class WorkshopStore:
             query = query.where(IdeaRow.group_id == group_id)
         with self._db.session(write=False) as session:
             return [ProjectIdea._from_row(r) for r in session.scalars(query)]
-
-    def delete_idea(self, actor: roles.Actor, idea_id: int) -> ProjectIdea:
-        return self._set_idea_deleted(actor, idea_id, True)
-
-    def restore_idea(self, actor: roles.Actor, idea_id: int) -> ProjectIdea:
-        return self._set_idea_deleted(actor, idea_id, False)
-
-    def _set_idea_deleted(self, actor: roles.Actor, idea_id: int, deleted: bool
-                          ) -> ProjectIdea:
-        idea_id = int_id(idea_id, "project idea")
-
-        def conflict(row: IdeaRow) -> VersionConflict:
-            return VersionConflict("project idea", ProjectIdea._from_row(row), "")
-
-        with write_session(self._db) as session:
-            row = session.get(IdeaRow, idea_id)
-            if row is None:
-                raise UnknownNoteError("project idea", idea_id)
-            roles.require_city_writer(actor, row.city_id, "project ideas")
-            set_deleted(session, row, deleted, conflict)
-            return ProjectIdea._from_row(row)
 
     def idea_to_follow_up(
         self,

@@ -21,11 +21,6 @@ PICK = "map.pick"  # widget key of the exhibit list, also written by a marker ta
 # kept its choice in the browser and sent it again with the next action (issue 17, item 1).
 FILTERS = {"query": "", "category": [], "zone": [], "department": [], "step_free": False}
 _GENERATION = "map.f_generation"
-QUERY = "map.f_query"  # the keys of generation 0 (a session's start)
-CATEGORY = "map.f_category"
-ZONE = "map.f_zone"
-DEPARTMENT = "map.f_department"
-STEP_FREE = "map.f_step_free"
 _BAD_EXHIBIT = "map.bad_exhibit"
 _LAST_CLICK = "map.last_click"
 _TAPPED = "map.tapped"  # a marker tap just selected: bring the card into view on a phone

@@ -277,12 +277,6 @@ def _undo() -> None:
     _edit(lambda s: s.undo())
 
 
-def _select(place_id: str | None) -> None:
-    def select(s: PlannerState) -> None:
-        s.selected = place_id
-    _edit(select)
-
-
 def stop_list(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
     """Add by search, then reorder or remove with named buttons (keyboard and touch)."""
     common.heading(t("planner.stops", lang), 2)

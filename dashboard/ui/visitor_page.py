@@ -29,7 +29,6 @@ _MESSAGES = V + "messages"
 _PLAN = V + "plan"  # (tour id, SavedTour, TourPlan) of the open tour
 SIZES = ("normal", "large")
 MAP_HEIGHT = 380
-URL_PARAMS = {"tour": "tour", "stop": "stop", "size": "size", "seen": "seen"}
 
 
 @dataclass

@@ -32,7 +32,6 @@ CHROMIUM_ARGS = [
 ]
 LOCAL = ("http://127.0.0.1", "data:", "blob:")
 FRAME = "iframe[src*='streamlit_folium']"
-HAVE_CHROMIUM = Path(CHROMIUM).exists() and sync_api is not None
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "FRAME", "LOCAL", "new_context",
            "settled", "sync_api"]

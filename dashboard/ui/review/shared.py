@@ -182,8 +182,3 @@ def tab_picker(state: ReviewState, lang: str) -> str:
 def note_html(text: str) -> str:
     """A note's Markdown as the sanitised HTML st.html shows (never empty)."""
     return f'<div class="review-note">{render_html(text) or "<p></p>"}</div>'
-
-
-def exhibit_name(catalog: cat.Catalog, exhibit_id: str, lang: str) -> str:
-    ex = catalog.exhibits.get(exhibit_id)
-    return catalog.text(ex.name, lang) if ex else exhibit_id
