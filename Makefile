@@ -26,10 +26,11 @@ run: $(STAMP)
 # The suite on parallel workers (pytest-xdist): browser and server tests mostly wait, so the 2
 # cores of CI carry 4 workers. --dist loadgroup keeps the tests of one xdist_group("...") on one
 # worker (those sharing a module's own server); PYTEST_WORKERS=0 runs it in one process.
+# --durations=30: the slowest tests in every log, where the suite's time goes.
 PYTEST_WORKERS ?= 4
 
 test: $(STAMP)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=30 $(PYTEST_ARGS)
 
 # Lighthouse for bench_weight (pinned in benchmarks/package-lock.json) with Debian's npm;
 # without npm, bench_weight says so and skips only Lighthouse.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from support.browser import ARTIFACTS, LOCAL
+from support.browser import ARTIFACTS, new_context
 from support.servers import App
 from test_review_page import review_data
 
@@ -49,9 +49,7 @@ def served(tmp_path_factory) -> Iterator[tuple[App, store.NoteStore]]:
 
 
 def open_page(browser, app: App, lang: str, size: dict, author: str):
-    context = browser.new_context(locale=f"{lang}-DE", **size)
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(LOCAL) else route.abort())
+    context = new_context(browser, locale=f"{lang}-DE", **size)
     page = context.new_page()
     page.goto(f"{app.url}/review?exhibit=solar-roof&city=testhausen&lang={lang}")
     page.locator(".st-key-review-add-note textarea").wait_for(timeout=60_000)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import DEFAULT_DATA
-from support.browser import ARTIFACTS, FRAME, LOCAL
+from support.browser import ARTIFACTS, FRAME, new_context
 from support.servers import App
 
 from dashboard import catalog as cat
@@ -48,9 +48,7 @@ def app(tmp_path_factory) -> Iterator[Server]:
 
 
 def open_page(browser, device: str, **extra):
-    context = browser.new_context(locale="de-DE", **SIZES[device], **extra)
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(LOCAL) else route.abort())
+    context = new_context(browser, locale="de-DE", **SIZES[device], **extra)
     return context, context.new_page()
 
 

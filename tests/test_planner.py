@@ -323,6 +323,18 @@ def test_a_dated_exhibit_is_no_candidate_on_other_days_and_its_notice_warns(mini
     assert "nicht zu sehen (nur 2019-08-15 – 2019-08-25)" in german
 
 
+def test_the_planners_stop_list_offers_only_what_is_on_show_on_the_tours_day(
+        monkeypatch, tmp_path, mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml", lambda d: exhibit(d, "fountain").update(
+        on_show={"first": "2019-08-15", "last": "2019-08-25"}))
+    at = start(monkeypatch, tmp_path, data_dir=mini_dir, lang="en")
+    at.date_input(key="planner.date").set_value(DAY).run()
+    assert not at.exception
+    assert at.selectbox(key="planner.adder").options == ["Solar roof", "Rain garden"]
+    at.date_input(key="planner.date").set_value(dt.date(2019, 8, 16)).run()
+    assert "Fountain" in at.selectbox(key="planner.adder").options
+
+
 # --------------------------------------------------------------------------- issue 17 (trial)
 
 

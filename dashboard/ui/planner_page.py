@@ -280,7 +280,9 @@ def _undo() -> None:
 def stop_list(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
     """Add by search, then reorder or remove with named buttons (keyboard and touch)."""
     common.heading(t("planner.stops", lang), 2)
-    addable = [e for e in catalog.exhibits if e not in state.stops]
+    # Only what is on show on the tour's day (an exhibit with on_show dates elsewhere would be
+    # left out of the plan with a notice right after being added).
+    addable = [e.id for e in planner.not_on_tour(catalog, state.stops, state.date)]
     st.selectbox(t("planner.stops_help", lang), addable, index=None, key=P + "adder",
                  on_change=_add_stop, placeholder=planner.add_hint(catalog, lang),
                  format_func=lambda e: catalog.text(catalog.exhibits[e].name, lang))
@@ -461,8 +463,9 @@ def tour_map(catalog: cat.Catalog, plan: routing.TourPlan | None, state: Planner
         ("planner-map", data, lang, basemap),
         lambda: maps.base_map(catalog, lang, basemap, legend_open=False),
         ("route-layer", data, lang, _request_json(state.to_request()) if plan else None,
-         tuple(state.stops), state.selected),
-        lambda: maps.route_layer(catalog, plan, lang, planner.not_on_tour(catalog, state.stops),
+         tuple(state.stops), state.selected, state.date),
+        lambda: maps.route_layer(catalog, plan, lang,
+                                 planner.not_on_tour(catalog, state.stops, state.date),
                                  state.selected),
         key=f"planner-map-{lang}-{basemap}",
         returned_objects=["last_object_clicked", "last_object_clicked_count"],
