@@ -13,37 +13,38 @@ Without nginx, PostgreSQL or Chromium the live tests are skipped locally and fai
 from __future__ import annotations
 
 import collections
-import concurrent.futures
-import contextlib
 import datetime as dt
 import gzip
 import http.cookiejar
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
 from conftest import DEFAULT_DATA, ROOT
 from support.browser import LOCAL, settled
-from support.servers import App, free_port
+from support.cluster import (
+    BROTLI_MODULE,
+    COOKIE,
+    HEADER,
+    TEMPLATE,
+    Cluster,
+    find_nginx,
+    nginx_conf,
+    render,
+    start_cluster,
+)
+from support.servers import free_port
 
 from dashboard import catalog as cat
 from dashboard import links, routing
 
-TEMPLATE = ROOT / "deploy" / "nginx" / "lernreise.conf.template"
-BROTLI_CONF = ROOT / "deploy" / "nginx" / "brotli.conf"
-# Debian's libnginx-mod-http-brotli-filter (.ci/run installs it).
-BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
-COOKIE = "lernreise_replica"
-HEADER = "X-Lernreise-Replica"
 POSTGRES_ENV = "LERNREISE_TEST_POSTGRES_URL"
 STOPS = ("karlssee-wassershow", "buga-log", "holzpavillon")
 # The cluster (two replicas, nginx) serves the module's tests: on one xdist worker. The
@@ -62,95 +63,9 @@ def need(what: str, ok: bool, how: str) -> None:
 
 
 def nginx_binary() -> str:
-    found = shutil.which("nginx") or "/usr/sbin/nginx"
-    need("nginx", Path(found).exists(), "apt-get install nginx")
+    found = find_nginx()
+    need("nginx", found is not None, "apt-get install nginx")
     return found
-
-
-def render(template: str, values: dict[str, str]) -> str:
-    """Fill in ${LERNREISE_*} like envsubst with only those names defined (nginx's own $vars
-    stay); an unfilled name is an error, not an empty string."""
-    missing = set(re.findall(r"\$\{(LERNREISE_\w+)\}", template)) - set(values)
-    assert not missing, f"no value for {sorted(missing)}"
-    return re.sub(r"\$\{(LERNREISE_\w+)\}", lambda m: values[m.group(1)], template)
-
-
-def nginx_conf(prefix: Path, include: Path) -> str:
-    """The top-level configuration around the template: everything nginx writes stays in
-    `prefix`, and the access log records cookie and replica of every request. With Debian's
-    brotli module installed, deploy/nginx/brotli.conf is included too (as docs/deploy.md
-    says)."""
-    top, brotli = [], ""
-    if os.geteuid() == 0:  # as root nginx would hand its workers to `nobody`
-        top.append("user root root;")
-    if BROTLI_MODULE.exists():
-        top.append(f"load_module {BROTLI_MODULE};")
-        brotli = f"    include {BROTLI_CONF};"
-    temp = "\n".join(f"    {kind}_temp_path {prefix / kind};"
-                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    head = "\n".join(top)
-    return f"""{head}
-worker_processes 1;
-pid {prefix / "nginx.pid"};
-error_log {prefix / "error.log"} warn;
-events {{ worker_connections 1024; }}
-http {{
-    log_format replica '$cookie_{COOKIE} $upstream_addr $status $request_uri';
-    access_log {prefix / "access.log"} replica;
-{temp}
-    include {include};
-{brotli}
-}}
-"""
-
-
-class Process:
-    """A subprocess with its log in tmp, stopped by its own pid."""
-
-    def __init__(self, args: list[str], log: Path, **kwargs: object):
-        self.log_path = log
-        self.log = log.open("w")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, **kwargs)
-
-    def wait_http(self, url: str, what: str) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"{what} did not answer on {url}:\n"
-                           + self.log_path.read_text(errors="replace")[-3000:])
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-
-class Cluster:
-    url: str
-    database_url: str
-    replicas: list[str]
-    prefix: Path
-    apps: list[App]
-
-    def stop_replica(self, index: int) -> None:
-        self.apps[index].stop()
-
-    def access_log(self) -> list[tuple[str, str, str, str]]:
-        lines = (self.prefix / "access.log").read_text().splitlines()
-        return [tuple(line.split(" ", 3)) for line in lines]
 
 
 @pytest.fixture(scope="module")
@@ -176,46 +91,11 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def cluster(database_url, tmp_path_factory) -> Iterator[Cluster]:
-    nginx = nginx_binary()
-    tmp = tmp_path_factory.mktemp("replicas")
-    env = {**os.environ, "LERNREISE_DATA_DIR": str(DEFAULT_DATA),
-           "LERNREISE_DATABASE_URL": database_url, "LERNREISE_BASE_URL": ""}  # "": unset
-    # Migrations once, before any replica starts (docs/deploy.md).
-    upgrade = subprocess.run([sys.executable, "-m", "dashboard", "db", "upgrade"], cwd=ROOT,
-                             env=env, capture_output=True, text=True, timeout=120)
-    assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
-    started: list[App | Process] = []
-    try:
-        # Both replicas start at once (each App waits until its server answers).
-        with concurrent.futures.ThreadPoolExecutor(2) as pool:
-            starting = [pool.submit(App, DEFAULT_DATA, tmp, database_url=database_url,
-                                    env={"LERNREISE_BASE_URL": ""}) for _ in range(2)]
-            for future in starting:
-                with contextlib.suppress(Exception):  # raised again by result() below
-                    started.append(future.result())
-            apps = [future.result() for future in starting]
-        listen = free_port()
-        prefix = tmp / "nginx"
-        prefix.mkdir()
-        replicas = [f"127.0.0.1:{app.port}" for app in apps]
-        (prefix / "lernreise.conf").write_text(render(TEMPLATE.read_text(), {
-            "LERNREISE_LISTEN": f"127.0.0.1:{listen}",
-            "LERNREISE_REPLICA_1": replicas[0], "LERNREISE_REPLICA_2": replicas[1]}))
-        conf = prefix / "nginx.conf"
-        conf.write_text(nginx_conf(prefix, prefix / "lernreise.conf"))
-        args = [nginx, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
-        checked = subprocess.run([*args, "-t"], capture_output=True, text=True, timeout=30)
-        assert checked.returncode == 0, checked.stderr
-        proxy = Process([*args, "-g", "daemon off;"], tmp / "nginx.out")
-        started.append(proxy)
-        proxy.wait_http(f"http://127.0.0.1:{listen}/_stcore/health", "nginx")
-        cluster = Cluster()
-        cluster.url, cluster.database_url = f"http://127.0.0.1:{listen}", database_url
-        cluster.replicas, cluster.prefix, cluster.apps = replicas, prefix, apps
-        yield cluster
-    finally:
-        for process in reversed(started):
-            process.stop()
+    nginx = find_nginx()
+    need("nginx", nginx is not None, "apt-get install nginx")
+    with start_cluster(nginx, DEFAULT_DATA, tmp_path_factory.mktemp("replicas"),
+                       database_url) as running:
+        yield running
 
 
 # --- the configuration -----------------------------------------------------------------------
@@ -382,11 +262,13 @@ def context_on(browser, cluster: Cluster, replica: str):
 
 
 def add_stop(page, name: str) -> None:
+    # Each action after the last run ended: one sent mid-run can be lost to its rerun.
+    settled(page)
     box = page.get_by_label("Search and add exhibits, or tap them on the map.")
     box.click()
     page.keyboard.type(name)
     page.keyboard.press("Enter")
-    page.get_by_text(name, exact=False).first.wait_for(timeout=30_000)
+    page.get_by_text(name, exact=False).first.wait_for(timeout=60_000)
 
 
 @pytest.mark.browser
@@ -404,10 +286,12 @@ def test_a_tour_saved_on_one_replica_opens_on_the_other(cluster, browser):
     planner.get_by_text("No stops yet").wait_for(timeout=60_000)
     for name in names:
         add_stop(planner, name)
+    settled(planner)
     planner.get_by_label("Tour title").fill("Replica tour")
     planner.get_by_label("Tour title").press("Enter")
+    settled(planner)
     planner.get_by_role("button", name="Save tour").click()
-    planner.wait_for_function("() => location.search.includes('tour=')", timeout=30_000)
+    planner.wait_for_function("() => location.search.includes('tour=')", timeout=60_000)
     tour_id = re.search(r"tour=([^&]+)", planner.url).group(1)
 
     # In the shared database, and opened by the other process for the other visitor.
@@ -423,7 +307,7 @@ def test_a_tour_saved_on_one_replica_opens_on_the_other(cluster, browser):
     # person would see the page settle: a tap during a run was seen lost under heavy load.
     settled(tablet)
     tablet.locator(".st-key-visitor-next button:visible").click()
-    tablet.get_by_role("heading", name=f"2. {names[1]}", exact=True).wait_for(timeout=30_000)
+    tablet.get_by_role("heading", name=f"2. {names[1]}", exact=True).wait_for(timeout=60_000)
     tablet.goto(links.guide_url(cluster.url, tour_id, "en"))
     tablet.get_by_text("Loaded tour “Replica tour”").wait_for(timeout=60_000)
 
