@@ -21,13 +21,18 @@ Part of `make bench` (run(quick) is the runner's contract); needs /usr/bin/chrom
 thread holding the GIL: the Python work) during the whole run.
 
     .venv/bin/python benchmarks/bench_sessions.py [--client browser|protocol] [--quick]
-        [--sessions 20] [--stops 10] [--pause 2] [--profile prof.txt]
+        [--sessions 20] [--stops 10] [--pause 2] [--profile prof.txt] [--replicas 2]
+
+--replicas N runs N app processes behind nginx (the deployment template) on one PostgreSQL
+(LERNREISE_BENCH_POSTGRES_URL, a fresh schema dropped afterwards); CPU and RSS are summed over
+the replicas, and each replica is warmed up through its own address first.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import datetime as dt
 import os
 import statistics
@@ -49,6 +54,7 @@ from dashboard import catalog as cat  # noqa: E402
 from dashboard import links, routing, store  # noqa: E402
 
 TIMEOUT_MS = int(os.environ.get("BENCH_TAP_TIMEOUT_MS", 120_000))
+POSTGRES_ENV = "LERNREISE_BENCH_POSTGRES_URL"  # --replicas: the shared database
 
 # Click Next, resolve with the milliseconds until a heading reads `expected` (page clock), or
 # with -1 when it did not within `timeout` (counted as a lost tap).
@@ -75,6 +81,21 @@ TAP_JS = """
   }, timeout);
 })
 """
+
+class Processes:
+    """The server processes (one, or every replica) as one: summed RSS and CPU times."""
+
+    def __init__(self, pids: list[int]):
+        import psutil
+
+        self.procs = [psutil.Process(pid) for pid in pids]
+
+    def rss(self) -> int:
+        return sum(p.memory_info().rss for p in self.procs)
+
+    def cpu_s(self) -> float:
+        return sum(t.user + t.system for t in (p.cpu_times() for p in self.procs))
+
 
 def _progress(message: str) -> None:
     """A line on stderr, so a long run shows where it is (the figures go to stdout)."""
@@ -119,22 +140,23 @@ async def _wait_idle(page, tappable: bool = False) -> None:
         arg=tappable, timeout=TIMEOUT_MS)
 
 
-async def _measure(url: str, server_pid: int, headings: list[str], sessions: int,
-                   pause_s: float) -> dict:
-    import psutil
+async def _measure(url: str, server_pids: list[int], headings: list[str], sessions: int,
+                   pause_s: float, warm_urls: list[str]) -> dict:
     from playwright.async_api import async_playwright
 
-    proc = psutil.Process(server_pid)
+    proc = Processes(server_pids)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            # Warm-up: catalogue, walking network and the page's caches are loaded once.
-            context, page = await _open(browser, url, headings[0])
-            await page.evaluate(TAP_JS, [headings[1], TIMEOUT_MS])
-            await _wait_idle(page)
-            await context.close()
+            # Warm-up: catalogue, walking network and the page's caches are loaded once (in
+            # every replica, each through its own address).
+            for warm_url in warm_urls:
+                context, page = await _open(browser, warm_url, headings[0])
+                await page.evaluate(TAP_JS, [headings[1], TIMEOUT_MS])
+                await _wait_idle(page)
+                await context.close()
             await asyncio.sleep(3)
-            rss_before = proc.memory_info().rss
+            rss_before = proc.rss()
             _progress("warm-up done; opening sessions")
             opened = []
             for n in range(sessions):
@@ -143,10 +165,10 @@ async def _measure(url: str, server_pid: int, headings: list[str], sessions: int
             pages = [p for _, p in opened]
             for p in pages:
                 await _wait_idle(p)
-            rss_open = proc.memory_info().rss
+            rss_open = proc.rss()
             taps: list[float] = []
             rounds: list[float] = []
-            cpu = proc.cpu_times()
+            cpu = proc.cpu_s()
             for n, expected in enumerate(headings[1:], start=1):
                 await asyncio.gather(*(_wait_idle(p, tappable=True) for p in pages))
                 await asyncio.sleep(pause_s)
@@ -160,8 +182,8 @@ async def _measure(url: str, server_pid: int, headings: list[str], sessions: int
                 rounds.append(time.perf_counter() - start)
                 await asyncio.gather(*(_wait_idle(p) for p in pages))
                 _progress(f"round {n}/{len(headings) - 1}: {rounds[-1]:.2f} s")
-            cpu_after = proc.cpu_times()
-            rss_after = proc.memory_info().rss
+            cpu_after = proc.cpu_s()
+            rss_after = proc.rss()
             for context, _ in opened:
                 await context.close()
         finally:
@@ -169,14 +191,13 @@ async def _measure(url: str, server_pid: int, headings: list[str], sessions: int
     return _figures(taps, rounds, cpu, cpu_after, rss_before, rss_open, rss_after, sessions)
 
 
-async def _measure_protocol(url: str, server_pid: int, headings: list[str], sessions: int,
-                            pause_s: float) -> dict:
+async def _measure_protocol(url: str, server_pids: list[int], headings: list[str],
+                            sessions: int, pause_s: float, warm_urls: list[str]) -> dict:
     """As _measure, with st_protocol clients instead of browsers: each tap is timed from
     sending it to the end of its script run, and its run must show the next stop."""
-    import psutil
     import st_protocol
 
-    proc = psutil.Process(server_pid)
+    proc = Processes(server_pids)
 
     def next_id(run: st_protocol.RunResult) -> str:
         keys = [k for k in run.buttons if k.startswith("visitor.next-step-")]
@@ -192,12 +213,13 @@ async def _measure_protocol(url: str, server_pid: int, headings: list[str], sess
             raise RuntimeError(f"a tap did not show {expected!r}: {after.exception or after.texts}")
         return after
 
-    warm = st_protocol.Session(url, timeout_s=TIMEOUT_MS / 1000)
-    first = await warm.connect()
-    await tap(warm, first, headings[1])
-    await warm.close()
+    for warm_url in warm_urls:  # every replica through its own address
+        warm = st_protocol.Session(warm_url, timeout_s=TIMEOUT_MS / 1000)
+        first = await warm.connect()
+        await tap(warm, first, headings[1])
+        await warm.close()
     await asyncio.sleep(3)
-    rss_before = proc.memory_info().rss
+    rss_before = proc.rss()
     clients = [st_protocol.Session(url, timeout_s=TIMEOUT_MS / 1000) for _ in range(sessions)]
     runs = []
     for n, client in enumerate(clients, start=1):
@@ -207,10 +229,10 @@ async def _measure_protocol(url: str, server_pid: int, headings: list[str], sess
     _progress(f"{sessions} protocol sessions open")
     # The page's timed fragments (the follow panel polls every 2 s) run as in the browser.
     pollers = [asyncio.create_task(c.keep_polling()) for c in clients]
-    rss_open = proc.memory_info().rss
+    rss_open = proc.rss()
     taps: list[float] = []
     rounds: list[float] = []
-    cpu = proc.cpu_times()
+    cpu = proc.cpu_s()
     try:
         for n, expected in enumerate(headings[1:], start=1):
             await asyncio.sleep(pause_s)
@@ -220,8 +242,8 @@ async def _measure_protocol(url: str, server_pid: int, headings: list[str], sess
             rounds.append(time.perf_counter() - start)
             taps += [1000 * r.seconds for r in runs]
             _progress(f"round {n}/{len(headings) - 1}: {rounds[-1]:.2f} s")
-        cpu_after = proc.cpu_times()
-        rss_after = proc.memory_info().rss
+        cpu_after = proc.cpu_s()
+        rss_after = proc.rss()
     finally:
         for poller in pollers:
             poller.cancel()
@@ -235,7 +257,8 @@ async def _measure_protocol(url: str, server_pid: int, headings: list[str], sess
     return _figures(taps, rounds, cpu, cpu_after, rss_before, rss_open, rss_after, sessions)
 
 
-def _figures(taps: list[float], rounds: list[float], cpu, cpu_after, rss_before: int,
+def _figures(taps: list[float], rounds: list[float], cpu: float, cpu_after: float,
+             rss_before: int,
              rss_open: int, rss_after: int, sessions: int) -> dict:
     ms = sorted(t for t in taps if t >= 0)
     if not ms:
@@ -244,26 +267,31 @@ def _figures(taps: list[float], rounds: list[float], cpu, cpu_after, rss_before:
             "p95_ms": statistics.quantiles(ms, n=20, method="inclusive")[18]
             if len(ms) > 1 else ms[0],
             "max_ms": ms[-1], "round_s": statistics.median(rounds),
-            "cpu_ms_per_tap": 1000 * (cpu_after.user + cpu_after.system - cpu.user - cpu.system)
-            / len(ms),
+            "cpu_ms_per_tap": 1000 * (cpu_after - cpu) / len(ms),
             "rss_before_mib": rss_before / 2**20, "rss_open_mib": rss_open / 2**20,
             "rss_after_mib": rss_after / 2**20,
             "per_session_mib": (rss_after - rss_before) / sessions / 2**20}
 
 
 def measure(sessions: int, stops: int, pause_s: float, profile: Path | None = None,
-            client: str = "browser") -> dict:
-    """Start a server with a saved tour of `stops` stops; `sessions` visitors tap through it."""
+            client: str = "browser", replicas: int = 1) -> dict:
+    """Start a server (or `replicas` of them behind nginx on one PostgreSQL) with a saved tour
+    of `stops` stops; `sessions` visitors tap through it."""
     catalog = cat.load(ROOT / "data")
     ids = _tour(catalog, stops)
     headings = [f"{n}. {catalog.text(catalog.exhibits[i].name, 'de')}"
                 for n, i in enumerate(ids, start=1)]
+    how = _measure_protocol if client == "protocol" else _measure
+    request = routing.TourRequest(stops=tuple(ids), optimize=False, date=dt.date(2019, 6, 1))
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
+        if replicas > 1:
+            if profile is not None:
+                raise ValueError("--profile records one server; use it without --replicas")
+            return _measure_replicas(how, tmp, catalog, request, headings, sessions, pause_s,
+                                     replicas)
         url = f"sqlite:///{tmp / 'sessions.sqlite3'}"
         tours = store.open_store(url)
-        request = routing.TourRequest(stops=tuple(ids), optimize=False,
-                                      date=dt.date(2019, 6, 1))
         tour_id = tours.save_tour(request.to_dict(), "Bench-Tour", catalog.exhibition.id)
         tours.dispose()
         server = Server(tmp, url)
@@ -275,14 +303,54 @@ def measure(sessions: int, stops: int, pause_s: float, profile: Path | None = No
                      str(server.proc.pid), "--format", "raw", "--output", str(profile),
                      "--rate", "50", "--gil"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            how = _measure_protocol if client == "protocol" else _measure
-            result = asyncio.run(how(links.share_url(server.url, tour_id, "de"),
-                                     server.proc.pid, headings, sessions, pause_s))
+            share = links.share_url(server.url, tour_id, "de")
+            result = asyncio.run(how(share, [server.proc.pid], headings, sessions, pause_s,
+                                     [share]))
         finally:
             if spy is not None:
                 spy.send_signal(2)  # SIGINT: py-spy writes its file and exits
                 spy.wait(timeout=60)
             server.stop()
+    return result
+
+
+def _measure_replicas(how, tmp: Path, catalog: cat.Catalog, request: routing.TourRequest,
+                      headings: list[str], sessions: int, pause_s: float,
+                      replicas: int) -> dict:
+    """The deployment of docs/deploy.md: `replicas` processes behind nginx with the template
+    (sticky by cookie; a websocket without one lands on a replica by its request id), one
+    PostgreSQL (a fresh schema of LERNREISE_BENCH_POSTGRES_URL, dropped afterwards)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from support.cluster import find_nginx, start_cluster
+
+    base = os.environ.get(POSTGRES_ENV)
+    nginx = find_nginx()
+    if not base or nginx is None:
+        raise RuntimeError(f"--replicas needs nginx and {POSTGRES_ENV} (a PostgreSQL URL "
+                           "whose user may create a schema; bash .ci/start-postgres prints one)")
+    schema = f"bench_sessions_{os.getpid()}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}) \
+        .render_as_string(hide_password=False)
+    try:
+        with start_cluster(nginx, ROOT / "data", tmp, url, replicas) as cluster:
+            tours = store.open_store(url)
+            tour_id = tours.save_tour(request.to_dict(), "Bench-Tour", catalog.exhibition.id)
+            tours.dispose()
+            warm = [links.share_url(app.url, tour_id, "de") for app in cluster.apps]
+            result = asyncio.run(how(links.share_url(cluster.url, tour_id, "de"),
+                                     [app.proc.pid for app in cluster.apps], headings,
+                                     sessions, pause_s, warm))
+            per_replica = collections.Counter(
+                line[1] for line in cluster.access_log() if "/_stcore/stream" in line[3])
+            result["per_replica"] = dict(per_replica)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
     return result
 
 
@@ -306,11 +374,20 @@ def run(quick: bool = False, sessions: int | None = None) -> list[dict]:
     for client in ("protocol", "browser"):
         m = measure(n, stops, pause_s=1.0 if quick else 2.0, client=client)
         rows += _rows(m, n, stops, client)
+    if not quick and os.environ.get(POSTGRES_ENV):
+        # Five groups of twenty through the deployment (issue 20): two replicas behind nginx.
+        m = measure(100, stops, pause_s=2.0, client="protocol", replicas=2)
+        rows += _rows(m, 100, stops, "protocol", replicas=2)
+    else:
+        _progress(f"100 sessions through 2 replicas: skipped ({POSTGRES_ENV} is not set)"
+                  if not quick else "100 sessions through 2 replicas: not in a quick run")
     return rows
 
 
-def _rows(m: dict, n: int, stops: int, client: str) -> list[dict]:
+def _rows(m: dict, n: int, stops: int, client: str, replicas: int = 1) -> list[dict]:
     case = f"{n} sessions ({client}), visitor mode, {stops}-stop tour"
+    if replicas > 1:
+        case += f", through nginx to {replicas} replicas ({m['per_replica']} sessions each)"
     how = (f"{m['taps']} taps: {stops - 1} rounds, all {n} sessions tap Next at once; "
            + HOW[client])
     return [
@@ -332,7 +409,9 @@ def _rows(m: dict, n: int, stops: int, client: str) -> list[dict]:
                  f"with {n} sessions open, {m['rss_after_mib']:.0f} after the taps; "
                  "target < 50 MB"},
         {"benchmark": "sessions", "case": case, "metric": "server RSS with all sessions",
-         "value": round(m["rss_after_mib"], 1), "unit": "MiB", "note": "psutil, one process"},
+         "value": round(m["rss_after_mib"], 1), "unit": "MiB",
+         "note": "psutil, one process" if replicas == 1
+         else f"psutil, summed over {replicas} replicas"},
     ]
 
 
@@ -344,13 +423,18 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between rounds")
     parser.add_argument("--client", choices=("browser", "protocol"), default="browser",
                         help="headless Chromium pages, or st_protocol clients (no browser)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="app processes behind nginx on PostgreSQL (LERNREISE_BENCH_"
+                             "POSTGRES_URL); 1: one process on SQLite")
     parser.add_argument("--profile", type=Path,
                         help="record the server with py-spy (collapsed stacks) into this file")
     args = parser.parse_args()
     sessions = args.sessions or (4 if args.quick else 20)
     stops = args.stops or (4 if args.quick else 10)
-    m = measure(sessions, stops, args.pause, args.profile, args.client)
-    print(f"{args.client}: {sessions} sessions, {m['taps']} taps ({m['lost']} lost): "
+    m = measure(sessions, stops, args.pause, args.profile, args.client, args.replicas)
+    where = (f" through nginx, {args.replicas} replicas (sessions per replica: "
+             f"{m['per_replica']})" if args.replicas > 1 else "")
+    print(f"{args.client}{where}: {sessions} sessions, {m['taps']} taps ({m['lost']} lost): "
           f"p50 {m['p50_ms']:.0f} ms, "
           f"p95 {m['p95_ms']:.0f} ms, max {m['max_ms']:.0f} ms, round {m['round_s']:.2f} s, "
           f"server CPU {m['cpu_ms_per_tap']:.0f} ms per tap; "
