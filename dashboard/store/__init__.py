@@ -12,6 +12,9 @@ unwritable file, not a database). `TourTooLarge` / `InvalidTour`: a tour the sto
 `CorruptTour`: a damaged row. `WrongExhibition`: a tour of another data folder
 (`check_exhibition`). `UnknownTourError`: an id the database does not have.
 
+`captures` (CaptureStore): what a person captured on the tour (marks, short notes, photos),
+their drafts until published as a note in the review.
+
 `lead` (LeadStore): a guide leading a saved tour and the tablets that follow it; the leading
 device's key moves the group, the lead code takes it over on another device, tries limited
 (`WrongLeadCode`, `NotLeading`, `TooManyTries`, `AlreadyLed`, `LeadEnded`, `UnknownLead` are
@@ -21,6 +24,7 @@ device's key moves the group, the lead code takes it over on another device, tri
 from __future__ import annotations
 
 from dashboard import settings
+from dashboard.store.captures import Capture, CaptureStore, ExhibitDraft
 from dashboard.store.engine import Database
 from dashboard.store.errors import (
     CorruptTour,
@@ -83,8 +87,11 @@ __all__ = [
     "TITLE_MAX",
     "TOUR_ID_ALPHABET",
     "AlreadyLed",
+    "Capture",
+    "CaptureStore",
     "CorruptTour",
     "Database",
+    "ExhibitDraft",
     "ExhibitionStore",
     "FollowUp",
     "FollowUpStatus",
