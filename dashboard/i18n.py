@@ -536,6 +536,59 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The browser shares its location only over a secure (https) connection."},
     "visitor.idle_setting": {"de": "Einstellung ignoriert: {error}",
                              "en": "Setting ignored: {error}"},
+    # -- capture on the tour (capture.*, dashboard/ui/capture.py) --
+    "capture.title": {"de": "Für unsere Stadt festhalten", "en": "Capture for our city"},
+    "capture.who": {"de": "Entwürfe von {name} für {city}, nur für Sie sichtbar, bis Sie sie "
+                          "in der Auswertung veröffentlichen.",
+                    "en": "Drafts of {name} for {city}, seen only by you until you publish "
+                          "them in the review."},
+    "capture.who_open": {"de": "Entwürfe für {city}, nur für Sie sichtbar, bis Sie sie in der "
+                               "Auswertung veröffentlichen (dort denselben Namen eingeben).",
+                         "en": "Drafts for {city}, seen only by you until you publish them in "
+                               "the review (type the same name there)."},
+    "capture.sign_in": {"de": "Festhalten für die Stadt können angemeldete Lotsinnen und "
+                              "Lotsen: Melden Sie sich auf der Seite „Auswertung“ an.",
+                        "en": "Signed-in navigators can capture for their city: sign in on "
+                              "the review page."},
+    "capture.relevant": {"de": "Relevant für uns", "en": "Relevant for us"},
+    "capture.departments": {"de": "Betrifft Fachbereich", "en": "Concerns department"},
+    "capture.more": {"de": "Notiz oder Foto", "en": "Note or photo"},
+    "capture.note": {"de": "Kurze Notiz (Tippen oder Diktieren)",
+                     "en": "Short note (type or dictate)"},
+    "capture.camera": {"de": "Foto aufnehmen", "en": "Take a photo"},
+    "capture.file": {"de": "Bild wählen", "en": "Choose a picture"},
+    "capture.snap": {"de": "Auslösen", "en": "Take it"},
+    "capture.cancel": {"de": "Abbrechen", "en": "Cancel"},
+    "capture.drop_photo": {"de": "Foto verwerfen", "en": "Discard photo"},
+    "capture.preview_alt": {"de": "Ihr Foto an dieser Station", "en": "Your photo at this stop"},
+    "capture.caption": {"de": "Bildunterschrift", "en": "Caption"},
+    "capture.keep_location": {"de": "Aufnahmeort im Bild behalten",
+                              "en": "Keep where the picture was taken"},
+    "capture.save": {"de": "Notiz speichern", "en": "Save note"},
+    "capture.name": {"de": "Ihr Name (für Ihre Entwürfe)", "en": "Your name (for your drafts)"},
+    "capture.name_first": {"de": "Bitte zuerst Ihren Namen eingeben.",
+                           "en": "Please type your name first."},
+    "capture.kept": {"de": "Gespeichert, wird gesendet …", "en": "Saved, sending …"},
+    "capture.kept_offline": {
+        "de": "Auf diesem Tablet gespeichert, wird gesendet, sobald die Verbindung zurück ist.",
+        "en": "Saved on this tablet, will be sent when the connection is back."},
+    "capture.not_kept": {
+        "de": "Der Speicher dieses Tablets ist voll: nur gesendet, nicht hier aufbewahrt.",
+        "en": "This tablet's storage is full: sent only, not kept here."},
+    "capture.sent": {"de": "Gesendet: Sie finden es in der Auswertung unter „Von der Tour“.",
+                     "en": "Sent: you find it in the review under “From the tour”."},
+    "capture.refused": {"de": "Nicht gespeichert:", "en": "Not stored:"},
+    "capture.waiting": {"de": "{n} auf diesem Tablet gespeichert, noch nicht gesendet.",
+                        "en": "{n} saved on this tablet, not sent yet."},
+    "capture.elsewhere": {"de": "Noch nicht gespeicherte Notiz bei:",
+                          "en": "Note not saved yet at:"},
+    "capture.no_camera": {
+        "de": "Die Kamera ist nicht verfügbar (nicht freigegeben oder keine sichere "
+              "Verbindung). Wählen Sie stattdessen ein Bild.",
+        "en": "The camera is not available (not allowed, or no secure connection). Choose a "
+              "picture instead."},
+    "capture.not_a_photo": {"de": "Diese Datei ist kein lesbares Bild.",
+                            "en": "This file is not a readable picture."},
 
     # -- exhibition editor (edit.*) --
     "page.edit": {"de": "Ausstellung bearbeiten", "en": "Edit exhibition"},
@@ -745,6 +798,24 @@ STRINGS: dict[str, dict[str, str]] = {
                            "en": "this note was deleted: undo the deletion to edit it"},
     "store.unknown": {"de": "nicht gefunden (vielleicht inzwischen gelöscht)",
                       "en": "not found (perhaps deleted meanwhile)"},
+    "store.capture_name": {"de": "Ihr Name wird gebraucht, um Ihre Entwürfe auseinanderzuhalten",
+                           "en": "your name is needed to keep your drafts apart"},
+    "store.capture_key": {"de": "der Schlüssel dieser Aufnahme ist ungültig",
+                          "en": "the capture's key is not valid"},
+    "store.capture_empty": {"de": "es gibt nichts zu speichern", "en": "there is nothing to keep"},
+    "store.capture_mixed": {"de": "Entwürfe verschiedener Exponate werden einzeln veröffentlicht",
+                            "en": "drafts of different exhibits are published one by one"},
+    "store.capture_published": {"de": "einige dieser Entwürfe wurden inzwischen veröffentlicht",
+                                "en": "some of these drafts were published meanwhile"},
+    "store.too_many_departments": {"de": "höchstens {max} Fachbereiche",
+                                   "en": "at most {max} departments"},
+    "store.photo_empty": {"de": "das Foto ist leer", "en": "the photo is empty"},
+    "store.photo_too_large": {"de": "das Foto ist größer als {max_mb} MB",
+                              "en": "the photo is larger than {max_mb} MB"},
+    "store.photo_type": {"de": "die Datei ist kein lesbares PNG-, JPEG- oder WebP-Foto",
+                         "en": "the file is not a readable PNG, JPEG or WebP photo"},
+    "store.photo_pixels": {"de": "das Foto hat mehr als {max} Pixel",
+                           "en": "the photo has more than {max} pixels"},
     "store.denied": {"de": "Schreiben dürfen die angemeldeten Lotsinnen und Lotsen dieser "
                            "Stadt",
                      "en": "the signed-in navigators of this city write here"},
@@ -762,6 +833,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "store.field.exhibition id": {"de": "die Ausstellung", "en": "exhibition id"},
     "store.field.transferability": {"de": "die Übertragbarkeit", "en": "transferability"},
     "store.field.status": {"de": "der Status", "en": "status"},
+    "store.field.caption": {"de": "die Bildunterschrift", "en": "caption"},
+    "store.field.tour": {"de": "die Tour", "en": "tour"},
+    "store.field.relevant": {"de": "„relevant für uns“", "en": "“relevant for us”"},
     "review.programme_error": {
         "de": "Das Programm (programme.yaml) hat {count} Fehler und wird nicht gezeigt:",
         "en": "The programme (programme.yaml) has {count} problem(s) and is not shown:"},

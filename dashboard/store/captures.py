@@ -168,10 +168,11 @@ class ExhibitDraft:
         return tuple(c.id for c in self.captures)
 
     def suggested_relevance(self) -> int:
-        return 4 if self.relevant else 2 if self.relevant is False else 3
+        """4 of 5 when marked "relevant for us" (an unmarked stop is no "not for us")."""
+        return 4 if self.relevant else 3
 
     def suggested_transferability(self) -> Transferability:
-        return Transferability.NOT_FOR_US if self.relevant is False else Transferability.ADAPT
+        return Transferability.ADAPT
 
 
 def owner_of(actor: roles.Actor, author: str | None) -> tuple[str, str]:
