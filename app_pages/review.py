@@ -4,7 +4,15 @@ is drawn."""
 
 from dashboard.i18n import t
 from dashboard.ui import common
-from dashboard.ui.review import exhibits, follow_ups, insights, report, shared, workshop
+from dashboard.ui.review import (
+    exhibits,
+    follow_ups,
+    from_tour,
+    insights,
+    report,
+    shared,
+    workshop,
+)
 from dashboard.ui.review.state import ReviewState
 
 state = ReviewState.load()
@@ -24,6 +32,7 @@ shared.programme_box(catalog, programme, lang)
 
 tab = shared.tab_picker(state, lang)
 if tab == "exhibits":
+    from_tour.overview(state, catalog, city, from_tour.capture_store(notes, catalog), actor, lang)
     exhibit = exhibits.exhibit_list(state, catalog, city, notes, tours, actor, lang)
     if exhibit:
         exhibits.exhibit_review(state, catalog, city, exhibit, notes, actor, programme, lang)

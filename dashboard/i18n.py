@@ -871,6 +871,31 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.mark_notes": {"de": "{n} Notiz(en)", "en": "{n} note(s)"},
     "review.mark_open": {"de": "{n} offen", "en": "{n} open"},
     "review.mark_tour": {"de": "auf einer Tour", "en": "on a tour"},
+    "review.from_tour": {"de": "Von der Tour", "en": "From the tour"},
+    "review.from_tour_count": {"de": "Von der Tour: Ihre Entwürfe zu {n} Exponaten",
+                               "en": "From the tour: your drafts at {n} exhibits"},
+    "review.from_tour_help": {
+        "de": "Was Sie unterwegs festgehalten haben, nur für Sie sichtbar. Ergänzen Sie es und "
+              "veröffentlichen Sie es als Notiz Ihrer Stadt.",
+        "en": "What you captured on the tour, seen only by you. Complete it and publish it as "
+              "a note of your city."},
+    "review.tour_name_first": {
+        "de": "Geben Sie oben Ihren Namen ein (wie auf dem Tablet), um Ihre Entwürfe von der "
+              "Tour zu sehen.",
+        "en": "Type your name above (as on the tablet) to see your drafts from the tour."},
+    "review.tour_open": {"de": "Öffnen", "en": "Open"},
+    "review.tour_notes": {"de": "{n} Notiz(en)", "en": "{n} note(s)"},
+    "review.tour_photos": {"de": "{n} Foto(s)", "en": "{n} photo(s)"},
+    "review.tour_discard": {"de": "Verwerfen", "en": "Discard"},
+    "review.tour_discarded": {"de": "Entwurf verworfen.", "en": "Draft discarded."},
+    "review.tour_publish": {"de": "Als Notiz veröffentlichen", "en": "Publish as a note"},
+    "review.tour_published": {"de": "Als Notiz veröffentlicht.", "en": "Published as a note."},
+    "review.photos_zip": {"de": "Fotos (ZIP)", "en": "Photos (ZIP)"},
+    "review.photos_zip_help": {"de": "Die Fotos der Notizen unter den Dateinamen der "
+                                     "Excel-Tabelle.",
+                               "en": "The notes' photos under the file names of the Excel "
+                                     "workbook."},
+    "review.photo_credit": {"de": "Foto: {name}, {date}", "en": "Photo: {name}, {date}"},
     "review.own_notes": {"de": "Notizen von {city}", "en": "Notes of {city}"},
     "review.no_own_notes": {"de": "{city} hat zu diesem Exponat noch nichts notiert.",
                             "en": "{city} has no note on this exhibit yet."},
@@ -1066,6 +1091,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.no_department": {"de": "Ohne Notiz", "en": "Without a note"},
     "report.page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
     "report.map": {"de": "Karte", "en": "Map"},
+    "report.photos": {"de": "Fotos", "en": "Photos"},
+    "report.photo_file": {"de": "Datei", "en": "File"},
+    "report.caption": {"de": "Bildunterschrift", "en": "Caption"},
+    "report.credit": {"de": "Foto von", "en": "Photo by"},
     "report.map_tour": {"de": "Die Tour „{title}“: {stops} Stationen, {km}",
                  "en": "The tour “{title}”: {stops} stops, {km}"},
     "report.map_noted": {
