@@ -121,6 +121,9 @@ _CSS = """
   width: 100%; min-height: 44px; }
 .lr-cap-more summary { min-height: 48px; display: flex; align-items: center; cursor: pointer;
   font-size: 1.05rem; font-weight: 600; touch-action: manipulation; }
+.lr-cap-more summary::-webkit-details-marker { display: none; }
+.lr-cap-more summary::before { content: "▸"; margin-right: 0.5rem; }
+.lr-cap-more[open] summary::before { content: "▾"; }
 .lr-cap-more-body { display: flex; flex-direction: column; gap: 0.6rem; }
 .lr-cap-photo-row { display: flex; flex-wrap: wrap; gap: 0.5rem; }
 .lr-cap-photo-row > * { flex: 1 1 10rem; }
@@ -272,6 +275,9 @@ export default function (component) {
     if (!fresh) { status(""); }
   }
   const deps = $("lr-cap-deps");
+  const depsSig = JSON.stringify(data.departments);
+  if (st.depsSig !== depsSig) {  // rebuilt only when they change: a tap never hits a new node
+  st.depsSig = depsSig;
   deps.replaceChildren(...data.departments.map(([id, label]) => {
     const b = document.createElement("button");
     b.type = "button"; b.className = "lr-cap-dep"; b.textContent = label;
@@ -284,8 +290,13 @@ export default function (component) {
         enqueue({ relevant: st.relevant || null, departments: st.deps.length ? st.deps : null });
       }
     };
+    b.dataset.id = id;
     return b;
   }));
+  }
+  deps.querySelectorAll(".lr-cap-dep").forEach((b) => {
+    b.setAttribute("aria-pressed", String(st.deps.includes(b.dataset.id)));
+  });
   const relevantButton = $("lr-cap-relevant");
   const showRelevant = () => {
     relevantButton.setAttribute("aria-pressed", String(st.relevant));
