@@ -13,7 +13,8 @@ unwritable file, not a database). `TourTooLarge` / `InvalidTour`: a tour the sto
 (`check_exhibition`). `UnknownTourError`: an id the database does not have.
 
 `captures` (CaptureStore): what a person captured on the tour (marks, short notes, photos),
-their drafts until published as a note in the review.
+their drafts until published as a note in the review. `scorecards` (ScorecardStore): the
+transfer scorecard of an exhibit per city, and the city's reflection date.
 
 `lead` (LeadStore): a guide leading a saved tour and the tablets that follow it; the leading
 device's key moves the group, the lead code takes it over on another device, tries limited
@@ -57,6 +58,14 @@ from dashboard.store.notes import (
     UnknownNoteError,
     VersionConflict,
 )
+from dashboard.store.scorecards import (
+    Factor,
+    Rating,
+    Reflection,
+    Scorecard,
+    ScorecardStore,
+    Stage,
+)
 from dashboard.store.tours import (
     BUDGET_MAX_MINUTES,
     EARLIEST_DATE,
@@ -93,6 +102,7 @@ __all__ = [
     "Database",
     "ExhibitDraft",
     "ExhibitionStore",
+    "Factor",
     "FollowUp",
     "FollowUpStatus",
     "InvalidNote",
@@ -105,7 +115,12 @@ __all__ = [
     "Note",
     "NoteStore",
     "ProjectIdea",
+    "Rating",
+    "Reflection",
     "SavedTour",
+    "Scorecard",
+    "ScorecardStore",
+    "Stage",
     "StoreError",
     "StoreUnavailable",
     "TooManyTries",
