@@ -11,6 +11,7 @@ from dashboard.ui.review import (
     insights,
     report,
     shared,
+    transfer,
     workshop,
 )
 from dashboard.ui.review.state import ReviewState
@@ -39,6 +40,7 @@ if tab == "exhibits":
     else:
         common.notice("info", t("review.pick_hint", lang), icon=":material/touch_app:")
 elif tab == "follow_ups":
+    transfer.reflection_box(state, catalog, city, notes, actor, lang)
     follow_ups.section(state, catalog, city, notes, actor, lang)
 elif tab == "workshop":
     workshop.section(state, catalog, city, notes, workshop_store, actor, lang)

@@ -835,6 +835,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "store.field.status": {"de": "der Status", "en": "status"},
     "store.field.caption": {"de": "die Bildunterschrift", "en": "caption"},
     "store.field.tour": {"de": "die Tour", "en": "tour"},
+    "store.url": {"de": "der Link muss eine http(s)-Adresse sein",
+                  "en": "the link must be an http(s) address"},
+    "store.field.contact": {"de": "der Kontakt", "en": "contact"},
+    "store.field.link": {"de": "der Link", "en": "link"},
+    "store.field.stage": {"de": "die Stufe", "en": "stage"},
+    "store.field.factor": {"de": "der Faktor", "en": "factor"},
     "store.field.relevant": {"de": "„relevant für uns“", "en": "“relevant for us”"},
     "review.programme_error": {
         "de": "Das Programm (programme.yaml) hat {count} Fehler und wird nicht gezeigt:",
@@ -890,6 +896,66 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.tour_discarded": {"de": "Entwurf verworfen.", "en": "Draft discarded."},
     "review.tour_publish": {"de": "Als Notiz veröffentlichen", "en": "Publish as a note"},
     "review.tour_published": {"de": "Als Notiz veröffentlicht.", "en": "Published as a note."},
+    # -- transfer scorecard and reflection date (transfer.*, dashboard/ui/review/transfer.py)
+    "transfer.title": {"de": "Transfer-Scorecard", "en": "Transfer scorecard"},
+    "transfer.help": {
+        "de": "Wie weit ist die Lösung vom Regelbetrieb bei Ihnen? Stufe, die fünf Faktoren für "
+              "den Weg vom Pilot in den Regelbetrieb (je 1–5 mit einem Satz warum), wer bei "
+              "Ihnen zuständig wäre, wen Sie ansprechen und wo die Lösung nachnutzbar ist.",
+        "en": "How far is the solution from regular operation for you? The stage, the five "
+              "factors for moving a pilot into regular operation (each 1–5 with a line of "
+              "why), who would own it in your city, whom to contact and where it can be "
+              "reused."},
+    "transfer.none": {"de": "Noch keine Scorecard für dieses Exponat.",
+                      "en": "No scorecard for this exhibit yet."},
+    "transfer.own": {"de": "Scorecard von {city}", "en": "Scorecard of {city}"},
+    "transfer.stage": {"de": "Stufe", "en": "Stage"},
+    "transfer.stage.idea": {"de": "Idee", "en": "Idea"},
+    "transfer.stage.proof_of_concept": {"de": "Machbarkeitsnachweis",
+                                        "en": "Proof of concept"},
+    "transfer.stage.proof_of_value": {"de": "Nutzennachweis", "en": "Proof of value"},
+    "transfer.stage.regular_operation": {"de": "anderswo im Regelbetrieb",
+                                         "en": "In regular operation elsewhere"},
+    "transfer.factor.communication": {"de": "Kommunikation", "en": "Communication"},
+    "transfer.factor.evidence": {"de": "Wirkungsnachweis", "en": "Evidence of impact"},
+    "transfer.factor.technical_fit": {"de": "Technische Passung", "en": "Technical fit"},
+    "transfer.factor.responsibility": {"de": "Klare Zuständigkeit",
+                                       "en": "Clear responsibility"},
+    "transfer.factor.funding": {"de": "Finanzierung", "en": "Funding"},
+    "transfer.not_rated": {"de": "nicht bewertet", "en": "not rated"},
+    "transfer.why": {"de": "Warum?", "en": "Why?"},
+    "transfer.owner_department": {"de": "Zuständiger Fachbereich", "en": "Owner department"},
+    "transfer.no_owner": {"de": "noch offen", "en": "not decided yet"},
+    "transfer.contact": {"de": "Kontakt beim Aussteller", "en": "Contact at the exhibitor"},
+    "transfer.contact_help": {"de": "Name, Organisation, E-Mail-Adresse oder Telefon",
+                              "en": "Name, organisation, e-mail address or phone"},
+    "transfer.reuse_url": {"de": "Link zur Nachnutzung", "en": "Reuse link"},
+    "transfer.reuse_url_help": {
+        "de": "Wo die Lösung nachnutzbar ist, z. B. ein Open-Source-Repository oder ein "
+              "Marktplatz-Eintrag (https://…)",
+        "en": "Where the solution can be reused, e.g. an open-source repository or a "
+              "marketplace entry (https://…)"},
+    "transfer.save": {"de": "Scorecard speichern", "en": "Save scorecard"},
+    "transfer.saved": {"de": "Scorecard gespeichert.", "en": "Scorecard saved."},
+    "transfer.conflict": {
+        "de": "Das hat inzwischen jemand anderes gespeichert: Sie sehen jetzt den neuen Stand. "
+              "Bitte prüfen und noch einmal speichern.",
+        "en": "Someone else saved this meanwhile: you now see their version. Please check and "
+              "save again."},
+    "transfer.rated": {"de": "{n} Städte sehen es bei „{stage}“",
+                       "en": "{n} cities rate it {stage}"},
+    "transfer.rated_one": {"de": "{city} sieht es bei „{stage}“", "en": "{city} rates it {stage}"},
+    "transfer.runs_it": {"de": "{cities} betreibt es bereits", "en": "{cities} runs it"},
+    "transfer.reflection": {"de": "Reflexionstreffen", "en": "Reflection meeting"},
+    "transfer.reflection_help": {
+        "de": "Das Treffen einige Monate nach der Reise: was bis dahin fällig ist.",
+        "en": "The meeting some months after the trip: what is due by then."},
+    "transfer.reflection_date": {"de": "Datum des Reflexionstreffens",
+                                 "en": "Date of the reflection meeting"},
+    "transfer.reflection_save": {"de": "Datum speichern", "en": "Save date"},
+    "transfer.reflection_saved": {"de": "Datum gespeichert.", "en": "Date saved."},
+    "transfer.reflection_due": {"de": "Bis zum {date} offen: {n} Folgeaufgabe(n)",
+                                "en": "Open by {date}: {n} follow-up(s)"},
     "review.photos_zip": {"de": "Fotos (ZIP)", "en": "Photos (ZIP)"},
     "review.photos_zip_help": {"de": "Die Fotos der Notizen unter den Dateinamen der "
                                      "Excel-Tabelle.",

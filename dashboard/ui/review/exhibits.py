@@ -213,6 +213,10 @@ def exhibit_review(state: ReviewState, catalog: cat.Catalog, city_: cat.City, ex
                     from_tour.show_photo(captures, actor, photo, lang)
         for curated in review.curated:
             _curated(catalog, curated, lang)
+    from dashboard.ui.review import transfer  # the scorecard beside the notes (issue 22)
+
+    transfer.scorecard_box(state, catalog, city_, exhibit_id,
+                           transfer.scorecard_store(notes, catalog), actor, lang)
     if review.follow_ups:
         common.heading(t("review.exhibit_follow_ups", lang), 3)
         for item in review.follow_ups:
