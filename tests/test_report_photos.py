@@ -98,3 +98,45 @@ def test_a_report_without_captures_has_no_photos(stores, catalog):
     trip = report.build_report(catalog, "konstanz", notes, None, "de", reader=KN)
     assert trip.photos == ()
     assert len(PdfReader(io.BytesIO(report.to_pdf(trip))).pages[0].images) == 0
+
+
+def test_scorecards_by_department_and_the_reflection_in_the_report(stores, catalog):
+    import datetime as dt
+
+    from dashboard.store import ScorecardStore
+
+    notes, captures = stores
+    cards = ScorecardStore(notes.database, catalog)
+    first, second = list(catalog.exhibits)[:2]
+    departments = list(catalog.cities["konstanz"].departments)
+    cards.save_scorecard(KN, exhibit_id=first, city_id="konstanz", version=None,
+                         stage="proof_of_value", owner_department=departments[1],
+                         factors={"funding": {"score": 2, "why": "Fördertopf läuft aus"}},
+                         contact="Frau Holz, BUGA", reuse_url="https://example.org/holz")
+    cards.save_scorecard(KN, exhibit_id=second, city_id="konstanz", version=None,
+                         stage="idea")
+    cards.save_scorecard(HN, exhibit_id=first, city_id="heilbronn", version=None,
+                         stage="regular_operation")  # another city's: not in this report
+    notes.add_follow_up(KN, city_id="konstanz", action="Kosten klären", owner="Kämmerei",
+                        due=dt.date(2020, 2, 1), exhibit_id=first)
+    notes.add_follow_up(KN, city_id="konstanz", action="Viel später", owner="IT",
+                        due=dt.date(2021, 2, 1), exhibit_id=first)
+    cards.set_reflection(KN, "konstanz", dt.date(2020, 3, 1), version=0)
+    trip = report.build_report(catalog, "konstanz", notes, None, "de", reader=KN,
+                               scorecards=cards, today=dt.date(2020, 1, 1))
+    grouped = trip.scorecards_by_department()
+    owner = catalog.text(catalog.departments[departments[1]].name, "de")
+    assert [d for d, _ in grouped] == [owner, "noch offen"]
+    assert [c.stage for c in grouped[0][1]] == ["Nutzennachweis"]
+    assert [f.action for f in trip.reflection_due] == ["Kosten klären"]
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report.to_pdf(trip))).pages)
+    assert f"Transfer-Scorecards: {owner}" in text and "Nutzennachweis" in text
+    assert "Fördertopf läuft aus" in text and "Frau Holz, BUGA" in text
+    assert "Reflexionstreffen am 01.03.2020" in text and "Kosten klären" in text
+    assert "Viel später" not in text.split("Reflexionstreffen")[1]
+    book = load_workbook(io.BytesIO(report.to_xlsx(trip)))
+    rows = list(book["Transfer-Scorecards"].iter_rows(values_only=True))
+    assert rows[1][:3] == (owner, catalog.text(catalog.exhibits[first].name, "de"),
+                           "Nutzennachweis")
+    assert "Fördertopf läuft aus" in rows[1]
+    assert "Reflexionstreffen am 01.03.2020" in report.to_markdown(trip)

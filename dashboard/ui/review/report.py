@@ -30,7 +30,8 @@ def report_file(catalog: cat.Catalog, city_id: str, notes: store.NoteStore,
         saved = []  # the report without the tour's route rather than no report
     trip = report.build_report(catalog, city_id, notes, workshop, lang, reader=reader,
                                tours=saved, network=common.walking_network(catalog),
-                               captures=store.CaptureStore(notes.database, catalog))
+                               captures=store.CaptureStore(notes.database, catalog),
+                               scorecards=store.ScorecardStore(notes.database, catalog))
     data = report.render(trip, fmt_)
     return data.encode("utf-8") if isinstance(data, str) else data
 
