@@ -186,3 +186,44 @@ def test_capture_on_the_tour_and_publish_in_the_review(app, camera_browser, devi
     assert sum(len(p.images) for p in pdf.pages) >= 1
     assert context.dialogs == []
     context.close()
+
+
+def test_a_half_written_note_survives_the_guides_moves(default_app, browser):
+    """A tablet following the guide: typing goes on through the follow polls, and the guide
+    moving the group on and back does not lose what was typed at a stop."""
+    tours = store.open_store(default_app.database_url)
+    leads = store.LeadStore(default_app.database_url)
+    try:
+        request = routing.TourRequest(stops=STOPS, optimize=False, date=dt.date(2019, 6, 1))
+        tour_id = tours.save_tour(request.to_dict(), "Geführt erfassen", "buga2019-heilbronn")
+        lead, _code, key = leads.start(tour_id)
+        context = new_context(browser, locale="de-DE", **DEVICES["tablet"])
+        page = context.new_page()
+        page.goto(links.share_url(default_app.url, tour_id, "de"))
+        page.locator(".lr-cap").wait_for(timeout=90_000)
+        page.locator(".st-key-w-lead-follow").wait_for(timeout=60_000)  # it follows
+        settled(page)
+        first = stop_heading(page, 1).inner_text()
+        page.locator(".lr-cap-name").fill("Gina")
+        page.locator(".lr-cap-more summary").tap()
+        text = page.locator(".lr-cap-text")
+        text.tap()
+        text.type("Fragen: wer wartet die Anlage")
+        page.wait_for_timeout(5_000)  # two follow polls and more
+        assert text.input_value() == "Fragen: wer wartet die Anlage"
+
+        leads.goto(lead.id, key, 1)
+        stop_heading(page, 2).wait_for(timeout=30_000)
+        settled(page)
+        assert page.locator(".lr-cap-text").input_value() == ""
+        assert first.split(". ", 1)[1] in page.locator(".lr-cap-elsewhere").inner_text()
+        leads.goto(lead.id, key, 0)
+        stop_heading(page, 1).wait_for(timeout=30_000)
+        settled(page)
+        page.locator(".lr-cap-more[open]").wait_for(timeout=10_000)
+        assert page.locator(".lr-cap-text").input_value() == "Fragen: wer wartet die Anlage"
+        assert context.dialogs == []
+        context.close()
+    finally:
+        leads.dispose()
+        tours.dispose()
