@@ -4,7 +4,16 @@ is drawn."""
 
 from dashboard.i18n import t
 from dashboard.ui import common
-from dashboard.ui.review import exhibits, follow_ups, insights, report, shared, workshop
+from dashboard.ui.review import (
+    exhibits,
+    follow_ups,
+    from_tour,
+    insights,
+    report,
+    shared,
+    transfer,
+    workshop,
+)
 from dashboard.ui.review.state import ReviewState
 
 state = ReviewState.load()
@@ -24,12 +33,14 @@ shared.programme_box(catalog, programme, lang)
 
 tab = shared.tab_picker(state, lang)
 if tab == "exhibits":
+    from_tour.overview(state, catalog, city, from_tour.capture_store(notes, catalog), actor, lang)
     exhibit = exhibits.exhibit_list(state, catalog, city, notes, tours, actor, lang)
     if exhibit:
         exhibits.exhibit_review(state, catalog, city, exhibit, notes, actor, programme, lang)
     else:
         common.notice("info", t("review.pick_hint", lang), icon=":material/touch_app:")
 elif tab == "follow_ups":
+    transfer.reflection_box(state, catalog, city, notes, actor, lang)
     follow_ups.section(state, catalog, city, notes, actor, lang)
 elif tab == "workshop":
     workshop.section(state, catalog, city, notes, workshop_store, actor, lang)

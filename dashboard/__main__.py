@@ -287,6 +287,8 @@ def _report(args: argparse.Namespace) -> int:
             catalog, args.city, store.NoteStore(database, catalog),
             store.WorkshopStore(database, catalog), args.lang, reader=Actor.admin("report"),
             tours=store.TourStore(database).list_tours(exhibition_id=catalog.exhibition.id),
+            captures=store.CaptureStore(database, catalog),
+            scorecards=store.ScorecardStore(database, catalog),
         )
     except store.StoreError as exc:
         return _store_failed("no report", exc)

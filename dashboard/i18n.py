@@ -528,6 +528,59 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The browser shares its location only over a secure (https) connection."},
     "visitor.idle_setting": {"de": "Einstellung ignoriert: {error}",
                              "en": "Setting ignored: {error}"},
+    # -- capture on the tour (capture.*, dashboard/ui/capture.py) --
+    "capture.title": {"de": "Für unsere Stadt festhalten", "en": "Capture for our city"},
+    "capture.who": {"de": "Entwürfe von {name} für {city}, nur für Sie sichtbar, bis Sie sie "
+                          "in der Auswertung veröffentlichen.",
+                    "en": "Drafts of {name} for {city}, seen only by you until you publish "
+                          "them in the review."},
+    "capture.who_open": {"de": "Entwürfe für {city}, nur für Sie sichtbar, bis Sie sie in der "
+                               "Auswertung veröffentlichen (dort denselben Namen eingeben).",
+                         "en": "Drafts for {city}, seen only by you until you publish them in "
+                               "the review (type the same name there)."},
+    "capture.sign_in": {"de": "Festhalten für die Stadt können angemeldete Lotsinnen und "
+                              "Lotsen: Melden Sie sich auf der Seite „Auswertung“ an.",
+                        "en": "Signed-in navigators can capture for their city: sign in on "
+                              "the review page."},
+    "capture.relevant": {"de": "Relevant für uns", "en": "Relevant for us"},
+    "capture.departments": {"de": "Betrifft Fachbereich", "en": "Concerns department"},
+    "capture.more": {"de": "Notiz oder Foto", "en": "Note or photo"},
+    "capture.note": {"de": "Kurze Notiz (Tippen oder Diktieren)",
+                     "en": "Short note (type or dictate)"},
+    "capture.camera": {"de": "Foto aufnehmen", "en": "Take a photo"},
+    "capture.file": {"de": "Bild wählen", "en": "Choose a picture"},
+    "capture.snap": {"de": "Auslösen", "en": "Take it"},
+    "capture.cancel": {"de": "Abbrechen", "en": "Cancel"},
+    "capture.drop_photo": {"de": "Foto verwerfen", "en": "Discard photo"},
+    "capture.preview_alt": {"de": "Ihr Foto an dieser Station", "en": "Your photo at this stop"},
+    "capture.caption": {"de": "Bildunterschrift", "en": "Caption"},
+    "capture.keep_location": {"de": "Aufnahmeort im Bild behalten",
+                              "en": "Keep where the picture was taken"},
+    "capture.save": {"de": "Notiz speichern", "en": "Save note"},
+    "capture.name": {"de": "Ihr Name (für Ihre Entwürfe)", "en": "Your name (for your drafts)"},
+    "capture.name_first": {"de": "Bitte zuerst Ihren Namen eingeben.",
+                           "en": "Please type your name first."},
+    "capture.kept": {"de": "Gespeichert, wird gesendet …", "en": "Saved, sending …"},
+    "capture.kept_offline": {
+        "de": "Auf diesem Tablet gespeichert, wird gesendet, sobald die Verbindung zurück ist.",
+        "en": "Saved on this tablet, will be sent when the connection is back."},
+    "capture.not_kept": {
+        "de": "Der Speicher dieses Tablets ist voll: nur gesendet, nicht hier aufbewahrt.",
+        "en": "This tablet's storage is full: sent only, not kept here."},
+    "capture.sent": {"de": "Gesendet: Sie finden es in der Auswertung unter „Von der Tour“.",
+                     "en": "Sent: you find it in the review under “From the tour”."},
+    "capture.refused": {"de": "Nicht gespeichert:", "en": "Not stored:"},
+    "capture.waiting": {"de": "{n} auf diesem Tablet gespeichert, noch nicht gesendet.",
+                        "en": "{n} saved on this tablet, not sent yet."},
+    "capture.elsewhere": {"de": "Noch nicht gespeicherte Notiz bei:",
+                          "en": "Note not saved yet at:"},
+    "capture.no_camera": {
+        "de": "Die Kamera ist nicht verfügbar (nicht freigegeben oder keine sichere "
+              "Verbindung). Wählen Sie stattdessen ein Bild.",
+        "en": "The camera is not available (not allowed, or no secure connection). Choose a "
+              "picture instead."},
+    "capture.not_a_photo": {"de": "Diese Datei ist kein lesbares Bild.",
+                            "en": "This file is not a readable picture."},
 
     # -- exhibition editor (edit.*) --
     "page.edit": {"de": "Ausstellung bearbeiten", "en": "Edit exhibition"},
@@ -737,6 +790,24 @@ STRINGS: dict[str, dict[str, str]] = {
                            "en": "this note was deleted: undo the deletion to edit it"},
     "store.unknown": {"de": "nicht gefunden (vielleicht inzwischen gelöscht)",
                       "en": "not found (perhaps deleted meanwhile)"},
+    "store.capture_name": {"de": "Ihr Name wird gebraucht, um Ihre Entwürfe auseinanderzuhalten",
+                           "en": "your name is needed to keep your drafts apart"},
+    "store.capture_key": {"de": "der Schlüssel dieser Aufnahme ist ungültig",
+                          "en": "the capture's key is not valid"},
+    "store.capture_empty": {"de": "es gibt nichts zu speichern", "en": "there is nothing to keep"},
+    "store.capture_mixed": {"de": "Entwürfe verschiedener Exponate werden einzeln veröffentlicht",
+                            "en": "drafts of different exhibits are published one by one"},
+    "store.capture_published": {"de": "einige dieser Entwürfe wurden inzwischen veröffentlicht",
+                                "en": "some of these drafts were published meanwhile"},
+    "store.too_many_departments": {"de": "höchstens {max} Fachbereiche",
+                                   "en": "at most {max} departments"},
+    "store.photo_empty": {"de": "das Foto ist leer", "en": "the photo is empty"},
+    "store.photo_too_large": {"de": "das Foto ist größer als {max_mb} MB",
+                              "en": "the photo is larger than {max_mb} MB"},
+    "store.photo_type": {"de": "die Datei ist kein lesbares PNG-, JPEG- oder WebP-Foto",
+                         "en": "the file is not a readable PNG, JPEG or WebP photo"},
+    "store.photo_pixels": {"de": "das Foto hat mehr als {max} Pixel",
+                           "en": "the photo has more than {max} pixels"},
     "store.denied": {"de": "Schreiben dürfen die angemeldeten Lotsinnen und Lotsen dieser "
                            "Stadt",
                      "en": "the signed-in navigators of this city write here"},
@@ -754,6 +825,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "store.field.exhibition id": {"de": "die Ausstellung", "en": "exhibition id"},
     "store.field.transferability": {"de": "die Übertragbarkeit", "en": "transferability"},
     "store.field.status": {"de": "der Status", "en": "status"},
+    "store.field.caption": {"de": "die Bildunterschrift", "en": "caption"},
+    "store.field.tour": {"de": "die Tour", "en": "tour"},
+    "store.url": {"de": "der Link muss eine http(s)-Adresse sein",
+                  "en": "the link must be an http(s) address"},
+    "store.field.contact": {"de": "der Kontakt", "en": "contact"},
+    "store.field.link": {"de": "der Link", "en": "link"},
+    "store.field.stage": {"de": "die Stufe", "en": "stage"},
+    "store.field.factor": {"de": "der Faktor", "en": "factor"},
+    "store.field.relevant": {"de": "„relevant für uns“", "en": "“relevant for us”"},
     "review.programme_error": {
         "de": "Das Programm (programme.yaml) hat {count} Fehler und wird nicht gezeigt:",
         "en": "The programme (programme.yaml) has {count} problem(s) and is not shown:"},
@@ -786,6 +866,91 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.pick_hint": {"de": "Ein Exponat wählen, um seine Notizen zu sehen und zu "
                                "schreiben.",
                          "en": "Choose an exhibit to see and write its notes."},
+    "review.from_tour": {"de": "Von der Tour", "en": "From the tour"},
+    "review.from_tour_count": {"de": "Von der Tour: Ihre Entwürfe zu {n} Exponaten",
+                               "en": "From the tour: your drafts at {n} exhibits"},
+    "review.from_tour_help": {
+        "de": "Was Sie unterwegs festgehalten haben, nur für Sie sichtbar. Ergänzen Sie es und "
+              "veröffentlichen Sie es als Notiz Ihrer Stadt.",
+        "en": "What you captured on the tour, seen only by you. Complete it and publish it as "
+              "a note of your city."},
+    "review.tour_name_first": {
+        "de": "Geben Sie oben Ihren Namen ein (wie auf dem Tablet), um Ihre Entwürfe von der "
+              "Tour zu sehen.",
+        "en": "Type your name above (as on the tablet) to see your drafts from the tour."},
+    "review.tour_open": {"de": "Öffnen", "en": "Open"},
+    "review.tour_notes": {"de": "{n} Notiz(en)", "en": "{n} note(s)"},
+    "review.tour_photos": {"de": "{n} Foto(s)", "en": "{n} photo(s)"},
+    "review.tour_discard": {"de": "Verwerfen", "en": "Discard"},
+    "review.tour_discarded": {"de": "Entwurf verworfen.", "en": "Draft discarded."},
+    "review.tour_publish": {"de": "Als Notiz veröffentlichen", "en": "Publish as a note"},
+    "review.tour_published": {"de": "Als Notiz veröffentlicht.", "en": "Published as a note."},
+    # -- transfer scorecard and reflection date (transfer.*, dashboard/ui/review/transfer.py)
+    "transfer.title": {"de": "Transfer-Scorecard", "en": "Transfer scorecard"},
+    "transfer.help": {
+        "de": "Wie weit ist die Lösung vom Regelbetrieb bei Ihnen? Stufe, die fünf Faktoren für "
+              "den Weg vom Pilot in den Regelbetrieb (je 1–5 mit einem Satz warum), wer bei "
+              "Ihnen zuständig wäre, wen Sie ansprechen und wo die Lösung nachnutzbar ist.",
+        "en": "How far is the solution from regular operation for you? The stage, the five "
+              "factors for moving a pilot into regular operation (each 1–5 with a line of "
+              "why), who would own it in your city, whom to contact and where it can be "
+              "reused."},
+    "transfer.none": {"de": "Noch keine Scorecard für dieses Exponat.",
+                      "en": "No scorecard for this exhibit yet."},
+    "transfer.own": {"de": "Scorecard von {city}", "en": "Scorecard of {city}"},
+    "transfer.stage": {"de": "Stufe", "en": "Stage"},
+    "transfer.stage.idea": {"de": "Idee", "en": "Idea"},
+    "transfer.stage.proof_of_concept": {"de": "Machbarkeitsnachweis",
+                                        "en": "Proof of concept"},
+    "transfer.stage.proof_of_value": {"de": "Nutzennachweis", "en": "Proof of value"},
+    "transfer.stage.regular_operation": {"de": "anderswo im Regelbetrieb",
+                                         "en": "In regular operation elsewhere"},
+    "transfer.factor.communication": {"de": "Kommunikation", "en": "Communication"},
+    "transfer.factor.evidence": {"de": "Wirkungsnachweis", "en": "Evidence of impact"},
+    "transfer.factor.technical_fit": {"de": "Technische Passung", "en": "Technical fit"},
+    "transfer.factor.responsibility": {"de": "Klare Zuständigkeit",
+                                       "en": "Clear responsibility"},
+    "transfer.factor.funding": {"de": "Finanzierung", "en": "Funding"},
+    "transfer.not_rated": {"de": "nicht bewertet", "en": "not rated"},
+    "transfer.why": {"de": "Warum?", "en": "Why?"},
+    "transfer.owner_department": {"de": "Zuständiger Fachbereich", "en": "Owner department"},
+    "transfer.no_owner": {"de": "noch offen", "en": "not decided yet"},
+    "transfer.contact": {"de": "Kontakt beim Aussteller", "en": "Contact at the exhibitor"},
+    "transfer.contact_help": {"de": "Name, Organisation, E-Mail-Adresse oder Telefon",
+                              "en": "Name, organisation, e-mail address or phone"},
+    "transfer.reuse_url": {"de": "Link zur Nachnutzung", "en": "Reuse link"},
+    "transfer.reuse_url_help": {
+        "de": "Wo die Lösung nachnutzbar ist, z. B. ein Open-Source-Repository oder ein "
+              "Marktplatz-Eintrag (https://…)",
+        "en": "Where the solution can be reused, e.g. an open-source repository or a "
+              "marketplace entry (https://…)"},
+    "transfer.save": {"de": "Scorecard speichern", "en": "Save scorecard"},
+    "transfer.saved": {"de": "Scorecard gespeichert.", "en": "Scorecard saved."},
+    "transfer.conflict": {
+        "de": "Das hat inzwischen jemand anderes gespeichert: Sie sehen jetzt den neuen Stand. "
+              "Bitte prüfen und noch einmal speichern.",
+        "en": "Someone else saved this meanwhile: you now see their version. Please check and "
+              "save again."},
+    "transfer.rated": {"de": "{n} Städte sehen es bei „{stage}“",
+                       "en": "{n} cities rate it {stage}"},
+    "transfer.rated_one": {"de": "{city} sieht es bei „{stage}“", "en": "{city} rates it {stage}"},
+    "transfer.runs_it": {"de": "{cities} betreibt es bereits", "en": "{cities} runs it"},
+    "transfer.reflection": {"de": "Reflexionstreffen", "en": "Reflection meeting"},
+    "transfer.reflection_help": {
+        "de": "Das Treffen einige Monate nach der Reise: was bis dahin fällig ist.",
+        "en": "The meeting some months after the trip: what is due by then."},
+    "transfer.reflection_date": {"de": "Datum des Reflexionstreffens",
+                                 "en": "Date of the reflection meeting"},
+    "transfer.reflection_save": {"de": "Datum speichern", "en": "Save date"},
+    "transfer.reflection_saved": {"de": "Datum gespeichert.", "en": "Date saved."},
+    "transfer.reflection_due": {"de": "Bis zum {date} offen: {n} Folgeaufgabe(n)",
+                                "en": "Open by {date}: {n} follow-up(s)"},
+    "review.photos_zip": {"de": "Fotos (ZIP)", "en": "Photos (ZIP)"},
+    "review.photos_zip_help": {"de": "Die Fotos der Notizen unter den Dateinamen der "
+                                     "Excel-Tabelle.",
+                               "en": "The notes' photos under the file names of the Excel "
+                                     "workbook."},
+    "review.photo_credit": {"de": "Foto: {name}, {date}", "en": "Photo: {name}, {date}"},
     "review.own_notes": {"de": "Notizen von {city}", "en": "Notes of {city}"},
     "review.no_own_notes": {"de": "{city} hat zu diesem Exponat noch nichts notiert.",
                             "en": "{city} has no note on this exhibit yet."},
@@ -981,6 +1146,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.no_department": {"de": "Ohne Notiz", "en": "Without a note"},
     "report.page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
     "report.map": {"de": "Karte", "en": "Map"},
+    "report.photos": {"de": "Fotos", "en": "Photos"},
+    "report.scorecards": {"de": "Transfer-Scorecards", "en": "Transfer scorecards"},
+    "report.stage": {"de": "Stufe", "en": "Stage"},
+    "report.why": {"de": "Warum", "en": "Why"},
+    "report.contact": {"de": "Kontakt", "en": "Contact"},
+    "report.reuse_url": {"de": "Nachnutzung", "en": "Reuse"},
+    "report.reflection": {"de": "Reflexionstreffen am {date}: bis dahin offen",
+                          "en": "Reflection meeting on {date}: open by then"},
+    "report.reflection_none": {"de": "Nichts offen.", "en": "Nothing open."},
+    "report.photo_file": {"de": "Datei", "en": "File"},
+    "report.caption": {"de": "Bildunterschrift", "en": "Caption"},
+    "report.credit": {"de": "Foto von", "en": "Photo by"},
     "report.map_tour": {"de": "Die Tour „{title}“: {stops} Stationen, {km}",
                  "en": "The tour “{title}”: {stops} stops, {km}"},
     "report.map_noted": {

@@ -37,7 +37,9 @@ from dashboard.export.pdf import MapMark, draw_site_map, output_and_close, plan_
 from dashboard.review import domain
 from dashboard.review.markdown import to_plain
 from dashboard.roles import Actor
+from dashboard.store.captures import CaptureStore
 from dashboard.store.notes import FollowUp, FollowUpStatus, Note, NoteStore, Transferability
+from dashboard.store.scorecards import ScorecardStore
 from dashboard.store.tours import SavedTour
 from dashboard.store.workshop import WorkshopStore
 
@@ -123,6 +125,31 @@ class RouteMap:
 
 
 @dataclass(frozen=True)
+class ReportPhoto:
+    """A photo of a note (taken on the tour, dashboard.store.captures), as the report shows
+    it: its file name in the XLSX and the zip, the caption and who took it."""
+
+    note_id: int
+    exhibit: str
+    file_name: str
+    caption: str
+    credit: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ReportScorecard:
+    """A transfer scorecard as the report shows it (labels in the report's language)."""
+
+    department: str  # the owner department's name, or "not decided yet"
+    exhibit: str
+    stage: str
+    ratings: tuple[tuple[str, int | None, str], ...]  # (factor, score, why)
+    contact: str
+    reuse_url: str
+
+
+@dataclass(frozen=True)
 class TripReport:
     lang: str
     city_id: str
@@ -133,6 +160,19 @@ class TripReport:
     sections: tuple[DepartmentSection, ...]
     ideas: tuple[IdeaEntry, ...] = field(default_factory=tuple)
     route_map: RouteMap | None = None
+    photos: tuple[ReportPhoto, ...] = field(default_factory=tuple)
+    scorecards: tuple[ReportScorecard, ...] = field(default_factory=tuple)
+    reflection_day: dt.date | None = None
+    reflection_due: tuple[FollowUp, ...] = field(default_factory=tuple)
+
+    def scorecards_by_department(self) -> list[tuple[str, list[ReportScorecard]]]:
+        grouped: dict[str, list[ReportScorecard]] = {}
+        for card in self.scorecards:
+            grouped.setdefault(card.department, []).append(card)
+        return list(grouped.items())
+
+    def photos_of(self, note_id: int) -> list[ReportPhoto]:
+        return [p for p in self.photos if p.note_id == note_id]
 
     @property
     def title(self) -> str:
@@ -192,10 +232,14 @@ def build_report(
     today: dt.date | None = None,
     tours: Iterable[SavedTour] = (),
     network: routing.WalkingNetwork | None = None,
+    captures: CaptureStore | None = None,
+    scorecards: ScorecardStore | None = None,
 ) -> TripReport:
     """Everything the report says about `city_id`, read as `reader` would see it. `tours`:
     the saved tours (e.g. TourStore.list_tours(exhibition_id=...)) to find the city's tour in
-    for the map; `network` spares building the walking network again.
+    for the map; `network` spares building the walking network again; `captures` adds the
+    notes' photos from the tour (those `reader` may see: another city's only when shared);
+    `scorecards` the city's transfer scorecards and its reflection date with what is due.
 
     KeyError-free: an unknown city raises ValueError with a message."""
     city = catalog.cities.get(city_id)
@@ -270,7 +314,54 @@ def build_report(
         exhibition=catalog.text(catalog.exhibition.name, lang),
         date=today or dt.date.today(), sections=tuple(sections), ideas=tuple(ideas),
         route_map=route_map(catalog, own, tours, lang, network),
+        photos=tuple(report_photos(catalog, captures, reader, own, lang))
+        if captures is not None else (),
+        **(transfer_part(catalog, scorecards, reader, city_id, follow_ups, lang)
+           if scorecards is not None else {}),
     )
+
+
+def transfer_part(catalog: Catalog, scorecards: ScorecardStore, reader: Actor, city_id: str,
+                  follow_ups: Iterable[FollowUp], lang: str) -> dict[str, object]:
+    """The report's scorecards (by owner department, the city's order) and reflection."""
+    from dashboard.review import transfer
+
+    order = {d: i for i, d in enumerate(catalog.cities[city_id].departments)}
+    cards = sorted(scorecards.scorecards(reader, city_id=city_id),
+                   key=lambda c: (order.get(c.owner_department or "", len(order)),
+                                  c.exhibit_id))
+    shown = []
+    for card in cards:
+        ex = catalog.exhibits.get(card.exhibit_id)
+        shown.append(ReportScorecard(
+            department=domain.department_name(catalog, card.owner_department, lang)
+            if card.owner_department else i18n.t("transfer.no_owner", lang),
+            exhibit=catalog.text(ex.name, lang) if ex else card.exhibit_id,
+            stage=transfer.stage_label(card.stage, lang),
+            ratings=tuple((transfer.factor_label(f, lang), r.score, r.why)
+                          for f, r in card.factors.items()),
+            contact=card.contact, reuse_url=card.reuse_url))
+    day = scorecards.reflection(city_id).day
+    return {"scorecards": tuple(shown), "reflection_day": day,
+            "reflection_due": tuple(transfer.due_for_reflection(follow_ups, day))}
+
+
+def report_photos(catalog: Catalog, captures: CaptureStore, reader: Actor,
+                  notes: Iterable[Note], lang: str) -> list[ReportPhoto]:
+    """The photos of `notes` that `reader` may see, oldest first per note."""
+    chosen = list(notes)
+    by_note = captures.note_photos(reader, [n.id for n in chosen])
+    found = []
+    for note in chosen:
+        for capture in by_note.get(note.id, ()):
+            ex = catalog.exhibits.get(note.exhibit_id)
+            found.append(ReportPhoto(
+                note_id=note.id, exhibit=catalog.text(ex.name, lang) if ex else note.exhibit_id,
+                file_name=capture.photo_name or f"{capture.id}.jpg", caption=capture.caption,
+                credit=i18n.t("review.photo_credit", lang, name=capture.author,
+                              date=format_date(capture.created_at.date(), lang)),
+                content=captures.photo(reader, capture.id)))
+    return found
 
 
 def city_tour(catalog: Catalog, tours: Iterable[SavedTour], noted: Iterable[str]
@@ -394,11 +485,27 @@ def to_markdown(report: TripReport) -> str:
                     + (f" · {md_text(', '.join(note.tags))}" if note.tags else "")
                 )
                 out += _md_block(to_plain(note.text), "  > ")
+                out += [f"  - {t('photos', lang)}: {md_text(p.file_name)} – "
+                        f"{md_text(p.caption)} ({md_text(p.credit)})"
+                        for p in report.photos_of(note.id)]
             if ex.follow_ups:
                 out += ["", f"**{t('follow_ups', lang)}**", ""]
                 out += [f"- {md_text(_follow_up_line(f, lang, report.date))}"
                         for f in ex.follow_ups]
             out.append("")
+    for department, cards in report.scorecards_by_department():
+        out += ["", f"## {t('scorecards', lang)}: {md_text(department)}", ""]
+        for card in cards:
+            out.append(f"- **{md_text(card.exhibit)}** ({md_text(card.stage)})")
+            out += [f"  - {md_text(name)}: {score or '–'}" + (f" – {md_text(why)}" if why
+                                                               else "")
+                    for name, score, why in card.ratings]
+            out += [f"  - {md_text(v)}" for v in (card.contact, card.reuse_url) if v]
+    if report.reflection_day is not None:
+        out += ["", f"## {t('reflection', lang, date=format_date(report.reflection_day, lang))}",
+                ""]
+        out += [f"- {md_text(_follow_up_line(f, lang, report.date))}"
+                for f in report.reflection_due] or [t("reflection_none", lang)]
     if report.ideas:
         out += ["", f"## {t('ideas', lang)}", ""]
         for idea in report.ideas:
@@ -499,6 +606,36 @@ def to_xlsx(report: TripReport) -> bytes:
         for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     details.freeze_panes = "A2"
+    if report.scorecards:
+        cards = book.create_sheet(t("scorecards", lang)[:31])
+        factors = [name for name, _, _ in report.scorecards[0].ratings]
+        cards.append([t("department", lang), t("exhibit", lang), t("stage", lang)]
+                     + [h for name in factors for h in (name, t("why", lang))]
+                     + [t("contact", lang), t("reuse_url", lang)])
+        for cell in cards[1]:
+            cell.font = Font(bold=True)
+        for card in report.scorecards:
+            cards.append([spreadsheet_safe(_xlsx_clean(v)) for v in
+                          [card.department, card.exhibit, card.stage]
+                          + [v for _, score, why in card.ratings for v in (score, why)]
+                          + [card.contact, card.reuse_url]])
+    if report.reflection_day is not None:
+        summary.append([])
+        summary.append([t("reflection", lang, date=format_date(report.reflection_day, lang))])
+        for item in report.reflection_due:
+            summary.append([spreadsheet_safe(_xlsx_clean(
+                _follow_up_line(item, lang, report.date)))])
+    if report.photos:
+        sheet = book.create_sheet(t("photos", lang)[:31])
+        sheet.append([t("exhibit", lang), t("photo_file", lang), t("caption", lang),
+                      t("credit", lang)])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for photo in report.photos:
+            sheet.append([spreadsheet_safe(_xlsx_clean(v)) for v in
+                          (photo.exhibit, photo.file_name, photo.caption, photo.credit)])
+        for column, width in zip("ABCD", (28, 24, 50, 30), strict=True):
+            sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -627,12 +764,15 @@ def to_pdf(report: TripReport) -> bytes:
                       + (f" · {', '.join(note.tags)}" if note.tags else ""),
                       8.5, True, 0.3, indent=4)
                 write(to_plain(note.text), 9, gap=1.5, indent=4)
+                for photo in report.photos_of(note.id):
+                    _pdf_photo(pdf, photo, write)
             if ex.follow_ups:
                 write(t("follow_ups", lang), 8.5, True, 0.3, indent=4)
                 for item in ex.follow_ups:
                     write("• " + _follow_up_line(item, lang, report.date), 9, gap=0.5, indent=6)
             pdf.ln(2)
         pdf.ln(2)
+    _pdf_transfer(pdf, report, write, clean)
     if report.ideas:
         write(t("ideas", lang), 12.5, True, 1.5)
         for idea in report.ideas:
@@ -643,6 +783,71 @@ def to_pdf(report: TripReport) -> bytes:
                 write("• " + _follow_up_line(item, lang, report.date), 9, gap=0.5, indent=6)
             pdf.ln(1.5)
     return output_and_close(pdf)
+
+
+def _pdf_transfer(pdf, report: TripReport, write, clean) -> None:
+    """The scorecards as a table per owner department, the reasons below each table; then
+    the reflection meeting with the follow-ups due for it."""
+    from fpdf.fonts import FontFace
+
+    lang = report.lang
+    for department, cards in report.scorecards_by_department():
+        write(f"{t('scorecards', lang)}: {department}", 12.5, True, 1.5)
+        pdf.set_font(FONT, "", 7.5)
+        pdf.set_text_color(20)
+        names = [name for name, _, _ in cards[0].ratings]
+        with pdf.table(col_widths=(38, 26, *(14,) * len(names), 36), width=pdf.epw,
+                       text_align="LEFT", headings_style=FontFace(emphasis="BOLD"),
+                       line_height=4.0) as table:
+            heading = table.row()
+            for text in (t("exhibit", lang), t("stage", lang), *names, t("contact", lang)):
+                heading.cell(clean(text, True))
+            for card in cards:
+                row = table.row()
+                for value in (card.exhibit, card.stage,
+                              *(str(score) if score else "–" for _, score, _ in card.ratings),
+                              card.contact):
+                    row.cell(clean(value, True))
+        pdf.ln(1.5)
+        for card in cards:
+            whys = [f"{name} {score or '–'}: {why}" for name, score, why in card.ratings if why]
+            if card.reuse_url:
+                whys.append(f"{t('reuse_url', lang)}: {card.reuse_url}")
+            if whys:
+                write(f"{card.exhibit} – " + "; ".join(whys), 8, gap=0.8, color=60)
+        pdf.ln(2)
+    if report.reflection_day is not None:
+        write(t("reflection", lang, date=format_date(report.reflection_day, lang)), 12.5, True,
+              1.5)
+        if not report.reflection_due:
+            write(t("reflection_none", lang), color=90, gap=2)
+        for item in report.reflection_due:
+            write("• " + _follow_up_line(item, lang, report.date), 9, gap=0.5, indent=2)
+        pdf.ln(2)
+
+
+PHOTO_W = 80.0  # mm: a photo beside the notes' column, readable in print
+PHOTO_MAX_H = 70.0
+
+
+def _pdf_photo(pdf, photo: ReportPhoto, write) -> None:
+    """A note's photo at 80 mm wide (at most 70 mm tall), its caption and credit below."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(photo.content)) as img:
+        width_px, height_px = img.size
+    width = PHOTO_W
+    height = width * height_px / max(width_px, 1)
+    if height > PHOTO_MAX_H:
+        width, height = width * PHOTO_MAX_H / height, PHOTO_MAX_H
+    if pdf.get_y() + height + 10 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(photo.content), x=pdf.l_margin + 4, y=top, w=width, h=height,
+              alt_text=photo.caption or photo.file_name)
+    pdf.set_y(top + height + 1)
+    write(f"{photo.caption} · {photo.credit}" if photo.caption else photo.credit, 8,
+          gap=2, indent=4, color=90)
 
 
 MAP_MAX_H = 120.0  # mm: the site is tall and narrow; a taller map would crowd out the notes
@@ -672,6 +877,17 @@ def _pdf_map(pdf, route: RouteMap, lang: str, clean) -> None:
     pdf.multi_cell(pdf.epw, 4, clean("   ".join(route.key), True), new_x="LMARGIN",
                    new_y="NEXT")
     pdf.ln(4)
+
+
+def photos_zip(report: TripReport) -> bytes:
+    """The report's photos in a zip, under the file names the XLSX lists."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # JPEGs: no gain
+        for photo in report.photos:
+            archive.writestr(photo.file_name, photo.content)
+    return buffer.getvalue()
 
 
 def render(report: TripReport, fmt: str) -> str | bytes:

@@ -12,6 +12,10 @@ unwritable file, not a database). `TourTooLarge` / `InvalidTour`: a tour the sto
 `CorruptTour`: a damaged row. `WrongExhibition`: a tour of another data folder
 (`check_exhibition`). `UnknownTourError`: an id the database does not have.
 
+`captures` (CaptureStore): what a person captured on the tour (marks, short notes, photos),
+their drafts until published as a note in the review. `scorecards` (ScorecardStore): the
+transfer scorecard of an exhibit per city, and the city's reflection date.
+
 `lead` (LeadStore): a guide leading a saved tour and the tablets that follow it; the leading
 device's key moves the group, the lead code takes it over on another device, tries limited
 (`WrongLeadCode`, `NotLeading`, `TooManyTries`, `AlreadyLed`, `LeadEnded`, `UnknownLead` are
@@ -21,6 +25,7 @@ device's key moves the group, the lead code takes it over on another device, tri
 from __future__ import annotations
 
 from dashboard import settings
+from dashboard.store.captures import Capture, CaptureStore, ExhibitDraft
 from dashboard.store.engine import Database
 from dashboard.store.errors import (
     CorruptTour,
@@ -53,6 +58,14 @@ from dashboard.store.notes import (
     UnknownNoteError,
     VersionConflict,
 )
+from dashboard.store.scorecards import (
+    Factor,
+    Rating,
+    Reflection,
+    Scorecard,
+    ScorecardStore,
+    Stage,
+)
 from dashboard.store.tours import (
     BUDGET_MAX_MINUTES,
     EARLIEST_DATE,
@@ -83,9 +96,13 @@ __all__ = [
     "TITLE_MAX",
     "TOUR_ID_ALPHABET",
     "AlreadyLed",
+    "Capture",
+    "CaptureStore",
     "CorruptTour",
     "Database",
+    "ExhibitDraft",
     "ExhibitionStore",
+    "Factor",
     "FollowUp",
     "FollowUpStatus",
     "InvalidNote",
@@ -98,7 +115,12 @@ __all__ = [
     "Note",
     "NoteStore",
     "ProjectIdea",
+    "Rating",
+    "Reflection",
     "SavedTour",
+    "Scorecard",
+    "ScorecardStore",
+    "Stage",
     "StoreError",
     "StoreUnavailable",
     "TooManyTries",

@@ -22,7 +22,7 @@ from dashboard import export, maps, routing, settings, store, visitor
 from dashboard import presentation as fmt
 from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import common, device, follow_guide, messages, styles
+from dashboard.ui import capture, common, device, follow_guide, messages, styles
 
 V = "visitor."
 _MESSAGES = V + "messages"
@@ -240,6 +240,8 @@ def stop_view(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.
     with card_col:
         stop_card(stops[state.stop], state, lang)
         next_leg(prog, lang)
+        capture.capture_area(catalog, common.tour_store(), state.tour_id, stops[state.stop].id,
+                             [(s.id, s.name) for s in stops], lang)  # issue 22
     with map_col:
         where_am_i(catalog, plan, stops, state, lang)
         tour_map(catalog, plan, state, lang)

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 LOCAL = ("http://127.0.0.1", "data:", "blob:")
 FRAME = "iframe[src*='streamlit_folium']"
 
-__all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "FRAME", "LOCAL", "new_context",
+__all__ = ["ARTIFACTS", "CAMERA_ARGS", "CHROMIUM", "CHROMIUM_ARGS", "FRAME", "LOCAL", "new_context",
            "settled", "sync_api"]
 
 _launched: list = []  # the session's browser once launched (for closing left-over contexts)
@@ -61,6 +61,30 @@ def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as pw:
         note_start("chromium", "session browser")
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        _launched.append(chromium)
+        try:
+            yield chromium
+        finally:
+            _launched.remove(chromium)
+            chromium.close()
+
+
+# Chromium's fake camera (a moving test pattern) that needs no permission prompt: for tests
+# of the photo capture (tests/test_browser_capture.py). Only in `camera_browser`, so that the
+# session's `browser` stays as it was for every other test.
+CAMERA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+@pytest.fixture(scope="session")
+def camera_browser() -> Iterator[object]:
+    """A second headless Chromium with CAMERA_ARGS, launched the first time a test asks for
+    it; contexts for the camera also need `permissions=["camera"]`."""
+    skip_without_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        note_start("chromium", "camera browser")
+        chromium = pw.chromium.launch(executable_path=CHROMIUM,
+                                      args=CHROMIUM_ARGS + CAMERA_ARGS)
         _launched.append(chromium)
         try:
             yield chromium

@@ -183,6 +183,11 @@ def exhibit_review(state: ReviewState, catalog: cat.Catalog, city_: cat.City, ex
         return
     writer = actor.can_write_city(city_.id)
     city_name = catalog.text(city_.name, lang)
+    from dashboard.ui.review import from_tour  # it builds on this module's note fields
+
+    captures = from_tour.capture_store(notes, catalog)
+    photos = from_tour.note_photos(captures, actor,
+                                   [n.id for n in (*review.own, *review.others)], lang)
     undo_box(state, notes, actor, lang)
     own_col, other_col = st.columns([1, 1], gap="medium")
     with own_col:
@@ -191,6 +196,8 @@ def exhibit_review(state: ReviewState, catalog: cat.Catalog, city_: cat.City, ex
             common.text(t("review.no_own_notes", lang, city=city_name), italic=True)
         for note in review.own:
             _own_note(state, catalog, city_, note, notes, actor, writer, lang)
+            for photo in photos.get(note.id, ()):
+                from_tour.show_photo(captures, actor, photo, lang)
         for curated in review.own_curated:
             _curated(catalog, curated, lang)
     with other_col:
@@ -202,8 +209,14 @@ def exhibit_review(state: ReviewState, catalog: cat.Catalog, city_: cat.City, ex
                 common.text(domain.city_name(catalog, note.city_id, lang), bold=True)
                 common.caption(note_meta(catalog, note, lang))
                 st.html(note_html(note.text))
+                for photo in photos.get(note.id, ()):
+                    from_tour.show_photo(captures, actor, photo, lang)
         for curated in review.curated:
             _curated(catalog, curated, lang)
+    from dashboard.ui.review import transfer  # the scorecard beside the notes (issue 22)
+
+    transfer.scorecard_box(state, catalog, city_, exhibit_id,
+                           transfer.scorecard_store(notes, catalog), actor, lang)
     if review.follow_ups:
         common.heading(t("review.exhibit_follow_ups", lang), 3)
         for item in review.follow_ups:
@@ -211,6 +224,7 @@ def exhibit_review(state: ReviewState, catalog: cat.Catalog, city_: cat.City, ex
     if writer:
         form_col, questions_col = st.columns([3, 2], gap="medium")
         with form_col:
+            from_tour.exhibit_drafts(state, catalog, city_, exhibit_id, captures, actor, lang)
             add_note_form(state, catalog, city_, exhibit_id, notes, actor, lang)
         with questions_col:
             guiding_questions(state, catalog, programme_, city_.id, lang)

@@ -29,7 +29,9 @@ def report_file(catalog: cat.Catalog, city_id: str, notes: store.NoteStore,
     except DB_ERRORS:
         saved = []  # the report without the tour's route rather than no report
     trip = report.build_report(catalog, city_id, notes, workshop, lang, reader=reader,
-                               tours=saved, network=common.walking_network(catalog))
+                               tours=saved, network=common.walking_network(catalog),
+                               captures=store.CaptureStore(notes.database, catalog),
+                               scorecards=store.ScorecardStore(notes.database, catalog))
     data = report.render(trip, fmt_)
     return data.encode("utf-8") if isinstance(data, str) else data
 
@@ -53,3 +55,15 @@ def section(state: ReviewState, catalog: cat.Catalog, city_: cat.City, notes: st
         col.download_button(t(f"review.format.{ext}", lang), data=make,
                             file_name=f"{name}.{ext}", mime=MIME[ext], key=f"review.dl-{ext}",
                             icon=":material/download:", width="stretch", on_click="ignore")
+    st.download_button(t("review.photos_zip", lang), data=functools.partial(
+        photos_file, catalog, city_.id, notes, actor, report_lang),
+        file_name=f"{name}-fotos.zip", mime="application/zip", key="review.dl-photos",
+        icon=":material/photo_library:", on_click="ignore", help=t("review.photos_zip_help", lang))
+
+
+def photos_file(catalog: cat.Catalog, city_id: str, notes: store.NoteStore, reader: Actor,
+                lang: str) -> bytes:
+    """The photos of the city's notes (those the reader may see) in a zip."""
+    trip = report.build_report(catalog, city_id, notes, None, lang, reader=reader,
+                               captures=store.CaptureStore(notes.database, catalog))
+    return report.photos_zip(trip)
