@@ -673,6 +673,10 @@ STRINGS: dict[str, dict[str, str]] = {
                           "en": "Photo (JPEG, PNG or WebP, at most 1 MB)"},
     "edit.alt_de": {"de": "Bildbeschreibung (deutsch)", "en": "Text alternative (German)"},
     "edit.alt_en": {"de": "Bildbeschreibung (englisch)", "en": "Text alternative (English)"},
+    "edit.credit": {"de": "Bildnachweis und Lizenz (Pflicht)", "en": "Credit and licence "
+                    "(required)"},
+    "edit.credit_hint": {"de": "z. B. Foto: Jana Muster, CC BY 4.0",
+                         "en": "e.g. Photo: Jana Muster, CC BY 4.0"},
     "edit.photo_take": {"de": "Foto übernehmen", "en": "Take photo"},
     "edit.photo_taken": {"de": "Foto gespeichert.", "en": "Photo saved."},
     "edit.publish_message": {"de": "Was hat sich geändert? (optional)",

@@ -512,20 +512,24 @@ def photos_section(state: EditorState, actor: access.Actor, lang: str) -> None:
     item = next(e for e in items if e["id"] == exhibit_id)
     if (image := item.get("image")) and image in state.files:
         alt = (item.get("image_alt") or {}).get(lang) or names[exhibit_id]
-        st.image(state.files[image], caption=alt, width=320)
+        st.image(state.files[image], alt=alt, width=320)
+        if credit := item.get("image_credit"):
+            common.caption(credit)
     upload = st.file_uploader(t("edit.photo_upload", lang), key=PREFIX + "photo",
                               type=["jpg", "jpeg", "png", "webp"])
     c1, c2 = st.columns(2)
     alt_de = c1.text_input(t("edit.alt_de", lang), key=PREFIX + "alt-de", max_chars=300)
     alt_en = c2.text_input(t("edit.alt_en", lang), key=PREFIX + "alt-en", max_chars=300)
+    credit = st.text_input(t("edit.credit", lang), key=PREFIX + "credit",
+                           max_chars=cat.MAX_CREDIT_CHARS, placeholder=t("edit.credit_hint",
+                                                                         lang))
     if upload is not None and st.button(t("edit.photo_take", lang), key=PREFIX + "photo-take",
                                         type="primary", icon=":material/add_a_photo:"):
         try:
             files = photos.add_photo(state.files, exhibit_id, upload.getvalue(), upload.name,
-                                     alt_de=alt_de, alt_en=alt_en)
-        except photos.PhotoError as exc:
-            state.message = ("error", str(exc))
-            state.save()
+                                     alt_de=alt_de, alt_en=alt_en, credit=credit)
+        except photos.PhotoError as exc:  # next to the button; the fields keep their text
+            common.notice("error", str(exc))
             return
         if _commit(state, actor, files, lang, t("edit.photo_taken", lang)):
             st.rerun()
