@@ -39,7 +39,7 @@ def db(tmp_path: Path) -> str:
 
 
 def open_editor(monkeypatch, db: str, *, auth: dict | None = None,
-                user: dict | None = None) -> AppTest:
+                user: dict | None = None, lang: str = "en") -> AppTest:
     monkeypatch.setenv("LERNREISE_DATA_DIR", str(MINI))
     monkeypatch.setenv("LERNREISE_DATABASE_URL", db)
     monkeypatch.delenv("LERNREISE_ROLES_FILE", raising=False)
@@ -49,7 +49,7 @@ def open_editor(monkeypatch, db: str, *, auth: dict | None = None,
         at.secrets["auth"] = auth
     at.user = user or {}
     at.switch_page("app_pages/edit.py")
-    at.query_params["lang"] = "en"
+    at.query_params["lang"] = lang
     at.run()
     assert not at.exception, at.exception
     return at
@@ -75,7 +75,7 @@ def test_every_section_draws(monkeypatch, db):
     assert "Choose an exhibition" in shown(at)
     pick(at, "site")
     assert "All checked" in shown(at)
-    for section in ("exhibits", "import", "photos", "publish"):
+    for section in ("exhibits", "lists", "import", "photos", "publish"):
         at.get("button_group")[0].set_value(section).run()
         assert not at.exception, (section, at.exception)
 

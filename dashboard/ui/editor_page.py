@@ -9,6 +9,7 @@ person who lost keeps what they typed (the form's widgets keep their values).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import zoneinfo
@@ -21,7 +22,7 @@ import streamlit_folium
 
 from dashboard import catalog as cat
 from dashboard import settings
-from dashboard.editor import access, bundle, draft, editmap, photos
+from dashboard.editor import access, bundle, draft, editmap, lists, messages, photos
 from dashboard.editor.form import ExhibitForm, check_exhibit, with_exhibit
 from dashboard.i18n import t
 from dashboard.importers import osm, points, table
@@ -30,7 +31,8 @@ from dashboard.store.exhibitions import ExhibitionConflict, ExhibitionStore, Inv
 from dashboard.ui import auth, common
 
 PREFIX = "edit."
-SECTIONS = ("site", "exhibits", "import", "photos", "publish")
+SECTIONS = ("site", "exhibits", "lists", "import", "photos", "publish")
+LIST_KINDS = ("category", "zone", "department", "city")
 _FORM = PREFIX + "f."  # the exhibit form's widget keys
 
 
@@ -45,6 +47,8 @@ class EditorState:
     message: tuple[str, str] | None = None  # (level, text) of the last change, shown once
     conflict: bool = False  # the last save met a newer draft: offer to load it
     section: str = ""  # the section the message belongs to
+    # The category, zone, department or city open in the lists' form (None: a new one).
+    list_selected: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> EditorState:
@@ -83,14 +87,15 @@ def account(catalog: cat.Catalog, lang: str) -> access.Actor:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _problems(digest: str, _content: bytes) -> list[str]:
+def _problems(digest: str, _content: bytes, lang: str) -> list[str]:
     files, _ = bundle.from_zip(_content)
-    return [str(p) for p in bundle.check(files)]
+    return [str(dataclasses.replace(p, message=_say(p.message, lang)))
+            for p in bundle.check(files)]
 
 
-def draft_problems(state: EditorState) -> list[str]:
+def draft_problems(state: EditorState, lang: str) -> list[str]:
     content = bundle.to_zip(state.files)
-    return _problems(hashlib.sha256(content).hexdigest(), content)
+    return _problems(hashlib.sha256(content).hexdigest(), content, lang)
 
 
 def _commit(state: EditorState, actor: access.Actor, files: dict[str, bytes], lang: str,
@@ -234,7 +239,7 @@ def section(lang: str) -> str:
 
 
 def problems_box(state: EditorState, lang: str) -> list[str]:
-    problems = draft_problems(state)
+    problems = draft_problems(state, lang)
     if problems:
         with st.expander(t("edit.problems", lang, count=len(problems)),
                          icon=":material/error:"):
@@ -249,8 +254,8 @@ def show_section(name: str, state: EditorState, actor: access.Actor, problems: l
     if name == "publish":
         publish_section(state, actor, problems, lang)
     else:
-        {"site": site_section, "exhibits": exhibits_section, "import": import_section,
-         "photos": photos_section}[name](state, actor, lang)
+        {"site": site_section, "exhibits": exhibits_section, "lists": lists_section,
+         "import": import_section, "photos": photos_section}[name](state, actor, lang)
 
 
 # --------------------------------------------------------------------------- site
@@ -353,9 +358,14 @@ def exhibits_section(state: EditorState, actor: access.Actor, lang: str) -> None
     _exhibit_form(state, actor, lang)
 
 
-def _field_problem(by_field: dict[str, list[str]], name: str) -> None:
+def _say(message: str, lang: str) -> str:
+    """A validator's (or an editor module's) message in the page's language."""
+    return messages.localize(message, lang)
+
+
+def _field_problem(by_field: dict[str, list[str]], name: str, lang: str) -> None:
     for text in by_field.get(name, []):
-        st.caption(":red[" + common.md_escape(text) + "]")
+        st.caption(":red[" + common.md_escape(_say(text, lang)) + "]")
 
 
 def _exhibit_form(state: EditorState, actor: access.Actor, lang: str) -> None:
@@ -368,38 +378,38 @@ def _exhibit_form(state: EditorState, actor: access.Actor, lang: str) -> None:
     c1.text_input(t("edit.f.name_de", lang), key=k("name_de"), max_chars=120)
     c2.text_input(t("edit.f.name_en", lang), key=k("name_en"), max_chars=120)
     by_field = st.session_state.get(PREFIX + "by_field", {})
-    _field_problem(by_field, "name")
+    _field_problem(by_field, "name", lang)
     c1, c2 = st.columns(2)
     c1.text_area(t("edit.f.summary_de", lang), key=k("summary_de"), max_chars=300, height=80)
     c2.text_area(t("edit.f.summary_en", lang), key=k("summary_en"), max_chars=300, height=80)
-    _field_problem(by_field, "summary")
+    _field_problem(by_field, "summary", lang)
     c1, c2 = st.columns(2)
     c1.text_area(t("edit.f.description_de", lang), key=k("description_de"), height=100)
     c2.text_area(t("edit.f.description_en", lang), key=k("description_en"), height=100)
-    _field_problem(by_field, "description")
+    _field_problem(by_field, "description", lang)
     c1, c2 = st.columns(2)
     c1.selectbox(t("edit.f.category", lang), cats, key=k("category"))
     c2.selectbox(t("edit.f.zone", lang), zones, key=k("zone"))
     c1, c2 = st.columns(2)
     c1.number_input(t("edit.f.lat", lang), key=k("lat"), format="%.6f", step=0.00001)
     c2.number_input(t("edit.f.lon", lang), key=k("lon"), format="%.6f", step=0.00001)
-    _field_problem(by_field, "location")
+    _field_problem(by_field, "location", lang)
     c1, c2, c3 = st.columns(3)
     c1.number_input(t("edit.f.visit_minutes", lang), key=k("visit_minutes"), min_value=1,
                     max_value=240, step=1)
     c2.number_input(t("edit.f.priority", lang), key=k("priority"), min_value=1, max_value=5)
     c3.toggle(t("edit.f.step_free", lang), key=k("step_free"))
-    _field_problem(by_field, "step_free")
+    _field_problem(by_field, "step_free", lang)
     st.multiselect(t("edit.f.departments", lang), departments, key=k("departments"))
     st.text_area(t("edit.f.sources", lang), key=k("sources"), height=68)
-    _field_problem(by_field, "sources")
+    _field_problem(by_field, "sources", lang)
     c1, c2 = st.columns(2)
     c1.text_area(t("edit.f.facts_de", lang), key=k("facts_de"), height=68)
     c2.text_area(t("edit.f.facts_en", lang), key=k("facts_en"), height=68)
-    _field_problem(by_field, "facts")
+    _field_problem(by_field, "facts", lang)
     st.text_input(t("edit.f.id", lang), key=k("id"), max_chars=64,
                   help=t("edit.f.id_help", lang))
-    _field_problem(by_field, "id")
+    _field_problem(by_field, "id", lang)
 
     values = ExhibitForm(**{name: st.session_state[k(name)]
                             for name in ExhibitForm().values()},
@@ -439,6 +449,104 @@ def _check_form(state: EditorState, item: dict[str, Any]) -> tuple[dict[str, lis
     result = check_exhibit(state.files, item, state.selected)
     st.session_state[PREFIX + "check"] = (key, result)
     return result
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def _list_key(kind: str, name: str) -> str:
+    return f"{PREFIX}l.{kind}.{name}"
+
+
+def lists_section(state: EditorState, actor: access.Actor, lang: str) -> None:
+    """Categories, zones, departments and cities: pick one or "+ New", a form, Save/Delete;
+    the validator's problems under their fields (checked before the fields are drawn, from
+    the values the widgets hold)."""
+    kind = st.segmented_control(
+        t("edit.l.kind", lang), LIST_KINDS, key=PREFIX + "l.kind", default="category",
+        format_func=lambda k: t(f"edit.l.plural.{k}", lang), width="stretch") or "category"
+    current = lists.items(state.files, kind)
+    ids = [str(e.get("id")) for e in current]
+    names = {str(e.get("id")): (e.get("name") or {}).get(lang) or str(e.get("id"))
+             for e in current}
+    pick_key = _list_key(kind, "pick")
+    if (upcoming := st.session_state.pop(_list_key(kind, "pick-next"), None)) is not None:
+        st.session_state[pick_key] = upcoming  # set before the widget is drawn
+    if st.session_state.get(pick_key) not in ["", *ids]:
+        st.session_state[pick_key] = ""
+    chosen = st.selectbox(t(f"edit.l.{kind}", lang), ["", *ids], key=pick_key,
+                          format_func=lambda i: names.get(i, i) if i else
+                          t("edit.l.new", lang))
+    original = next((e for e in current if e.get("id") == chosen), None)
+    if (chosen or None) != state.list_selected.get(kind, "?") \
+            or _list_key(kind, "f.id") not in st.session_state:
+        state.list_selected[kind] = chosen or None
+        for name, value in lists.form_values(kind, original).items():
+            st.session_state[_list_key(kind, "f." + name)] = value
+        state.save()
+    selected = state.list_selected.get(kind)
+    values = {name: st.session_state[_list_key(kind, "f." + name)]
+              for name in lists.form_values(kind, None)}
+    item = lists.to_item(kind, values, original)
+    by_field = lists.check(state.files, kind, item, selected)[0] if item["id"] else {}
+    _list_form(state, kind, by_field, lang)
+    if kind == "zone" and item["id"] in lists.zones_without_polygon(state.files):
+        common.caption(t("edit.l.zone_draw", lang))
+    c1, c2 = st.columns(2)
+    if c1.button(t("edit.l.save", lang), key=_list_key(kind, "save"), type="primary",
+                 icon=":material/save:", width="stretch", disabled=not item["id"]):
+        files = lists.upsert(state.files, kind, item, selected)
+        if _commit(state, actor, files, lang, t("edit.l.saved", lang, id=item["id"])):
+            state.list_selected[kind] = item["id"]
+            st.session_state[_list_key(kind, "pick-next")] = item["id"]
+            state.save()
+            st.rerun()
+    if selected and c2.button(t("edit.l.delete", lang), key=_list_key(kind, "delete"),
+                              icon=":material/delete:", width="stretch"):
+        try:
+            files = lists.remove(state.files, kind, selected)
+        except lists.ListEditError as exc:  # next to the button; nothing is changed
+            common.notice("error", _say(str(exc), lang))
+            return
+        if _commit(state, actor, files, lang, t("edit.l.deleted", lang, id=selected)):
+            st.session_state[_list_key(kind, "pick-next")] = ""
+            st.rerun()
+
+
+def _list_form(state: EditorState, kind: str, by_field: dict[str, list[str]],
+               lang: str) -> None:
+    def k(name: str) -> str:
+        return _list_key(kind, "f." + name)
+
+    c1, c2 = st.columns(2)
+    c1.text_input(t("edit.f.name_de", lang), key=k("name_de"), max_chars=120)
+    c2.text_input(t("edit.f.name_en", lang), key=k("name_en"), max_chars=120)
+    _field_problem(by_field, "name", lang)
+    if kind == "category":
+        c1, c2 = st.columns(2)
+        c1.color_picker(t("edit.l.color", lang), key=k("color"))
+        c2.text_input(t("edit.l.icon", lang), key=k("icon"), max_chars=4,
+                      help=t("edit.l.icon_help", lang))
+        _field_problem(by_field, "color", lang)
+        _field_problem(by_field, "icon", lang)
+    if kind == "city":
+        c1, c2 = st.columns(2)
+        c1.text_input(t("edit.l.delegation_de", lang), key=k("delegation_de"), max_chars=120)
+        c2.text_input(t("edit.l.delegation_en", lang), key=k("delegation_en"), max_chars=120)
+        _field_problem(by_field, "delegation", lang)
+        departments = [str(d.get("id")) for d in lists.items(state.files, "department")]
+        dep_names = {str(d.get("id")): (d.get("name") or {}).get(lang) or str(d.get("id"))
+                     for d in lists.items(state.files, "department")}
+        st.session_state[k("departments")] = [
+            d for d in st.session_state.get(k("departments"), []) if d in departments]
+        st.multiselect(t("edit.f.departments", lang), departments, key=k("departments"),
+                       format_func=lambda d: dep_names.get(d, d))
+        _field_problem(by_field, "departments", lang)
+        st.text_area(t("edit.f.sources", lang), key=k("sources"), height=68)
+        _field_problem(by_field, "sources", lang)
+    st.text_input(t("edit.f.id", lang), key=k("id"), max_chars=64,
+                  help=t("edit.l.id_help", lang))
+    _field_problem(by_field, "id", lang)
 
 
 # --------------------------------------------------------------------------- import
@@ -529,7 +637,7 @@ def photos_section(state: EditorState, actor: access.Actor, lang: str) -> None:
             files = photos.add_photo(state.files, exhibit_id, upload.getvalue(), upload.name,
                                      alt_de=alt_de, alt_en=alt_en, credit=credit)
         except photos.PhotoError as exc:  # next to the button; the fields keep their text
-            common.notice("error", str(exc))
+            common.notice("error", _say(str(exc), lang))
             return
         if _commit(state, actor, files, lang, t("edit.photo_taken", lang)):
             st.rerun()
