@@ -597,12 +597,37 @@ STRINGS: dict[str, dict[str, str]] = {
     "edit.osm_found": {"de": "Gefunden: {paths} Wege, {buildings} Gebäude, {water} Gewässer.",
                        "en": "Found: {paths} paths, {buildings} buildings, {water} water "
                              "bodies."},
+    "edit.draw.target": {"de": "Auf der Karte zeichnen", "en": "Draw on the map"},
+    "edit.draw.paths": {"de": "Fußwege", "en": "Footpaths"},
+    "edit.draw.site": {"de": "Geländeumriss", "en": "Site outline"},
+    "edit.draw.zone": {"de": "Fläche des Bereichs {zone}", "en": "Area of zone {zone}"},
+    "edit.draw.hint_paths": {"de": "Linien-Werkzeug: Punkte antippen, zum Beenden den letzten "
+                             "Punkt noch einmal antippen. Stift-Werkzeug: Punkte verschieben, "
+                             "dann »Save«. Wege müssen sich berühren, damit sie verbunden sind.",
+                             "en": "Line tool: tap points, tap the last one again to finish. "
+                             "Pen tool: move points, then “Save”. Paths must touch to connect."},
+    "edit.draw.hint_area": {"de": "Flächen-Werkzeug: Ecken antippen, zum Schließen die erste "
+                            "Ecke antippen. Stift-Werkzeug: Ecken verschieben, dann »Save«.",
+                            "en": "Area tool: tap the corners, tap the first again to close. "
+                            "Pen tool: move corners, then “Save”."},
+    "edit.draw.changed": {"de": "Gezeichnet: {count} Formen, noch nicht gespeichert.",
+                          "en": "Drawn: {count} shapes, not saved yet."},
+    "edit.draw.save": {"de": "Zeichnung speichern", "en": "Save drawing"},
+    "edit.draw.saved": {"de": "Zeichnung gespeichert.", "en": "Drawing saved."},
     "edit.osm_take": {"de": "Gelände übernehmen", "en": "Take this site"},
     "edit.osm_taken": {"de": "Gelände übernommen.", "en": "Site taken."},
     "edit.exhibit": {"de": "Exponat", "en": "Exhibit"},
     "edit.new_exhibit": {"de": "+ Neues Exponat", "en": "+ New exhibit"},
     "edit.tap_hint": {"de": "Tippen Sie auf die Karte, um den Ort des Exponats zu setzen.",
                       "en": "Tap the map to set the exhibit's place."},
+    "edit.drag": {"de": "Exponate durch Ziehen verschieben", "en": "Move exhibits by dragging"},
+    "edit.drag_hint": {"de": "Stift-Werkzeug antippen, Markierungen ziehen, dann »Save« in der "
+                       "Werkzeugleiste und unten speichern.",
+                       "en": "Tap the pen tool, drag the markers, then “Save” in the toolbar, "
+                       "and save below."},
+    "edit.drag_moved": {"de": "Verschoben: {names}", "en": "Moved: {names}"},
+    "edit.drag_save": {"de": "{count} neue Orte speichern", "en": "Save {count} new places"},
+    "edit.drag_saved": {"de": "{count} Orte gespeichert.", "en": "{count} places saved."},
     "edit.f.name_de": {"de": "Name (deutsch)", "en": "Name (German)"},
     "edit.f.name_en": {"de": "Name (englisch)", "en": "Name (English)"},
     "edit.f.summary_de": {"de": "Kurz (deutsch)", "en": "Summary (German)"},

@@ -22,7 +22,7 @@ import streamlit_folium
 
 from dashboard import catalog as cat
 from dashboard import settings
-from dashboard.editor import access, bundle, draft, editmap, lists, messages, photos
+from dashboard.editor import access, bundle, draft, drawing, editmap, lists, messages, photos
 from dashboard.editor.form import ExhibitForm, check_exhibit, with_exhibit
 from dashboard.i18n import t
 from dashboard.importers import osm, points, table
@@ -272,11 +272,7 @@ def site_section(state: EditorState, actor: access.Actor, lang: str) -> None:
                               type=["osm", "xml", "pbf", "geojson", "json"])
     if upload is None:
         common.caption(t("edit.osm_hint", lang))
-        layers = _layers(state.files)
-        if layers:
-            streamlit_folium.st_folium(editmap.editor_map(layers, draft.exhibits(state.files),
-                                                          lang=lang), key=PREFIX + "site-map",
-                                       height=420, returned_objects=[], use_container_width=True)
+        draw_section(state, actor, lang)
         return
     result = _read_site(upload.name, upload.getvalue())
     if isinstance(result, str):
@@ -295,6 +291,42 @@ def site_section(state: EditorState, actor: access.Actor, lang: str) -> None:
                                    type="primary", icon=":material/check:")
     if take and _commit(state, actor, draft.with_site(state.files, result.layers), lang,
                         t("edit.osm_taken", lang)):
+        st.rerun()
+
+
+def draw_section(state: EditorState, actor: access.Actor, lang: str) -> None:
+    """Draw and edit the footpaths, the outline or a zone's area on the map (Leaflet.draw);
+    what is drawn is saved to the draft only with the button (the map itself writes
+    nothing)."""
+    zone_ids = [str(z.get("id")) for z in lists.items(state.files, "zone")]
+    targets = ["paths", "site", *(f"zone:{z}" for z in zone_ids)]
+    zone_names = {str(z.get("id")): (z.get("name") or {}).get(lang) or str(z.get("id"))
+                  for z in lists.items(state.files, "zone")}
+    if st.session_state.get(PREFIX + "draw-target") not in targets:
+        st.session_state[PREFIX + "draw-target"] = "paths"
+    chosen = st.selectbox(
+        t("edit.draw.target", lang), targets, key=PREFIX + "draw-target",
+        format_func=lambda x: t("edit.draw.zone", lang, zone=zone_names.get(x[5:], x[5:]))
+        if x.startswith("zone:") else t(f"edit.draw.{x}", lang))
+    target, zone = (("zone", chosen[5:]) if chosen.startswith("zone:") else (chosen, None))
+    common.caption(t(f"edit.draw.hint_{'paths' if target == 'paths' else 'area'}", lang))
+    layers = _layers(state.files)
+    features = drawing.features_of(state.files, target, zone)
+    result = streamlit_folium.st_folium(
+        editmap.drawing_map(layers, draft.exhibits(state.files), target, features, lang=lang),
+        key=f"{PREFIX}draw-{chosen}-{state.revision}", height=460,
+        returned_objects=["all_drawings"], use_container_width=True)
+    drawn = (result or {}).get("all_drawings")
+    if drawn is None:
+        return
+    files = drawing.apply(state.files, target, drawn, zone)
+    if files == state.files:
+        return
+    common.text(t("edit.draw.changed", lang, count=len(drawing.features_of(files, target,
+                                                                           zone))))
+    if st.button(t("edit.draw.save", lang), key=PREFIX + "draw-save", type="primary",
+                 icon=":material/save:") and _commit(state, actor, files, lang,
+                                                     t("edit.draw.saved", lang)):
         st.rerun()
 
 
@@ -342,6 +374,9 @@ def exhibits_section(state: EditorState, actor: access.Actor, lang: str) -> None
                             zone=(draft.zones(state.files) or [{}])[0].get("id", ""))
         _fill_form(ExhibitForm.from_exhibit(source) if source else blank)
         state.save()
+    if st.toggle(t("edit.drag", lang), key=PREFIX + "drag"):
+        drag_markers(state, actor, items, lang)
+        return
     common.caption(t("edit.tap_hint", lang))
     pending = (st.session_state[_form_key("lat")], st.session_state[_form_key("lon")])
     clicked = streamlit_folium.st_folium(
@@ -361,6 +396,34 @@ def exhibits_section(state: EditorState, actor: access.Actor, lang: str) -> None
 def _say(message: str, lang: str) -> str:
     """A validator's (or an editor module's) message in the page's language."""
     return messages.localize(message, lang)
+
+
+def drag_markers(state: EditorState, actor: access.Actor, items: list[dict[str, Any]],
+                 lang: str) -> None:
+    """Move exhibits by dragging their markers (the drawing tool's edit mode); the places
+    are saved with the button."""
+    common.caption(t("edit.drag_hint", lang))
+    result = streamlit_folium.st_folium(
+        editmap.drawing_map(_layers(state.files), items, "exhibits",
+                            drawing.features_of(state.files, "exhibits"), lang=lang),
+        key=f"{PREFIX}drag-map-{state.revision}", height=460,
+        returned_objects=["all_drawings"], use_container_width=True)
+    drawn = (result or {}).get("all_drawings")
+    moved = drawing.moved_exhibits(state.files, drawn) if drawn else []
+    if not moved:
+        return
+    names = {str(e.get("id")): (e.get("name") or {}).get(lang) or e.get("id") for e in items}
+    common.text(t("edit.drag_moved", lang, names=", ".join(names.get(m, m) for m in moved)))
+    if st.button(t("edit.drag_save", lang, count=len(moved)), key=PREFIX + "drag-save",
+                 type="primary", icon=":material/save:") and _commit(
+            state, actor, drawing.apply(state.files, "exhibits", drawn), lang,
+            t("edit.drag_saved", lang, count=len(moved))):
+        now = next((e for e in draft.exhibits(state.files) if e.get("id") == state.selected),
+                   None)
+        if now and state.selected in moved:  # the open form follows; its typed text stays
+            st.session_state[_form_key("lat")] = now["location"]["lat"]
+            st.session_state[_form_key("lon")] = now["location"]["lon"]
+        st.rerun()
 
 
 def _field_problem(by_field: dict[str, list[str]], name: str, lang: str) -> None:
