@@ -7,6 +7,7 @@ Screenshots to test-artifacts/editor-*.png.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 
@@ -66,6 +67,30 @@ def _tap_until(page, button, text: str, tries: int = 3) -> None:
                 raise
 
 
+CREDIT = "Foto: Testgarten-Team, CC BY 4.0"
+
+
+def _map_frame(page):
+    frame_el = page.locator("iframe[src*='streamlit_folium']").first
+    frame_el.wait_for(timeout=60_000)
+    frame_el.scroll_into_view_if_needed()
+    frame = frame_el.content_frame
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame.locator(".leaflet-draw").wait_for(timeout=30_000)
+    return frame
+
+
+def _tap_at(page, frame, lat: float, lon: float) -> None:
+    """A tap at a place on the map (Leaflet converts the place into the frame's pixels)."""
+    handle = page.locator("iframe[src*='streamlit_folium']").first.element_handle()
+    x, y = handle.content_frame().evaluate(
+        "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]); "
+        "return [p.x, p.y]; }", [lat, lon])
+    box = page.locator("iframe[src*='streamlit_folium']").first.bounding_box()
+    page.touchscreen.tap(box["x"] + x, box["y"] + y)
+    page.wait_for_timeout(400)
+
+
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.wait_for_timeout(400)
@@ -103,12 +128,29 @@ def _journey(app, context, tmp_path) -> None:
     _idle(page)
 
     # The site from OpenStreetMap, previewed before it is taken.
-    page.locator(".st-key-edit-osm input[type=file]").set_input_files(str(DATA / "site.osm"))
+    page.locator("[class*='st-key-edit-osm-'] input[type=file]").set_input_files(
+        str(DATA / "site.osm"))
     page.get_by_text("Gefunden: 7 Wege, 3 Gebäude, 2 Gewässer.").wait_for(timeout=60_000)
     _idle(page)
     _shot(page, "site-preview")
     page.get_by_role("button", name="Gelände übernehmen").tap()
     page.get_by_text("Gelände übernommen.").wait_for(timeout=60_000)
+    _idle(page)
+
+    # A footpath drawn on the map with the line tool: across the path from the main path
+    # to the stairs (a crossing connects), two taps and "Finish", then saved.
+    frame = _map_frame(page)
+    frame.locator("a.leaflet-draw-draw-polyline").tap()
+    for lat, lon in ((47.6614, 9.1712), (47.6614, 9.1728)):
+        _tap_at(page, frame, lat, lon)
+    finish = frame.get_by_text("Finish", exact=True)
+    if finish.is_visible():  # a second tap close in time may have finished the line already
+        finish.tap()
+    page.get_by_text("Gezeichnet: 8 Formen, noch nicht gespeichert.").wait_for(timeout=60_000)
+    _idle(page)
+    _shot(page, "path-drawn")
+    page.get_by_role("button", name="Zeichnung speichern").tap()
+    page.get_by_text("Zeichnung gespeichert.").wait_for(timeout=60_000)
     _idle(page)
 
     # Exhibits from a spreadsheet: mapping guessed, preview, then taken.
@@ -162,9 +204,16 @@ def _journey(app, context, tmp_path) -> None:
     page.get_by_label("Bildbeschreibung (deutsch)").fill("Das Kühlhaus")
     page.get_by_label("Bildbeschreibung (englisch)").fill("The cold store")
     _idle(page)
+    page.get_by_role("button", name="Foto übernehmen").tap()  # without its credit: refused
+    page.get_by_text("Bildnachweis und Lizenz: ist leer").wait_for(timeout=60_000)
+    _idle(page)
+    page.get_by_label("Bildnachweis und Lizenz (Pflicht)").fill(CREDIT)
+    _idle(page)
     page.get_by_role("button", name="Foto übernehmen").tap()
     page.get_by_text("Foto gespeichert.").wait_for(timeout=60_000)
     _idle(page)
+    page.get_by_text(CREDIT).wait_for(timeout=30_000)  # under the photo
+    _shot(page, "photo")
 
     # Publish, then export the version as a zip.
     _section(page, "Veröffentlichen")
@@ -183,6 +232,9 @@ def _journey(app, context, tmp_path) -> None:
     assert set(catalog.exhibits) == {"solarpavillon", "regengarten", "aussichtsturm",
                                      "kuehlhaus"}
     assert catalog.exhibits["kuehlhaus"].image == "images/kuehlhaus.jpg"
+    assert catalog.exhibits["kuehlhaus"].image_credit == CREDIT
+    drawn = json.loads((folder / "geo" / "paths.geojson").read_text())["features"]
+    assert [f["properties"]["id"] for f in drawn][-1] == "drawn-path-8"
 
     # The app serves the published version: the map page shows it with the new exhibit.
     page.goto(f"{app.url}/?lang=de")
@@ -190,3 +242,13 @@ def _journey(app, context, tmp_path) -> None:
     page.get_by_text("4 von 4 Exponaten").wait_for(timeout=60_000)
     _idle(page)
     _shot(page, "map-after-publish")
+    # Its card on the map page: the photo, served by the app, with its credit under it.
+    page.goto(f"{app.url}/?lang=de&exhibit=kuehlhaus")
+    page.get_by_role("heading", name="Kühlhaus").wait_for(timeout=60_000)
+    photo = page.get_by_role("img", name="Das Kühlhaus")
+    photo.wait_for(timeout=60_000)
+    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.get_by_text(CREDIT).wait_for(timeout=30_000)
+    photo.scroll_into_view_if_needed()
+    _idle(page)
+    _shot(page, "map-card-photo")

@@ -163,7 +163,8 @@ def drawing_map(layers: Mapping[str, dict[str, Any]], exhibits: list[dict[str, A
     group = folium.FeatureGroup(name="drawing", control=False).add_to(fmap)
     color = "#b71c1c" if target == "exhibits" else "#6a1b9a"
     for feature in features:
-        for layer in _editable(feature, color):
+        stairs = (feature.get("properties") or {}).get("kind") == "stairs"
+        for layer in _editable(feature, STAIRS_COLOR if stairs else color):
             layer.add_child(_Properties(feature.get("properties") or {}))
             if target == "exhibits":
                 name = (feature.get("properties") or {}).get("exhibit", "")

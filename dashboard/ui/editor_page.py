@@ -268,7 +268,9 @@ def _layers(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
 
 
 def site_section(state: EditorState, actor: access.Actor, lang: str) -> None:
-    upload = st.file_uploader(t("edit.osm_upload", lang), key=PREFIX + "osm",
+    # A taken site empties the uploader (a new key), so the map to draw on comes next.
+    upload = st.file_uploader(t("edit.osm_upload", lang),
+                              key=f"{PREFIX}osm-{st.session_state.get(PREFIX + 'osm-n', 0)}",
                               type=["osm", "xml", "pbf", "geojson", "json"])
     if upload is None:
         common.caption(t("edit.osm_hint", lang))
@@ -291,6 +293,7 @@ def site_section(state: EditorState, actor: access.Actor, lang: str) -> None:
                                    type="primary", icon=":material/check:")
     if take and _commit(state, actor, draft.with_site(state.files, result.layers), lang,
                         t("edit.osm_taken", lang)):
+        st.session_state[PREFIX + "osm-n"] = st.session_state.get(PREFIX + "osm-n", 0) + 1
         st.rerun()
 
 
