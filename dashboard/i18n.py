@@ -549,6 +549,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "edit.none": {"de": "(keine)", "en": "(none)"},
     "edit.start_hint": {"de": "Wählen Sie eine Ausstellung oder legen Sie eine neue an.",
                         "en": "Choose an exhibition or create a new one."},
+    "edit.none_yours": {"de": "Sie dürfen bestimmte Ausstellungen bearbeiten, aber keine davon "
+                        "gibt es hier schon. Eine neue anlegen darf nur, wer alle bearbeiten "
+                        "darf.",
+                        "en": "You may edit certain exhibitions, but none of them exists here "
+                        "yet. Only someone who may edit all of them can start a new one."},
     "edit.new": {"de": "Neue Ausstellung", "en": "New exhibition"},
     "edit.name_de": {"de": "Name (deutsch)", "en": "Name (German)"},
     "edit.name_en": {"de": "Name (englisch)", "en": "Name (English)"},

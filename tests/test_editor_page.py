@@ -154,3 +154,21 @@ def test_signed_in_without_the_editor_role_reads_only(monkeypatch, db):
     assert not [s for s in at.selectbox if s.key == "edit.pick"]
     at = open_editor(monkeypatch, db, auth=auth, user={**user, "lernreise_role": "editor"})
     assert [s for s in at.selectbox if s.key == "edit.pick"]
+
+
+def test_an_editor_of_one_exhibition_sees_only_that_one(monkeypatch, db):
+    ExhibitionStore(db).create(ANNA, "zweiter-garten", "Zweiter Garten", garden_files())
+    auth = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+            "client_id": "lernreise", "client_secret": "s",
+            "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+    user = {"is_logged_in": True, "email": "carla@example.org", "name": "Carla",
+            "lernreise_role": "editor:testgarten"}
+    at = open_editor(monkeypatch, db, auth=auth, user=user)
+    assert at.selectbox(key="edit.pick").options == ["– choose an exhibition –", "Testgarten"]
+    assert not [e for e in at.expander if "New exhibition" in e.label]
+    at = open_editor(monkeypatch, db, auth=auth, user={**user,
+                                                       "lernreise_role": "editor:elsewhere"})
+    assert "none of them exists here yet" in shown(at)
+    at = open_editor(monkeypatch, db, auth=auth, user={**user, "lernreise_role": "editor"})
+    assert len(at.selectbox(key="edit.pick").options) == 3
+    assert [e for e in at.expander if "New exhibition" in e.label]

@@ -156,7 +156,8 @@ def _open(state: EditorState, exhibition_id: str | None) -> None:
 def choose_exhibition(state: EditorState, actor: access.Actor, lang: str) -> str | None:
     """Pick an exhibition or make a new one; the id of the one open."""
     try:
-        known = {e.id: e.name for e in store().list()}
+        # Only the exhibitions this person may edit (an "editor:testgarten" sees that one).
+        known = {e.id: e.name for e in store().list() if access.may_edit(actor, e.id)}
     except StoreError as exc:
         common.notice("error", str(exc))
         st.stop()
@@ -170,8 +171,11 @@ def choose_exhibition(state: EditorState, actor: access.Actor, lang: str) -> str
                           t("edit.pick", lang), key=PREFIX + "pick")
     if picked != (state.exhibition or ""):
         _open(state, picked or None)
-    with st.expander(t("edit.new", lang), expanded=not known, icon=":material/add:"):
-        _new_form(state, actor, lang)
+    if access.may_create(actor):
+        with st.expander(t("edit.new", lang), expanded=not known, icon=":material/add:"):
+            _new_form(state, actor, lang)
+    elif not known:
+        common.notice("info", t("edit.none_yours", lang), icon=":material/lock:")
     return state.exhibition
 
 
