@@ -252,3 +252,96 @@ def _journey(app, context, tmp_path) -> None:
     photo.scroll_into_view_if_needed()
     _idle(page)
     _shot(page, "map-card-photo")
+
+
+def test_drag_a_marker_and_edit_the_lists_on_a_tablet(app, browser):
+    """An exhibit moved by dragging its marker in the drawing tool's edit mode; a zone added in
+    the Lists section, its area drawn under Site; a refused delete says in German who uses
+    the zone."""
+    import sys
+
+    sys.path.insert(0, str(TESTS))
+    from test_editor_page import garden_files
+
+    from dashboard.editor import access, draft, lists
+    from dashboard.store.exhibitions import ExhibitionStore
+
+    store = ExhibitionStore(app.database_url)
+    store.create(access.editor_actor("Anna"), "ziehgarten", "Ziehgarten", garden_files())
+    context = browser.new_context(locale="de-DE", **TABLET)
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith(LOCAL) else route.abort())
+    page = context.new_page()
+    try:
+        page.goto(f"{app.url}/edit?lang=de")
+        page.get_by_role("heading", name="Ausstellung bearbeiten").wait_for(timeout=60_000)
+        _idle(page)
+        page.locator(".st-key-edit-pick button").tap()
+        page.get_by_role("option", name="Ziehgarten").tap()
+        page.get_by_text("Alles geprüft").wait_for(timeout=60_000)
+        _idle(page)
+
+        # Drag the observation tower's marker in the pen tool, save in the toolbar, then here.
+        _section(page, "Exponate")
+        page.locator(".st-key-edit-drag label").tap()
+        _idle(page)
+        page.wait_for_timeout(1500)  # the tap map is replaced by the drag map
+        _idle(page)
+        frame = _map_frame(page)
+        frame.locator("a.leaflet-draw-edit-edit").tap()
+        page.wait_for_timeout(500)
+        handle = page.locator("iframe[src*='streamlit_folium']").first.element_handle()
+        x, y = handle.content_frame().evaluate(
+            "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]); "
+            "return [p.x, p.y]; }", [47.6623, 9.1722])
+        box = page.locator("iframe[src*='streamlit_folium']").first.bounding_box()
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + x + 30, box["y"] + y + 25, steps=8)
+        page.mouse.up()
+        frame.get_by_text("Save", exact=True).first.tap()
+        page.get_by_text("Verschoben: Aussichtsturm").wait_for(timeout=60_000)
+        _idle(page)
+        _shot(page, "drag")
+        page.get_by_role("button", name="1 neue Orte speichern").tap()
+        page.get_by_text("1 Orte gespeichert.").wait_for(timeout=60_000)
+        _idle(page)
+        tower = next(e for e in draft.exhibits(store.draft("ziehgarten")[1])
+                     if e["id"] == "aussichtsturm")
+        assert tower["location"]["lon"] > 9.1722 and tower["location"]["lat"] < 9.1722 + 47
+
+        # Lists: a refused delete names who uses the zone, in German; a new zone is added.
+        _section(page, "Listen")
+        page.locator(".st-key-edit-l-kind").get_by_role("radio", name="Bereiche",
+                                                         exact=True).tap()
+        _idle(page)
+        page.locator(".st-key-edit-l-zone-pick button").tap()
+        page.get_by_role("option", name="Gelände").tap()
+        _idle(page)
+        page.get_by_role("button", name="Löschen").tap()
+        page.get_by_text("Bereich 'gelaende' wird verwendet von Exponat").wait_for(
+            timeout=60_000)
+        _idle(page)
+        _shot(page, "lists-refused")
+        page.locator(".st-key-edit-l-zone-pick button").tap()
+        page.get_by_role("option", name="+ Neu").tap()
+        _idle(page)
+        for key, value in (("name_de", "Nordwiese"), ("name_en", "North meadow")):
+            field = page.locator(f".st-key-edit-l-zone-f-{key} input")
+            field.tap()
+            field.fill(value)
+            field.press("Tab")
+            _idle(page)
+        page.get_by_text("noch keine Fläche").first.wait_for(timeout=60_000)
+        _shot(page, "lists-zone")
+        page.get_by_role("button", name="Speichern").tap()
+        page.get_by_text("nordwiese gespeichert.").wait_for(timeout=60_000)
+        _idle(page)
+        assert lists.zones_without_polygon(store.draft("ziehgarten")[1]) == ["nordwiese"]
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "editor-failure-2.png"), full_page=True)
+        (ARTIFACTS / "editor-failure-2.html").write_text(page.content())
+        raise
+    finally:
+        context.close()
