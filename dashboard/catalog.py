@@ -193,6 +193,28 @@ def _check_image_path(value: Any) -> str:
 
 
 ImagePath = Annotated[str, BeforeValidator(_check_image_path)]
+MAX_CREDIT_CHARS = 200
+
+
+def check_credit(value: Any) -> str:
+    """Who took the photo and under which licence: one line of plain text, in any language
+    (names and licence codes are not translated)."""
+    if not isinstance(value, str):
+        raise ValueError("expected one line of text such as 'Foto: Jana Muster, CC BY 4.0'")
+    value = value.strip()
+    if not value:
+        raise ValueError("is empty; name who took the photo and its licence, or leave the "
+                         "field out")
+    if len(value) > MAX_CREDIT_CHARS:
+        raise ValueError(f"is {len(value):,} characters long; at most {MAX_CREDIT_CHARS} "
+                         "are allowed")
+    if bad := unsafe_chars(value):
+        raise ValueError(f"contains control or bidi characters ({', '.join(bad)}); "
+                         "remove them")
+    return value
+
+
+CreditLine = Annotated[str, BeforeValidator(check_credit)]
 
 
 def _check_iso_date(value: Any) -> Any:
@@ -278,9 +300,11 @@ class Exhibit(_Model):
     # For editors only (remarks about sources, open questions); never shown to visitors.
     note: str | None = Field(default=None, max_length=2000)
     # Optional picture: a PNG/JPEG/WebP file inside the data folder, path relative to it (the
-    # file itself is checked in validate._images); image_alt describes it (default: the name).
+    # file itself is checked in validate._images); image_alt describes it (default: the name);
+    # image_credit is the credit/licence line shown wherever the photo is.
     image: ImagePath | None = None
     image_alt: Summary | None = None
+    image_credit: CreditLine | None = None
 
     _urls = field_validator("sources")(_check_urls)
 
@@ -288,6 +312,8 @@ class Exhibit(_Model):
     def _alt_needs_image(self) -> Exhibit:
         if self.image_alt is not None and self.image is None:
             raise ValueError("image_alt is given but image is not")
+        if self.image_credit is not None and self.image is None:
+            raise ValueError("image_credit is given but image is not")
         return self
 
     def shown_on(self, day: dt.date | None) -> bool:

@@ -594,6 +594,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "edit.none": {"de": "(keine)", "en": "(none)"},
     "edit.start_hint": {"de": "Wählen Sie eine Ausstellung oder legen Sie eine neue an.",
                         "en": "Choose an exhibition or create a new one."},
+    "edit.none_yours": {"de": "Sie dürfen bestimmte Ausstellungen bearbeiten, aber keine davon "
+                        "gibt es hier schon. Eine neue anlegen darf nur, wer alle bearbeiten "
+                        "darf.",
+                        "en": "You may edit certain exhibitions, but none of them exists here "
+                        "yet. Only someone who may edit all of them can start a new one."},
     "edit.new": {"de": "Neue Ausstellung", "en": "New exhibition"},
     "edit.name_de": {"de": "Name (deutsch)", "en": "Name (German)"},
     "edit.name_en": {"de": "Name (englisch)", "en": "Name (English)"},
@@ -613,6 +618,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "edit.section": {"de": "Bereich", "en": "Section"},
     "edit.section.site": {"de": "Gelände", "en": "Site"},
     "edit.section.exhibits": {"de": "Exponate", "en": "Exhibits"},
+    "edit.section.lists": {"de": "Listen", "en": "Lists"},
     "edit.section.import": {"de": "Import", "en": "Import"},
     "edit.section.photos": {"de": "Fotos", "en": "Photos"},
     "edit.section.publish": {"de": "Veröffentlichen", "en": "Publish"},
@@ -641,12 +647,37 @@ STRINGS: dict[str, dict[str, str]] = {
     "edit.osm_found": {"de": "Gefunden: {paths} Wege, {buildings} Gebäude, {water} Gewässer.",
                        "en": "Found: {paths} paths, {buildings} buildings, {water} water "
                              "bodies."},
+    "edit.draw.target": {"de": "Auf der Karte zeichnen", "en": "Draw on the map"},
+    "edit.draw.paths": {"de": "Fußwege", "en": "Footpaths"},
+    "edit.draw.site": {"de": "Geländeumriss", "en": "Site outline"},
+    "edit.draw.zone": {"de": "Fläche des Bereichs {zone}", "en": "Area of zone {zone}"},
+    "edit.draw.hint_paths": {"de": "Linien-Werkzeug: Punkte antippen, zum Beenden den letzten "
+                             "Punkt noch einmal antippen. Stift-Werkzeug: Punkte verschieben, "
+                             "dann »Save«. Wege müssen sich berühren, damit sie verbunden sind.",
+                             "en": "Line tool: tap points, tap the last one again to finish. "
+                             "Pen tool: move points, then “Save”. Paths must touch to connect."},
+    "edit.draw.hint_area": {"de": "Flächen-Werkzeug: Ecken antippen, zum Schließen die erste "
+                            "Ecke antippen. Stift-Werkzeug: Ecken verschieben, dann »Save«.",
+                            "en": "Area tool: tap the corners, tap the first again to close. "
+                            "Pen tool: move corners, then “Save”."},
+    "edit.draw.changed": {"de": "Gezeichnet: {count} Formen, noch nicht gespeichert.",
+                          "en": "Drawn: {count} shapes, not saved yet."},
+    "edit.draw.save": {"de": "Zeichnung speichern", "en": "Save drawing"},
+    "edit.draw.saved": {"de": "Zeichnung gespeichert.", "en": "Drawing saved."},
     "edit.osm_take": {"de": "Gelände übernehmen", "en": "Take this site"},
     "edit.osm_taken": {"de": "Gelände übernommen.", "en": "Site taken."},
     "edit.exhibit": {"de": "Exponat", "en": "Exhibit"},
     "edit.new_exhibit": {"de": "+ Neues Exponat", "en": "+ New exhibit"},
     "edit.tap_hint": {"de": "Tippen Sie auf die Karte, um den Ort des Exponats zu setzen.",
                       "en": "Tap the map to set the exhibit's place."},
+    "edit.drag": {"de": "Exponate durch Ziehen verschieben", "en": "Move exhibits by dragging"},
+    "edit.drag_hint": {"de": "Stift-Werkzeug antippen, Markierungen ziehen, dann »Save« in der "
+                       "Werkzeugleiste und unten speichern.",
+                       "en": "Tap the pen tool, drag the markers, then “Save” in the toolbar, "
+                       "and save below."},
+    "edit.drag_moved": {"de": "Verschoben: {names}", "en": "Moved: {names}"},
+    "edit.drag_save": {"de": "{count} neue Orte speichern", "en": "Save {count} new places"},
+    "edit.drag_saved": {"de": "{count} Orte gespeichert.", "en": "{count} places saved."},
     "edit.f.name_de": {"de": "Name (deutsch)", "en": "Name (German)"},
     "edit.f.name_en": {"de": "Name (englisch)", "en": "Name (English)"},
     "edit.f.summary_de": {"de": "Kurz (deutsch)", "en": "Summary (German)"},
@@ -676,6 +707,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "edit.delete_exhibit": {"de": "Exponat löschen", "en": "Delete exhibit"},
     "edit.saved": {"de": "Exponat {id} gespeichert.", "en": "Exhibit {id} saved."},
     "edit.deleted": {"de": "Exponat {id} gelöscht.", "en": "Exhibit {id} deleted."},
+    "edit.l.kind": {"de": "Welche Liste", "en": "Which list"},
+    "edit.l.plural.category": {"de": "Kategorien", "en": "Categories"},
+    "edit.l.plural.zone": {"de": "Bereiche", "en": "Zones"},
+    "edit.l.plural.department": {"de": "Fachbereiche", "en": "Departments"},
+    "edit.l.plural.city": {"de": "Städte", "en": "Cities"},
+    "edit.l.category": {"de": "Kategorie", "en": "Category"},
+    "edit.l.zone": {"de": "Bereich", "en": "Zone"},
+    "edit.l.department": {"de": "Fachbereich", "en": "Department"},
+    "edit.l.city": {"de": "Stadt", "en": "City"},
+    "edit.l.new": {"de": "+ Neu", "en": "+ New"},
+    "edit.l.color": {"de": "Farbe", "en": "Colour"},
+    "edit.l.icon": {"de": "Symbol", "en": "Symbol"},
+    "edit.l.icon_help": {"de": "Ein kurzes Zeichen in der Markierung (höchstens 4), z. B. ⚡",
+                         "en": "A short symbol drawn in the marker (at most 4), e.g. ⚡"},
+    "edit.l.delegation_de": {"de": "Besuchende Gruppe (deutsch)",
+                             "en": "Visiting group (German)"},
+    "edit.l.delegation_en": {"de": "Besuchende Gruppe (englisch)",
+                             "en": "Visiting group (English)"},
+    "edit.l.id_help": {"de": "Leer lassen: wird aus dem Namen gebildet. Eine geänderte "
+                       "Kennung wird überall geändert, wo sie verwendet wird.",
+                       "en": "Leave empty: made from the name. A changed id is changed "
+                       "wherever it is used."},
+    "edit.l.zone_draw": {"de": "Dieser Bereich hat noch keine Fläche: zeichnen Sie sie unter "
+                         "»Gelände« auf der Karte.",
+                         "en": "This zone has no area yet: draw it on the map under “Site”."},
+    "edit.l.save": {"de": "Speichern", "en": "Save"},
+    "edit.l.delete": {"de": "Löschen", "en": "Delete"},
+    "edit.l.saved": {"de": "{id} gespeichert.", "en": "{id} saved."},
+    "edit.l.deleted": {"de": "{id} gelöscht.", "en": "{id} deleted."},
     "edit.import_upload": {"de": "Exponate aus einer Tabelle (CSV, Excel) oder Punkten "
                                  "(GeoJSON, KML)",
                            "en": "Exhibits from a table (CSV, Excel) or points (GeoJSON, KML)"},
@@ -718,6 +778,10 @@ STRINGS: dict[str, dict[str, str]] = {
                           "en": "Photo (JPEG, PNG or WebP, at most 1 MB)"},
     "edit.alt_de": {"de": "Bildbeschreibung (deutsch)", "en": "Text alternative (German)"},
     "edit.alt_en": {"de": "Bildbeschreibung (englisch)", "en": "Text alternative (English)"},
+    "edit.credit": {"de": "Bildnachweis und Lizenz (Pflicht)", "en": "Credit and licence "
+                    "(required)"},
+    "edit.credit_hint": {"de": "z. B. Foto: Jana Muster, CC BY 4.0",
+                         "en": "e.g. Photo: Jana Muster, CC BY 4.0"},
     "edit.photo_take": {"de": "Foto übernehmen", "en": "Take photo"},
     "edit.photo_taken": {"de": "Foto gespeichert.", "en": "Photo saved."},
     "edit.publish_message": {"de": "Was hat sich geändert? (optional)",

@@ -71,6 +71,8 @@ class Actor:
     name: str = ""
     city: str | None = None
     email: str | None = None
+    # An editor's exhibitions ("editor:testgarten"); None: every exhibition ("editor").
+    exhibitions: frozenset[str] | None = None
 
     @classmethod
     def visitor(cls) -> Actor:
@@ -123,6 +125,8 @@ class Actor:
 
     def describe(self) -> str:
         where = f" ({self.city})" if self.city else ""
+        if self.exhibitions is not None:
+            where = f" ({', '.join(sorted(self.exhibitions))})"
         return f"{self.role.value}{where}"
 
 
@@ -163,6 +167,8 @@ class _Entry(BaseModel):
     role: Role
     city: str | None = None
     name: str = Field(default="", max_length=NAME_MAX)
+    # An editor's exhibitions (ids); left out: every exhibition.
+    exhibitions: list[str] | None = Field(default=None, min_length=1, max_length=100)
 
     @model_validator(mode="after")
     def _city(self) -> _Entry:
@@ -170,6 +176,8 @@ class _Entry(BaseModel):
             raise ValueError("'workshop' is the mode without configuration, not a role")
         if (self.role is Role.NAVIGATOR) != (self.city is not None):
             raise ValueError("a navigator needs a city, and only a navigator has one")
+        if self.exhibitions is not None and self.role is not Role.EDITOR:
+            raise ValueError("only an editor has exhibitions")
         return self
 
 
@@ -190,7 +198,8 @@ class Roles:
         if entry is None:
             return None
         return Actor(entry.role, name=clean_name(entry.name or name or email), city=entry.city,
-                     email=email)
+                     email=email, exhibitions=frozenset(entry.exhibitions)
+                     if entry.exhibitions is not None else None)
 
 
 def _fold(email: str) -> str:
@@ -267,7 +276,8 @@ def load_roles(path: Path | str, cities: Iterable[str] | None = None) -> Roles:
 
 
 def _claimed(value: object) -> list[tuple[Role, str | None]]:
-    """Roles in a claim: "admin", "navigator:konstanz", or a list of such strings."""
+    """Roles in a claim: "admin", "navigator:konstanz", "editor:testgarten" (an editor of
+    that exhibition; "editor" alone: of every one), or a list of such strings."""
     items = value if isinstance(value, list | tuple) else [value]
     found = []
     for item in items:
@@ -278,9 +288,12 @@ def _claimed(value: object) -> list[tuple[Role, str | None]]:
             parsed = Role(role.strip().lower())
         except ValueError:
             continue
-        if parsed is Role.WORKSHOP or (parsed is Role.NAVIGATOR) != bool(city.strip()):
+        scope = city.strip()  # a navigator's city, an editor's exhibition
+        if parsed is Role.WORKSHOP or (parsed is Role.NAVIGATOR and not scope):
             continue
-        found.append((parsed, city.strip() or None))
+        if scope and parsed not in (Role.NAVIGATOR, Role.EDITOR):
+            continue
+        found.append((parsed, scope or None))
     return found
 
 
@@ -303,6 +316,10 @@ def actor_from_user(
     claimed = sorted(_claimed(user.get(claim)), key=lambda rc: _RANK[rc[0]], reverse=True)
     known = set(cities) if cities is not None else None
     for role, city in claimed:
+        if role is Role.EDITOR:  # every editor claim counts: "editor:a", "editor:b"
+            scopes = [c for r, c in claimed if r is Role.EDITOR]
+            exhibitions = None if None in scopes else frozenset(c for c in scopes if c)
+            return Actor(role, name=name, email=email, exhibitions=exhibitions)
         if city is None or known is None or city in known:
             return Actor(role, name=name, city=city, email=email)
     if roles is not None and email and user.get("email_verified", True) is not False:

@@ -61,6 +61,7 @@ class VisitorStop:
     lon: float
     image: Path | None = None  # the exhibit's checked image file in the data folder
     image_alt: str = ""
+    image_credit: str = ""  # the photo's credit/licence line, shown under it
     location_approximate: bool = False  # the map point is an estimate: the card says so
     topic: bool = False  # a background topic, not an exhibit of its own: the card says so
 
@@ -97,7 +98,8 @@ def _image(catalog: Catalog, ex: Exhibit, lang: str) -> dict[str, object]:
     if ex.image is None:
         return {}
     alt = catalog.text(ex.image_alt, lang) if ex.image_alt else catalog.text(ex.name, lang)
-    return {"image": validate.image_file(catalog.data_dir, ex.image), "image_alt": alt}
+    return {"image": validate.image_file(catalog.data_dir, ex.image), "image_alt": alt,
+            "image_credit": ex.image_credit or ""}
 
 
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}

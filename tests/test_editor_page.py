@@ -39,7 +39,7 @@ def db(tmp_path: Path) -> str:
 
 
 def open_editor(monkeypatch, db: str, *, auth: dict | None = None,
-                user: dict | None = None) -> AppTest:
+                user: dict | None = None, lang: str = "en") -> AppTest:
     monkeypatch.setenv("LERNREISE_DATA_DIR", str(MINI))
     monkeypatch.setenv("LERNREISE_DATABASE_URL", db)
     monkeypatch.delenv("LERNREISE_ROLES_FILE", raising=False)
@@ -49,7 +49,7 @@ def open_editor(monkeypatch, db: str, *, auth: dict | None = None,
         at.secrets["auth"] = auth
     at.user = user or {}
     at.switch_page("app_pages/edit.py")
-    at.query_params["lang"] = "en"
+    at.query_params["lang"] = lang
     at.run()
     assert not at.exception, at.exception
     return at
@@ -75,7 +75,7 @@ def test_every_section_draws(monkeypatch, db):
     assert "Choose an exhibition" in shown(at)
     pick(at, "site")
     assert "All checked" in shown(at)
-    for section in ("exhibits", "import", "photos", "publish"):
+    for section in ("exhibits", "lists", "import", "photos", "publish"):
         at.get("button_group")[0].set_value(section).run()
         assert not at.exception, (section, at.exception)
 
@@ -154,3 +154,21 @@ def test_signed_in_without_the_editor_role_reads_only(monkeypatch, db):
     assert not [s for s in at.selectbox if s.key == "edit.pick"]
     at = open_editor(monkeypatch, db, auth=auth, user={**user, "lernreise_role": "editor"})
     assert [s for s in at.selectbox if s.key == "edit.pick"]
+
+
+def test_an_editor_of_one_exhibition_sees_only_that_one(monkeypatch, db):
+    ExhibitionStore(db).create(ANNA, "zweiter-garten", "Zweiter Garten", garden_files())
+    auth = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+            "client_id": "lernreise", "client_secret": "s",
+            "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+    user = {"is_logged_in": True, "email": "carla@example.org", "name": "Carla",
+            "lernreise_role": "editor:testgarten"}
+    at = open_editor(monkeypatch, db, auth=auth, user=user)
+    assert at.selectbox(key="edit.pick").options == ["– choose an exhibition –", "Testgarten"]
+    assert not [e for e in at.expander if "New exhibition" in e.label]
+    at = open_editor(monkeypatch, db, auth=auth, user={**user,
+                                                       "lernreise_role": "editor:elsewhere"})
+    assert "none of them exists here yet" in shown(at)
+    at = open_editor(monkeypatch, db, auth=auth, user={**user, "lernreise_role": "editor"})
+    assert len(at.selectbox(key="edit.pick").options) == 3
+    assert [e for e in at.expander if "New exhibition" in e.label]

@@ -218,3 +218,44 @@ def test_saved_tour_across_versions(store: ExhibitionStore, mini_files, db_url, 
         tours.dispose()
     assert [n.place_id for n in plan.notices if n.code == "missing"] == ["rain-garden"]
     assert plan.stop_ids == ["solar-roof"]
+
+
+def test_an_editor_of_one_exhibition_edits_that_one_only(store: ExhibitionStore, mini_files):
+    from dashboard import roles
+
+    store.create(ANNA, "mini-expo", "Mini", mini_files)
+    store.create(ANNA, "other-expo", "Other", mini_files)
+    carla = roles.actor_from_user({"email": "c@example.org", "name": "Carla",
+                                   "lernreise_role": "editor:mini-expo"})
+    assert carla.role is roles.Role.EDITOR and carla.exhibitions == {"mini-expo"}
+    assert access.may_edit(carla, "mini-expo") and not access.may_edit(carla, "other-expo")
+    info, files = store.draft("mini-expo")
+    store.save_draft(carla, "mini-expo", files, revision=info.draft_revision)
+    other, other_files = store.draft("other-expo")
+    with pytest.raises(access.PermissionDenied, match="may not edit exhibition 'other-expo'"):
+        store.save_draft(carla, "other-expo", other_files, revision=other.draft_revision)
+    with pytest.raises(access.PermissionDenied):
+        store.publish(carla, "other-expo", head=0)
+    with pytest.raises(access.PermissionDenied, match="may not start a new exhibition"):
+        store.create(carla, "third-expo", "Third", mini_files)
+    assert store.get("other-expo").draft_revision == other.draft_revision  # nothing written
+    store.publish(carla, "mini-expo", head=0)
+
+
+def test_editor_scopes_from_claims_and_the_roles_file():
+    from dashboard import roles
+
+    both = roles.actor_from_user({"email": "d@x.org", "lernreise_role": ["editor:a", "editor:b"]})
+    assert both.exhibitions == {"a", "b"}
+    every = roles.actor_from_user({"email": "d@x.org", "lernreise_role": ["editor:a", "editor"]})
+    assert every.exhibitions is None and access.may_create(every)
+    assert roles.actor_from_user({"email": "d@x.org", "lernreise_role": "guide:a"}).role \
+        is roles.Role.VISITOR  # only navigators and editors have a scope
+    parsed = roles.parse_roles({"users": {
+        "e@x.org": {"role": "editor", "exhibitions": ["testgarten"]},
+        "f@x.org": {"role": "editor"}}})
+    scoped = parsed.actor("E@x.org")
+    assert scoped.exhibitions == {"testgarten"} and not access.may_create(scoped)
+    assert parsed.actor("f@x.org").exhibitions is None
+    with pytest.raises(roles.RolesFileError, match="only an editor has exhibitions"):
+        roles.parse_roles({"users": {"g@x.org": {"role": "guide", "exhibitions": ["a"]}}})

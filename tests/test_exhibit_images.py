@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import catalog as cat
 from dashboard import export, routing, store, validate, visitor
 from dashboard.errors import DataError
+from dashboard.ui import common
 
 EX = "solar-roof"
 STOPS = ("solar-roof", "rain-garden", "fountain")
@@ -28,12 +29,14 @@ def picture(path, size=(12, 8), fmt: str | None = None, mode: str = "RGB") -> No
     Image.new(mode, size, "#2e7d32" if mode == "RGB" else 1).save(path, format=fmt)
 
 
-def with_image(mini_dir, image: object, alt: object = None) -> None:
+def with_image(mini_dir, image: object, alt: object = None, credit: object = None) -> None:
     def change(data: dict) -> None:
         item = exhibit(data, EX)
         item["image"] = image
         if alt is not None:
             item["image_alt"] = alt
+        if credit is not None:
+            item["image_credit"] = credit
 
     edit_yaml(mini_dir / "exhibits.yaml", change)
 
@@ -181,24 +184,49 @@ def test_image_alt_needs_an_image_and_both_languages(mini_dir):
                for p in found), found
 
 
+@pytest.mark.parametrize(("credit", "expected"), [
+    ("", "is empty"),
+    ("x" * 201, "at most 200 are allowed"),
+    ("Foto\n Jana", "control or bidi"),
+    ("Foto \u202eJana", "control or bidi"),
+    (["Jana"], "expected one line of text"),
+])
+def test_image_credit_is_one_line_of_text(mini_dir, credit, expected):
+    picture(mini_dir / "images" / "roof.png")
+    with_image(mini_dir, "images/roof.png", credit=credit)
+    found = problems_of(mini_dir)
+    assert any(f"exhibit '{EX}'" in p and "image_credit" in p and expected in p
+               for p in found), found
+
+
+def test_image_credit_needs_an_image(mini_dir):
+    edit_yaml(mini_dir / "exhibits.yaml",
+              lambda data: exhibit(data, EX).update(image_credit="Foto: Jana Muster"))
+    assert any("image_credit is given but image is not" in p for p in problems_of(mini_dir))
+
+
 def test_the_data_format_page_states_the_image_rules():
     doc = " ".join((ROOT / "docs" / "data-format.md").read_text(encoding="utf-8").split())
     for phrase in ("image:", "image_alt:", "not an absolute path", "stay inside the data folder",
                    "file not found", "is empty", "1 MB", "is not a readable PNG, JPEG or WebP",
                    "not PNG as its name says", "25,000,000 pixels", "not a regular file",
                    "image_alt is given but image is not", "must be a png, jpg, jpeg, webp",
-                   "is too large", "decoded in full"):
+                   "is too large", "decoded in full", "image_credit:",
+                   "image_credit is given but image is not"):
         assert phrase in doc, phrase
 
 
 # --------------------------------------------------------------------------- display
 
 
+CREDIT = "Foto: Jana <i>Muster</i>, CC BY 4.0"
+
+
 @pytest.fixture
 def pictured(mini_dir):
     picture(mini_dir / "images" / "roof.png")
     with_image(mini_dir, "images/roof.png", {"de": "Module <b>auf</b> dem Dach",
-                                            "en": "Modules <b>on</b> the roof"})
+                                            "en": "Modules <b>on</b> the roof"}, CREDIT)
     return mini_dir
 
 
@@ -218,8 +246,35 @@ def test_the_stop_card_shows_the_image_from_the_app(pictured, monkeypatch, tmp_p
     assert len(photos) == 1
     served = photos[0].value[0]
     assert "/media/" in served and "://" not in served  # served by this app, not hot-linked
+    assert [c.value for c in at.caption].count(common.md_escape(CREDIT)) == 1
     step_button(at, "visitor.next").click().run()  # the next stop has no image
     assert not [img for img in at.image if img.proto.imgs[0].alt.startswith("Modules")]
+    assert common.md_escape(CREDIT) not in [c.value for c in at.caption]
+
+
+def test_the_map_card_shows_the_photo_and_its_credit(pictured, monkeypatch):
+    from support.apptest import start_app
+
+    at = start_app(monkeypatch, data_dir=pictured, timeout=60, exhibit=EX, lang="en")
+    assert not at.exception
+    photos = [img for img in at.image if img.proto.imgs[0].alt == "Modules <b>on</b> the roof"]
+    assert len(photos) == 1 and "/media/" in photos[0].value[0]
+    assert common.md_escape(CREDIT) in [c.value for c in at.caption]
+    at = start_app(monkeypatch, data_dir=pictured, timeout=60, exhibit="fountain", lang="en")
+    assert not at.image and common.md_escape(CREDIT) not in [c.value for c in at.caption]
+
+
+def test_the_pdf_handout_shows_the_photo_with_its_credit(pictured):
+    import io
+
+    import pypdf
+
+    catalog = cat.load(pictured)
+    plan = routing.plan_tour(catalog, routing.TourRequest(stops=STOPS, optimize=False, date=DAY))
+    reader = pypdf.PdfReader(io.BytesIO(export.to_pdf(plan, catalog, "en")))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Foto: Jana <i>Muster</i>, CC BY 4.0" in text  # as written: a PDF parses no HTML
+    assert sum(len(page.images) for page in reader.pages) == 1  # the photo (no QR code here)
 
 
 def test_the_offline_file_embeds_the_image(pictured):
@@ -229,3 +284,5 @@ def test_the_offline_file_embeds_the_image(pictured):
     assert doc.count('<img class="photo" src="data:image/png;base64,') == 1
     assert 'alt="Modules &lt;b&gt;on&lt;/b&gt; the roof"' in doc
     assert "images/roof.png" not in doc
+    # The credit under the photo in each language's card, escaped.
+    assert doc.count('<p class="credit">Foto: Jana &lt;i&gt;Muster&lt;/i&gt;, CC BY 4.0</p>') == 2

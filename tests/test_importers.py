@@ -224,10 +224,12 @@ def test_a_photo_is_checked_like_a_data_folder_image(with_site):
     files = _table_preview("exhibits.csv", with_site).apply(with_site)
     photo = (DATA / "photo.jpg").read_bytes()
     files = photos.add_photo(files, "solarpavillon", photo, "IMG_0001.JPG",
-                             alt_de="Der Pavillon", alt_en="The pavilion")
+                             alt_de="Der Pavillon", alt_en="The pavilion",
+                             credit="Foto: Jana Muster, CC BY 4.0")
     item = next(e for e in draft.exhibits(files) if e["id"] == "solarpavillon")
     assert item["image"] == "images/solarpavillon.jpg"
     assert item["image_alt"] == {"de": "Der Pavillon", "en": "The pavilion"}
+    assert item["image_credit"] == "Foto: Jana Muster, CC BY 4.0"
     assert files["images/solarpavillon.jpg"] == photo
     assert bundle.check(files) == []
 
@@ -240,7 +242,30 @@ def test_a_photo_is_checked_like_a_data_folder_image(with_site):
 def test_a_photo_that_is_not_one(with_site, content, message):
     files = _table_preview("exhibits.csv", with_site).apply(with_site)
     with pytest.raises(photos.PhotoError, match=message):
-        photos.add_photo(files, "solarpavillon", content, "foto.jpg")
+        photos.add_photo(files, "solarpavillon", content, "foto.jpg", credit="Foto: ich")
+
+
+@pytest.mark.parametrize(("credit", "message"), [
+    ("", "credit and licence: is empty"),
+    ("   ", "credit and licence: is empty"),
+    ("Foto\u202e: x", "control or bidi"),
+    ("x" * 201, "at most 200"),
+])
+def test_a_photo_needs_a_usable_credit_line(with_site, credit, message):
+    files = _table_preview("exhibits.csv", with_site).apply(with_site)
+    photo = (DATA / "photo.jpg").read_bytes()
+    with pytest.raises(photos.PhotoError, match=message):
+        photos.add_photo(files, "solarpavillon", photo, "foto.jpg", credit=credit)
+
+
+def test_a_new_photo_replaces_the_old_one_and_its_credit(with_site):
+    files = _table_preview("exhibits.csv", with_site).apply(with_site)
+    photo = (DATA / "photo.jpg").read_bytes()
+    files = photos.add_photo(files, "solarpavillon", photo, "a.jpg", credit="Foto: A")
+    files = photos.add_photo(files, "solarpavillon", photo, "b.jpg", credit="Foto: B, CC0")
+    item = next(e for e in draft.exhibits(files) if e["id"] == "solarpavillon")
+    assert item["image_credit"] == "Foto: B, CC0"
+    assert [n for n in files if n.startswith("images/")] == ["images/solarpavillon.jpg"]
 
 
 def test_the_planner_routes_along_the_imported_paths(with_site):

@@ -179,9 +179,9 @@ def remove_exhibit(files: Mapping[str, bytes], exhibit_id: str) -> Files:
 
 
 def with_image(files: Mapping[str, bytes], exhibit_id: str, name: str, content: bytes,
-               alt_de: str = "", alt_en: str = "") -> Files:
+               alt_de: str = "", alt_en: str = "", credit: str = "") -> Files:
     """The draft with a photo for the exhibit: the file under images/ and `image`,
-    `image_alt` set on the exhibit (an earlier photo of it is removed)."""
+    `image_alt`, `image_credit` set on the exhibit (an earlier photo of it is removed)."""
     doc = read_yaml(files, cat.EXHIBITS_FILE)
     out = dict(files)
     for item in doc.get("exhibits") or []:
@@ -195,6 +195,10 @@ def with_image(files: Mapping[str, bytes], exhibit_id: str, name: str, content: 
                 item["image_alt"] = alt
             else:
                 item.pop("image_alt", None)
+            if credit.strip():
+                item["image_credit"] = credit.strip()
+            else:
+                item.pop("image_credit", None)
             break
     else:
         raise KeyError(exhibit_id)

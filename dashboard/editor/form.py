@@ -20,7 +20,8 @@ FIELD_OF = {
     "id": ("id",), "name": ("name",), "summary": ("summary",), "description": ("description",),
     "category": ("category",), "zone": ("zone",), "location": ("location",),
     "visit_minutes": ("visit_minutes",), "step_free": ("step_free",), "sources": ("sources",),
-    "departments": ("departments",), "facts": ("facts",), "image": ("image", "image_alt"),
+    "departments": ("departments",), "facts": ("facts",),
+    "image": ("image", "image_alt", "image_credit"),
 }
 
 

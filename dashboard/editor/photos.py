@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
+from dashboard import catalog as cat
 from dashboard import validate
 from dashboard.editor import draft
 
@@ -53,12 +54,24 @@ def check_photo(content: bytes, uploaded_name: str = "photo") -> str:
     return name
 
 
+def check_credit(credit: str) -> str:
+    """The credit/licence line as the data folder's rule for `image_credit` takes it; the
+    editor asks for one with every photo (most licences require the credit)."""
+    try:
+        return cat.check_credit(credit)
+    except ValueError as exc:
+        raise PhotoError(f"credit and licence: {exc}") from None
+
+
 def add_photo(files: Mapping[str, bytes], exhibit_id: str, content: bytes,
-              uploaded_name: str, *, alt_de: str = "", alt_en: str = "") -> dict[str, bytes]:
-    """The draft with the photo as the exhibit's image; PhotoError when it is not a photo."""
+              uploaded_name: str, *, alt_de: str = "", alt_en: str = "",
+              credit: str) -> dict[str, bytes]:
+    """The draft with the photo as the exhibit's image; PhotoError when it is not a photo or
+    the credit line is missing or unusable."""
+    credit = check_credit(credit)
     check_photo(content, uploaded_name)
     try:
         return draft.with_image(files, exhibit_id, photo_name(exhibit_id, content), content,
-                                alt_de, alt_en)
+                                alt_de, alt_en, credit)
     except KeyError:
         raise PhotoError(f"there is no exhibit {exhibit_id!r} in the draft") from None

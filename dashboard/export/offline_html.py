@@ -147,6 +147,8 @@ def _card(plan: TourPlan, catalog: Catalog, stop: visitor.VisitorStop, lang: str
         source = f'src="{visitor.image_data_uri(stop.image)}"' if embed \
             else f'data-photo="{stop.number - 1}"'
         rows.append(f'<img class="photo" {source} alt="{e(stop.image_alt)}">')
+        if stop.image_credit:
+            rows.append(f'<p class="credit">{e(stop.image_credit)}</p>')
     if stop.summary:
         rows.append(f"<p><strong>{e(stop.summary)}</strong></p>")
     rows.append(f"<p>{e(t('visitor.planned', lang, minutes=fmt.minutes(stop.minutes, lang), clock=stop.begin))}</p>")  # noqa: E501
@@ -191,6 +193,7 @@ nav button:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}
 .picto span{color:%(ink)s}
 .stop h2{font-size:1.8rem;margin:.3em 0}
 .photo{display:block;max-width:100%%;max-height:50vh;height:auto;border-radius:8px}
+.credit{font-size:.85rem;color:%(muted)s;margin:.3em 0 0}
 .progress{font-weight:700}
 .src{font-size:.85rem;color:%(muted)s;overflow-wrap:anywhere}
 .bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;padding:8px 16px}

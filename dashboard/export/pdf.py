@@ -20,7 +20,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
-from dashboard import geo
+from dashboard import geo, validate
 from dashboard.catalog import Catalog
 from dashboard.export._common import (
     APP_NAME,
@@ -70,6 +70,7 @@ TABLE_GAP = 8.0  # between the map and the schedule
 TABLE_HEAD_H = 9.0 + 6.5  # "Schedule" heading + column header
 # Table columns: marker, time, name + summary, visit, walk (sum = CONTENT_W).
 COLS = (11.0, 27.0, 101.0, 19.0, 22.0)
+PHOTO_W, PHOTO_H = 24.0, 16.0  # an exhibit's photo at the right of its name column
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +181,7 @@ def to_pdf(plan: TourPlan, catalog: Catalog, lang: str, share_url: str | None = 
     pdf.set_lang(lang)
     pdf.add_page()
 
-    rows = schedule_rows(plan, catalog, lang)
+    rows = [{**row, **_photo(catalog, row["id"])} for row in schedule_rows(plan, catalog, lang)]
     top = _draw_header(pdf, plan, catalog, lang, title, exhibition)
     marks = plan_marks(plan, lang)
     shapes = _map_shapes(catalog.site, plan.route_coords(), marks)
@@ -618,17 +619,32 @@ def _draw_table(pdf: _Handout, rows: list[dict[str, Any]], lang: str, y: float) 
         y += height
 
 
+def _photo(catalog: Catalog, place_id: str) -> dict[str, Any]:
+    """The exhibit's checked photo file and its credit line (None and "" without one)."""
+    ex = catalog.exhibits.get(place_id)
+    path = validate.image_file(catalog.data_dir, ex.image) if ex and ex.image else None
+    return {"photo": path, "credit": (ex.image_credit or "") if path else ""}
+
+
+def _text_width(row: dict[str, Any]) -> float:
+    """The name column's room for text: less the photo beside it."""
+    return COLS[2] - (PHOTO_W + 2.0 if row.get("photo") else 0.0)
+
+
 def _name_lines(pdf: _Handout, row: dict[str, Any], width: float) -> list[str]:
     pdf.font(9.5, bold=True)
     return pdf.lines(row["name"], width) or [""]
 
 
 def _row_height(pdf: _Handout, row: dict[str, Any]) -> float:
-    """Name lines + the summary line, at least the two lines of the time or walk column."""
-    lines = len(_name_lines(pdf, row, COLS[2]))
+    """Name lines + the summary line (+ the photo's credit), at least the two lines of the time
+    or walk column, and the photo's height."""
+    lines = len(_name_lines(pdf, row, _text_width(row)))
     summary = 3.9 if row["summary"] or row["zone"] else 0.0
+    credit = 3.4 if row.get("credit") else 0.0
     two_lines = row["wait_minutes"] > 0 or row["role"] != "start"
-    return max(lines * 4.4 + summary, 8.3 if two_lines else 4.4) + 4.6
+    photo = PHOTO_H - 1.0 if row.get("photo") else 0.0
+    return max(lines * 4.4 + summary + credit, 8.3 if two_lines else 4.4, photo) + 4.6
 
 
 def _draw_row(pdf: _Handout, row: dict[str, Any], lang: str, y: float, height: float,
@@ -656,15 +672,25 @@ def _draw_row(pdf: _Handout, row: dict[str, Any], lang: str, y: float, height: f
         pdf.font(7, color=ROUTE)
         pdf.cell(COLS[1], 3.6, pdf.fit(_label(lang, "begins", time=row["begin"]), COLS[1]))
 
-    lines = _name_lines(pdf, row, COLS[2])
+    text_w = _text_width(row)
+    lines = _name_lines(pdf, row, text_w)
     for k, line in enumerate(lines):
         pdf.set_xy(x_name, top + 4.4 * k)
-        pdf.cell(COLS[2], 4.4, line)
+        pdf.cell(text_w, 4.4, line)
     detail = " · ".join(t for t in (row["zone"], row["summary"]) if t)
+    below = top + 4.4 * len(lines)
     if detail:
-        pdf.set_xy(x_name, top + 4.4 * len(lines))
+        pdf.set_xy(x_name, below)
         pdf.font(7.5, color=MUTED)
-        pdf.cell(COLS[2], 3.9, pdf.fit(detail, COLS[2]))
+        pdf.cell(text_w, 3.9, pdf.fit(detail, text_w))
+        below += 3.9
+    if row.get("credit"):  # the photo's credit/licence line, wherever the photo is
+        pdf.set_xy(x_name, below)
+        pdf.font(6.5, color=MUTED)
+        pdf.cell(text_w, 3.4, pdf.fit(row["credit"], text_w))
+    if row.get("photo"):
+        pdf.image(str(row["photo"]), x=x_name + COLS[2] - PHOTO_W, y=y + 1.2, w=PHOTO_W,
+                  h=PHOTO_H - 1.0, keep_aspect_ratio=True)
 
     pdf.set_xy(x_visit, top)
     pdf.font(9)

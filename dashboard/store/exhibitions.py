@@ -215,7 +215,7 @@ class ExhibitionStore:
         """A new exhibition with `files` as its draft; InvalidExhibition if the id is taken."""
         from dashboard.editor import bundle
 
-        access.require_editor(actor)
+        access.require_creator(actor)
         exhibition_id = _check_id(exhibition_id)
         now = utcnow()
         row = ExhibitionRow(
@@ -257,7 +257,7 @@ class ExhibitionStore:
         someone saved it since. The validator's problems are kept with it."""
         from dashboard.editor import bundle
 
-        access.require_editor(actor)
+        access.require_editor(actor, exhibition_id)
         revision = _check_int(revision, "draft revision")
         content = bundle.to_zip(files)
         problems = [str(p) for p in bundle.check(files)]
@@ -288,7 +288,7 @@ class ExhibitionStore:
         valid data folder."""
         from dashboard.editor import bundle
 
-        access.require_editor(actor)
+        access.require_editor(actor, exhibition_id)
         head = _check_int(head, "version")
         _, files = self.draft(exhibition_id)
         if problems := bundle.check(files):
@@ -300,7 +300,7 @@ class ExhibitionStore:
     def restore(self, actor: access.Actor, exhibition_id: str, number: int, *, head: int,
                 message: str = "") -> Version:
         """Publish version `number`'s files again as a new version (and make them the draft)."""
-        access.require_editor(actor)
+        access.require_editor(actor, exhibition_id)
         head = _check_int(head, "version")
         content = self._content(exhibition_id, _check_int(number, "version"))
         version = self._add_version(actor, exhibition_id, head, content,

@@ -25,7 +25,7 @@ import streamlit as st
 import streamlit_folium
 
 from dashboard import catalog as cat
-from dashboard import links, maps, routing, settings, store
+from dashboard import links, maps, routing, settings, store, validate
 from dashboard import presentation as fmt
 from dashboard.editor import serving
 from dashboard.errors import DataError, untrusted
@@ -460,6 +460,9 @@ class ExhibitCard:
     notes: str | None
     no_notes: str
     sources: list[str]
+    image: Path | None = None  # the exhibit's checked photo in the data folder
+    image_alt: str = ""
+    image_credit: str = ""  # its credit/licence line, shown under it
 
 
 def exhibit_card(catalog: cat.Catalog, ex: cat.Exhibit, lang: str,
@@ -493,6 +496,9 @@ def exhibit_card(catalog: cat.Catalog, ex: cat.Exhibit, lang: str,
         notes=text_of(note, lang) if note else None,
         no_notes=t("detail.no_notes", lang, city=city_name),
         sources=list(ex.sources),
+        image=validate.image_file(catalog.data_dir, ex.image) if ex.image else None,
+        image_alt=text_of(ex.image_alt, lang) if ex.image_alt else text_of(ex.name, lang),
+        image_credit=ex.image_credit or "",
     )
 
 
@@ -500,6 +506,10 @@ def show_exhibit_card(card: ExhibitCard, lang: str) -> None:
     """The detail panel. All data text is escaped: it is shown, never parsed."""
     heading(card.title, 2)
     text(card.summary, bold=True)
+    if card.image is not None:  # served by this app, never hot-linked
+        st.image(str(card.image), alt=card.image_alt, width="stretch")
+        if card.image_credit:
+            caption(card.image_credit)
     meta = [
         f"{t('detail.category', lang)}: {card.category}",
         f"{t('detail.zone', lang)}: {card.zone}",

@@ -9,6 +9,7 @@ person who lost keeps what they typed (the form's widgets keep their values).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import zoneinfo
@@ -21,7 +22,7 @@ import streamlit_folium
 
 from dashboard import catalog as cat
 from dashboard import settings
-from dashboard.editor import access, bundle, draft, editmap, photos
+from dashboard.editor import access, bundle, draft, drawing, editmap, lists, messages, photos
 from dashboard.editor.form import ExhibitForm, check_exhibit, with_exhibit
 from dashboard.i18n import t
 from dashboard.importers import osm, points, table
@@ -30,7 +31,8 @@ from dashboard.store.exhibitions import ExhibitionConflict, ExhibitionStore, Inv
 from dashboard.ui import auth, common
 
 PREFIX = "edit."
-SECTIONS = ("site", "exhibits", "import", "photos", "publish")
+SECTIONS = ("site", "exhibits", "lists", "import", "photos", "publish")
+LIST_KINDS = ("category", "zone", "department", "city")
 _FORM = PREFIX + "f."  # the exhibit form's widget keys
 
 
@@ -45,6 +47,8 @@ class EditorState:
     message: tuple[str, str] | None = None  # (level, text) of the last change, shown once
     conflict: bool = False  # the last save met a newer draft: offer to load it
     section: str = ""  # the section the message belongs to
+    # The category, zone, department or city open in the lists' form (None: a new one).
+    list_selected: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> EditorState:
@@ -83,14 +87,15 @@ def account(catalog: cat.Catalog, lang: str) -> access.Actor:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _problems(digest: str, _content: bytes) -> list[str]:
+def _problems(digest: str, _content: bytes, lang: str) -> list[str]:
     files, _ = bundle.from_zip(_content)
-    return [str(p) for p in bundle.check(files)]
+    return [str(dataclasses.replace(p, message=_say(p.message, lang)))
+            for p in bundle.check(files)]
 
 
-def draft_problems(state: EditorState) -> list[str]:
+def draft_problems(state: EditorState, lang: str) -> list[str]:
     content = bundle.to_zip(state.files)
-    return _problems(hashlib.sha256(content).hexdigest(), content)
+    return _problems(hashlib.sha256(content).hexdigest(), content, lang)
 
 
 def _commit(state: EditorState, actor: access.Actor, files: dict[str, bytes], lang: str,
@@ -151,7 +156,8 @@ def _open(state: EditorState, exhibition_id: str | None) -> None:
 def choose_exhibition(state: EditorState, actor: access.Actor, lang: str) -> str | None:
     """Pick an exhibition or make a new one; the id of the one open."""
     try:
-        known = {e.id: e.name for e in store().list()}
+        # Only the exhibitions this person may edit (an "editor:testgarten" sees that one).
+        known = {e.id: e.name for e in store().list() if access.may_edit(actor, e.id)}
     except StoreError as exc:
         common.notice("error", str(exc))
         st.stop()
@@ -165,8 +171,11 @@ def choose_exhibition(state: EditorState, actor: access.Actor, lang: str) -> str
                           t("edit.pick", lang), key=PREFIX + "pick")
     if picked != (state.exhibition or ""):
         _open(state, picked or None)
-    with st.expander(t("edit.new", lang), expanded=not known, icon=":material/add:"):
-        _new_form(state, actor, lang)
+    if access.may_create(actor):
+        with st.expander(t("edit.new", lang), expanded=not known, icon=":material/add:"):
+            _new_form(state, actor, lang)
+    elif not known:
+        common.notice("info", t("edit.none_yours", lang), icon=":material/lock:")
     return state.exhibition
 
 
@@ -234,7 +243,7 @@ def section(lang: str) -> str:
 
 
 def problems_box(state: EditorState, lang: str) -> list[str]:
-    problems = draft_problems(state)
+    problems = draft_problems(state, lang)
     if problems:
         with st.expander(t("edit.problems", lang, count=len(problems)),
                          icon=":material/error:"):
@@ -249,8 +258,8 @@ def show_section(name: str, state: EditorState, actor: access.Actor, problems: l
     if name == "publish":
         publish_section(state, actor, problems, lang)
     else:
-        {"site": site_section, "exhibits": exhibits_section, "import": import_section,
-         "photos": photos_section}[name](state, actor, lang)
+        {"site": site_section, "exhibits": exhibits_section, "lists": lists_section,
+         "import": import_section, "photos": photos_section}[name](state, actor, lang)
 
 
 # --------------------------------------------------------------------------- site
@@ -263,15 +272,13 @@ def _layers(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
 
 
 def site_section(state: EditorState, actor: access.Actor, lang: str) -> None:
-    upload = st.file_uploader(t("edit.osm_upload", lang), key=PREFIX + "osm",
+    # A taken site empties the uploader (a new key), so the map to draw on comes next.
+    upload = st.file_uploader(t("edit.osm_upload", lang),
+                              key=f"{PREFIX}osm-{st.session_state.get(PREFIX + 'osm-n', 0)}",
                               type=["osm", "xml", "pbf", "geojson", "json"])
     if upload is None:
         common.caption(t("edit.osm_hint", lang))
-        layers = _layers(state.files)
-        if layers:
-            streamlit_folium.st_folium(editmap.editor_map(layers, draft.exhibits(state.files),
-                                                          lang=lang), key=PREFIX + "site-map",
-                                       height=420, returned_objects=[], use_container_width=True)
+        draw_section(state, actor, lang)
         return
     result = _read_site(upload.name, upload.getvalue())
     if isinstance(result, str):
@@ -290,6 +297,43 @@ def site_section(state: EditorState, actor: access.Actor, lang: str) -> None:
                                    type="primary", icon=":material/check:")
     if take and _commit(state, actor, draft.with_site(state.files, result.layers), lang,
                         t("edit.osm_taken", lang)):
+        st.session_state[PREFIX + "osm-n"] = st.session_state.get(PREFIX + "osm-n", 0) + 1
+        st.rerun()
+
+
+def draw_section(state: EditorState, actor: access.Actor, lang: str) -> None:
+    """Draw and edit the footpaths, the outline or a zone's area on the map (Leaflet.draw);
+    what is drawn is saved to the draft only with the button (the map itself writes
+    nothing)."""
+    zone_ids = [str(z.get("id")) for z in lists.items(state.files, "zone")]
+    targets = ["paths", "site", *(f"zone:{z}" for z in zone_ids)]
+    zone_names = {str(z.get("id")): (z.get("name") or {}).get(lang) or str(z.get("id"))
+                  for z in lists.items(state.files, "zone")}
+    if st.session_state.get(PREFIX + "draw-target") not in targets:
+        st.session_state[PREFIX + "draw-target"] = "paths"
+    chosen = st.selectbox(
+        t("edit.draw.target", lang), targets, key=PREFIX + "draw-target",
+        format_func=lambda x: t("edit.draw.zone", lang, zone=zone_names.get(x[5:], x[5:]))
+        if x.startswith("zone:") else t(f"edit.draw.{x}", lang))
+    target, zone = (("zone", chosen[5:]) if chosen.startswith("zone:") else (chosen, None))
+    common.caption(t(f"edit.draw.hint_{'paths' if target == 'paths' else 'area'}", lang))
+    layers = _layers(state.files)
+    features = drawing.features_of(state.files, target, zone)
+    result = streamlit_folium.st_folium(
+        editmap.drawing_map(layers, draft.exhibits(state.files), target, features, lang=lang),
+        key=f"{PREFIX}draw-{chosen}-{state.revision}", height=460,
+        returned_objects=["all_drawings"], use_container_width=True)
+    drawn = (result or {}).get("all_drawings")
+    if drawn is None:
+        return
+    files = drawing.apply(state.files, target, drawn, zone)
+    if files == state.files:
+        return
+    common.text(t("edit.draw.changed", lang, count=len(drawing.features_of(files, target,
+                                                                           zone))))
+    if st.button(t("edit.draw.save", lang), key=PREFIX + "draw-save", type="primary",
+                 icon=":material/save:") and _commit(state, actor, files, lang,
+                                                     t("edit.draw.saved", lang)):
         st.rerun()
 
 
@@ -337,6 +381,9 @@ def exhibits_section(state: EditorState, actor: access.Actor, lang: str) -> None
                             zone=(draft.zones(state.files) or [{}])[0].get("id", ""))
         _fill_form(ExhibitForm.from_exhibit(source) if source else blank)
         state.save()
+    if st.toggle(t("edit.drag", lang), key=PREFIX + "drag"):
+        drag_markers(state, actor, items, lang)
+        return
     common.caption(t("edit.tap_hint", lang))
     pending = (st.session_state[_form_key("lat")], st.session_state[_form_key("lon")])
     clicked = streamlit_folium.st_folium(
@@ -353,9 +400,42 @@ def exhibits_section(state: EditorState, actor: access.Actor, lang: str) -> None
     _exhibit_form(state, actor, lang)
 
 
-def _field_problem(by_field: dict[str, list[str]], name: str) -> None:
+def _say(message: str, lang: str) -> str:
+    """A validator's (or an editor module's) message in the page's language."""
+    return messages.localize(message, lang)
+
+
+def drag_markers(state: EditorState, actor: access.Actor, items: list[dict[str, Any]],
+                 lang: str) -> None:
+    """Move exhibits by dragging their markers (the drawing tool's edit mode); the places
+    are saved with the button."""
+    common.caption(t("edit.drag_hint", lang))
+    result = streamlit_folium.st_folium(
+        editmap.drawing_map(_layers(state.files), items, "exhibits",
+                            drawing.features_of(state.files, "exhibits"), lang=lang),
+        key=f"{PREFIX}drag-map-{state.revision}", height=460,
+        returned_objects=["all_drawings"], use_container_width=True)
+    drawn = (result or {}).get("all_drawings")
+    moved = drawing.moved_exhibits(state.files, drawn) if drawn else []
+    if not moved:
+        return
+    names = {str(e.get("id")): (e.get("name") or {}).get(lang) or e.get("id") for e in items}
+    common.text(t("edit.drag_moved", lang, names=", ".join(names.get(m, m) for m in moved)))
+    if st.button(t("edit.drag_save", lang, count=len(moved)), key=PREFIX + "drag-save",
+                 type="primary", icon=":material/save:") and _commit(
+            state, actor, drawing.apply(state.files, "exhibits", drawn), lang,
+            t("edit.drag_saved", lang, count=len(moved))):
+        now = next((e for e in draft.exhibits(state.files) if e.get("id") == state.selected),
+                   None)
+        if now and state.selected in moved:  # the open form follows; its typed text stays
+            st.session_state[_form_key("lat")] = now["location"]["lat"]
+            st.session_state[_form_key("lon")] = now["location"]["lon"]
+        st.rerun()
+
+
+def _field_problem(by_field: dict[str, list[str]], name: str, lang: str) -> None:
     for text in by_field.get(name, []):
-        st.caption(":red[" + common.md_escape(text) + "]")
+        st.caption(":red[" + common.md_escape(_say(text, lang)) + "]")
 
 
 def _exhibit_form(state: EditorState, actor: access.Actor, lang: str) -> None:
@@ -368,38 +448,38 @@ def _exhibit_form(state: EditorState, actor: access.Actor, lang: str) -> None:
     c1.text_input(t("edit.f.name_de", lang), key=k("name_de"), max_chars=120)
     c2.text_input(t("edit.f.name_en", lang), key=k("name_en"), max_chars=120)
     by_field = st.session_state.get(PREFIX + "by_field", {})
-    _field_problem(by_field, "name")
+    _field_problem(by_field, "name", lang)
     c1, c2 = st.columns(2)
     c1.text_area(t("edit.f.summary_de", lang), key=k("summary_de"), max_chars=300, height=80)
     c2.text_area(t("edit.f.summary_en", lang), key=k("summary_en"), max_chars=300, height=80)
-    _field_problem(by_field, "summary")
+    _field_problem(by_field, "summary", lang)
     c1, c2 = st.columns(2)
     c1.text_area(t("edit.f.description_de", lang), key=k("description_de"), height=100)
     c2.text_area(t("edit.f.description_en", lang), key=k("description_en"), height=100)
-    _field_problem(by_field, "description")
+    _field_problem(by_field, "description", lang)
     c1, c2 = st.columns(2)
     c1.selectbox(t("edit.f.category", lang), cats, key=k("category"))
     c2.selectbox(t("edit.f.zone", lang), zones, key=k("zone"))
     c1, c2 = st.columns(2)
     c1.number_input(t("edit.f.lat", lang), key=k("lat"), format="%.6f", step=0.00001)
     c2.number_input(t("edit.f.lon", lang), key=k("lon"), format="%.6f", step=0.00001)
-    _field_problem(by_field, "location")
+    _field_problem(by_field, "location", lang)
     c1, c2, c3 = st.columns(3)
     c1.number_input(t("edit.f.visit_minutes", lang), key=k("visit_minutes"), min_value=1,
                     max_value=240, step=1)
     c2.number_input(t("edit.f.priority", lang), key=k("priority"), min_value=1, max_value=5)
     c3.toggle(t("edit.f.step_free", lang), key=k("step_free"))
-    _field_problem(by_field, "step_free")
+    _field_problem(by_field, "step_free", lang)
     st.multiselect(t("edit.f.departments", lang), departments, key=k("departments"))
     st.text_area(t("edit.f.sources", lang), key=k("sources"), height=68)
-    _field_problem(by_field, "sources")
+    _field_problem(by_field, "sources", lang)
     c1, c2 = st.columns(2)
     c1.text_area(t("edit.f.facts_de", lang), key=k("facts_de"), height=68)
     c2.text_area(t("edit.f.facts_en", lang), key=k("facts_en"), height=68)
-    _field_problem(by_field, "facts")
+    _field_problem(by_field, "facts", lang)
     st.text_input(t("edit.f.id", lang), key=k("id"), max_chars=64,
                   help=t("edit.f.id_help", lang))
-    _field_problem(by_field, "id")
+    _field_problem(by_field, "id", lang)
 
     values = ExhibitForm(**{name: st.session_state[k(name)]
                             for name in ExhibitForm().values()},
@@ -439,6 +519,104 @@ def _check_form(state: EditorState, item: dict[str, Any]) -> tuple[dict[str, lis
     result = check_exhibit(state.files, item, state.selected)
     st.session_state[PREFIX + "check"] = (key, result)
     return result
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def _list_key(kind: str, name: str) -> str:
+    return f"{PREFIX}l.{kind}.{name}"
+
+
+def lists_section(state: EditorState, actor: access.Actor, lang: str) -> None:
+    """Categories, zones, departments and cities: pick one or "+ New", a form, Save/Delete;
+    the validator's problems under their fields (checked before the fields are drawn, from
+    the values the widgets hold)."""
+    kind = st.segmented_control(
+        t("edit.l.kind", lang), LIST_KINDS, key=PREFIX + "l.kind", default="category",
+        format_func=lambda k: t(f"edit.l.plural.{k}", lang), width="stretch") or "category"
+    current = lists.items(state.files, kind)
+    ids = [str(e.get("id")) for e in current]
+    names = {str(e.get("id")): (e.get("name") or {}).get(lang) or str(e.get("id"))
+             for e in current}
+    pick_key = _list_key(kind, "pick")
+    if (upcoming := st.session_state.pop(_list_key(kind, "pick-next"), None)) is not None:
+        st.session_state[pick_key] = upcoming  # set before the widget is drawn
+    if st.session_state.get(pick_key) not in ["", *ids]:
+        st.session_state[pick_key] = ""
+    chosen = st.selectbox(t(f"edit.l.{kind}", lang), ["", *ids], key=pick_key,
+                          format_func=lambda i: names.get(i, i) if i else
+                          t("edit.l.new", lang))
+    original = next((e for e in current if e.get("id") == chosen), None)
+    if (chosen or None) != state.list_selected.get(kind, "?") \
+            or _list_key(kind, "f.id") not in st.session_state:
+        state.list_selected[kind] = chosen or None
+        for name, value in lists.form_values(kind, original).items():
+            st.session_state[_list_key(kind, "f." + name)] = value
+        state.save()
+    selected = state.list_selected.get(kind)
+    values = {name: st.session_state[_list_key(kind, "f." + name)]
+              for name in lists.form_values(kind, None)}
+    item = lists.to_item(kind, values, original)
+    by_field = lists.check(state.files, kind, item, selected)[0] if item["id"] else {}
+    _list_form(state, kind, by_field, lang)
+    if kind == "zone" and item["id"] in lists.zones_without_polygon(state.files):
+        common.caption(t("edit.l.zone_draw", lang))
+    c1, c2 = st.columns(2)
+    if c1.button(t("edit.l.save", lang), key=_list_key(kind, "save"), type="primary",
+                 icon=":material/save:", width="stretch", disabled=not item["id"]):
+        files = lists.upsert(state.files, kind, item, selected)
+        if _commit(state, actor, files, lang, t("edit.l.saved", lang, id=item["id"])):
+            state.list_selected[kind] = item["id"]
+            st.session_state[_list_key(kind, "pick-next")] = item["id"]
+            state.save()
+            st.rerun()
+    if selected and c2.button(t("edit.l.delete", lang), key=_list_key(kind, "delete"),
+                              icon=":material/delete:", width="stretch"):
+        try:
+            files = lists.remove(state.files, kind, selected)
+        except lists.ListEditError as exc:  # next to the button; nothing is changed
+            common.notice("error", _say(str(exc), lang))
+            return
+        if _commit(state, actor, files, lang, t("edit.l.deleted", lang, id=selected)):
+            st.session_state[_list_key(kind, "pick-next")] = ""
+            st.rerun()
+
+
+def _list_form(state: EditorState, kind: str, by_field: dict[str, list[str]],
+               lang: str) -> None:
+    def k(name: str) -> str:
+        return _list_key(kind, "f." + name)
+
+    c1, c2 = st.columns(2)
+    c1.text_input(t("edit.f.name_de", lang), key=k("name_de"), max_chars=120)
+    c2.text_input(t("edit.f.name_en", lang), key=k("name_en"), max_chars=120)
+    _field_problem(by_field, "name", lang)
+    if kind == "category":
+        c1, c2 = st.columns(2)
+        c1.color_picker(t("edit.l.color", lang), key=k("color"))
+        c2.text_input(t("edit.l.icon", lang), key=k("icon"), max_chars=4,
+                      help=t("edit.l.icon_help", lang))
+        _field_problem(by_field, "color", lang)
+        _field_problem(by_field, "icon", lang)
+    if kind == "city":
+        c1, c2 = st.columns(2)
+        c1.text_input(t("edit.l.delegation_de", lang), key=k("delegation_de"), max_chars=120)
+        c2.text_input(t("edit.l.delegation_en", lang), key=k("delegation_en"), max_chars=120)
+        _field_problem(by_field, "delegation", lang)
+        departments = [str(d.get("id")) for d in lists.items(state.files, "department")]
+        dep_names = {str(d.get("id")): (d.get("name") or {}).get(lang) or str(d.get("id"))
+                     for d in lists.items(state.files, "department")}
+        st.session_state[k("departments")] = [
+            d for d in st.session_state.get(k("departments"), []) if d in departments]
+        st.multiselect(t("edit.f.departments", lang), departments, key=k("departments"),
+                       format_func=lambda d: dep_names.get(d, d))
+        _field_problem(by_field, "departments", lang)
+        st.text_area(t("edit.f.sources", lang), key=k("sources"), height=68)
+        _field_problem(by_field, "sources", lang)
+    st.text_input(t("edit.f.id", lang), key=k("id"), max_chars=64,
+                  help=t("edit.l.id_help", lang))
+    _field_problem(by_field, "id", lang)
 
 
 # --------------------------------------------------------------------------- import
@@ -512,20 +690,24 @@ def photos_section(state: EditorState, actor: access.Actor, lang: str) -> None:
     item = next(e for e in items if e["id"] == exhibit_id)
     if (image := item.get("image")) and image in state.files:
         alt = (item.get("image_alt") or {}).get(lang) or names[exhibit_id]
-        st.image(state.files[image], caption=alt, width=320)
+        st.image(state.files[image], alt=alt, width=320)
+        if credit := item.get("image_credit"):
+            common.caption(credit)
     upload = st.file_uploader(t("edit.photo_upload", lang), key=PREFIX + "photo",
                               type=["jpg", "jpeg", "png", "webp"])
     c1, c2 = st.columns(2)
     alt_de = c1.text_input(t("edit.alt_de", lang), key=PREFIX + "alt-de", max_chars=300)
     alt_en = c2.text_input(t("edit.alt_en", lang), key=PREFIX + "alt-en", max_chars=300)
+    credit = st.text_input(t("edit.credit", lang), key=PREFIX + "credit",
+                           max_chars=cat.MAX_CREDIT_CHARS, placeholder=t("edit.credit_hint",
+                                                                         lang))
     if upload is not None and st.button(t("edit.photo_take", lang), key=PREFIX + "photo-take",
                                         type="primary", icon=":material/add_a_photo:"):
         try:
             files = photos.add_photo(state.files, exhibit_id, upload.getvalue(), upload.name,
-                                     alt_de=alt_de, alt_en=alt_en)
-        except photos.PhotoError as exc:
-            state.message = ("error", str(exc))
-            state.save()
+                                     alt_de=alt_de, alt_en=alt_en, credit=credit)
+        except photos.PhotoError as exc:  # next to the button; the fields keep their text
+            common.notice("error", _say(str(exc), lang))
             return
         if _commit(state, actor, files, lang, t("edit.photo_taken", lang)):
             st.rerun()

@@ -552,3 +552,5 @@ def stop_image(stop: visitor.VisitorStop) -> None:
     never hot-linked."""
     if stop.image is not None:
         st.image(str(stop.image), alt=stop.image_alt, width="stretch")
+        if stop.image_credit:
+            common.caption(stop.image_credit)
