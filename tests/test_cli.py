@@ -156,7 +156,7 @@ def test_db_upgrade_prints_the_revision_without_the_password(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh' / 'db.sqlite3'}"
     result = run_cli("db", "upgrade", "--url", url)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"{url}: schema at revision 0007 (the newest)"
+    assert result.stdout.strip() == f"{url}: schema at revision 0008 (the newest)"
     assert (tmp_path / "fresh" / "db.sqlite3").is_file()
 
 

@@ -23,7 +23,7 @@ from dashboard.store import Database, StoreUnavailable, TourStore
 from dashboard.store.base import Base
 from dashboard.store.engine import alembic_config
 
-HEAD = "0007"
+HEAD = "0008"
 
 # --- the schema before migrations ------------------------------------------------------------
 

@@ -15,7 +15,9 @@ unwritable file, not a database). `TourTooLarge` / `InvalidTour`: a tour the sto
 `lead` (LeadStore): a guide leading a saved tour and the tablets that follow it; the leading
 device's key moves the group, the lead code takes it over on another device, tries limited
 (`WrongLeadCode`, `NotLeading`, `TooManyTries`, `AlreadyLed`, `LeadEnded`, `UnknownLead` are
-`LeadError`s).
+`LeadError`s). A lead may follow its own re-plan when the tour runs late (`set_plan`,
+`undo_plan`; the saved tour is not touched). `questions` (QuestionStore): the group's questions
+per stop, anonymous and rate limited (`TooManyQuestions`), kept for the review.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ from dashboard.store.notes import (
     Transferability,
     UnknownNoteError,
     VersionConflict,
+)
+from dashboard.store.questions import (
+    Question,
+    QuestionError,
+    QuestionStore,
+    TooManyQuestions,
 )
 from dashboard.store.tours import (
     BUDGET_MAX_MINUTES,
@@ -98,9 +106,13 @@ __all__ = [
     "Note",
     "NoteStore",
     "ProjectIdea",
+    "Question",
+    "QuestionError",
+    "QuestionStore",
     "SavedTour",
     "StoreError",
     "StoreUnavailable",
+    "TooManyQuestions",
     "TooManyTries",
     "Topic",
     "TourStore",
