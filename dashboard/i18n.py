@@ -581,6 +581,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "questions.asked_on": {"de": "{date}, {clock}", "en": "{date}, {clock}"},
     "questions.was_answered": {"de": "beantwortet", "en": "answered"},
 
+    # -- read aloud and arriving at a stop (speech.*, arrive.*) --
+    "speech.play": {"de": "Vorlesen", "en": "Read aloud"},
+    "speech.pause": {"de": "Pause", "en": "Pause"},
+    "speech.resume": {"de": "Weiter vorlesen", "en": "Go on reading"},
+    "speech.no_voice": {
+        "de": "Dieses Gerät hat keine deutsche Stimme zum Vorlesen.",
+        "en": "This device has no English voice to read aloud."},
+    "speech.unsupported": {"de": "Dieser Browser kann nicht vorlesen.",
+                           "en": "This browser cannot read aloud."},
+    "speech.transcript": {"de": "Vorgelesener Text", "en": "Text being read"},
+    "arrive.watch": {"de": "Melden, wenn wir an der nächsten Station sind",
+                     "en": "Tell me when we reach the next stop"},
+    "arrive.watching": {"de": "Achtet auf die Ankunft …", "en": "Watching for arrival …"},
+    "arrive.offer": {"de": "Sie sind an Station {n}: {name}.",
+                     "en": "You are at stop {n}: {name}."},
+    "arrive.show": {"de": "Zeigen", "en": "Show it"},
+    "arrive.stop_watching": {"de": "Nicht mehr melden", "en": "Stop watching"},
+
     # -- visitor extras: where am I, idle return, images (visitor.*) --
     "visitor.where": {"de": "Wo bin ich?", "en": "Where am I?"},
     "visitor.where_busy": {"de": "Standort wird bestimmt …", "en": "Finding your location …"},

@@ -18,19 +18,11 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from dashboard import catalog as cat
-from dashboard import export, live, maps, routing, settings, store, visitor
+from dashboard import export, maps, routing, settings, store, visitor
 from dashboard import presentation as fmt
 from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import (
-    common,
-    device,
-    follow_guide,
-    messages,
-    questions,
-    running_late,
-    styles,
-)
+from dashboard.ui import common, device, follow_guide, messages, styles, visitor_live
 
 V = "visitor."
 _MESSAGES = V + "messages"
@@ -248,7 +240,7 @@ def stop_view(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.
     card_col, map_col = st.container(key="maprow").columns([1, 1], gap="medium")
     with card_col:
         stop_card(stops[state.stop], state, lang)
-        live_tools(stops[state.stop], state, lang)
+        visitor_live.live_tools(stops, state, _go_to, lang)
         next_leg(prog, lang)
     with map_col:
         where_am_i(catalog, plan, stops, state, lang)
@@ -560,44 +552,3 @@ def stop_image(stop: visitor.VisitorStop) -> None:
     never hot-linked."""
     if stop.image is not None:
         st.image(str(stop.image), alt=stop.image_alt, width="stretch")
-
-
-# --------------------------------------------------------------------------- the guide's live tools
-# The lead's re-plan and the questions for the guide (dashboard.ui.running_late, .questions).
-
-_IN_FORCE = V + "in_force"  # ((lead id, revision), the plan) of the lead's re-plan shown
-
-
-def plan_in_force(catalog: cat.Catalog, network: routing.WalkingNetwork,
-                  saved: store.SavedTour, plan: routing.TourPlan, state: VisitorState,
-                  lang: str) -> routing.TourPlan:
-    """The plan of the guide's re-plan while the tour is led with one, else the saved tour's
-    `plan`; the stop shown stays within it."""
-    held = follow_guide.plan_in_force(saved.id)
-    if held is None:
-        return plan
-    lead_id, revision, replan = held
-    cached = st.session_state.get(_IN_FORCE)
-    if cached is not None and cached[0] == (saved.id, lead_id, revision):
-        in_force = cached[1]
-    else:
-        in_force = live.lead_plan(catalog, plan, replan, network)
-        st.session_state[_IN_FORCE] = ((saved.id, lead_id, revision), in_force)
-    state.stop = visitor.clamp(state.stop, len(in_force.stops))
-    state.save()
-    return in_force
-
-
-def replan_notice(catalog: cat.Catalog, saved: store.SavedTour, lang: str) -> None:
-    """What the guide's re-plan left out ("2 stops were left out to be back by 17:30")."""
-    held = follow_guide.plan_in_force(saved.id)
-    if held is not None:
-        with st.container(key="visitor-replan"):
-            common.notice("info", running_late.dropped_notice(catalog, held[2], lang),
-                          icon=":material/alt_route:")
-
-
-def live_tools(stop: visitor.VisitorStop, state: VisitorState, lang: str) -> None:
-    """Under the stop card: "Question for the guide" while a guide leads the tour."""
-    questions.ask_box(common.tour_store(), follow_guide.active_lead(state.tour_id), stop.id,
-                      state.stop, lang)
