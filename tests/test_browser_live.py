@@ -294,10 +294,11 @@ def test_a_re_plan_reaches_two_following_tablets_and_undo_too(app, browser, cata
         # The bus leaves in 30 minutes: the tour (about 80) cannot end in time.
         bus = (here + dt.timedelta(minutes=35)).replace(second=0, microsecond=0)
         bus = bus.replace(minute=bus.minute - bus.minute % 5)
-        field = guide.get_by_label("Back by (fixed, e.g. the bus)")
-        field.tap()
-        field.fill(bus.strftime("%H:%M"))
-        field.press("Enter")
+        # st.time_input: an hour and a minute field (react-aria spin buttons), typed in.
+        settled(guide)
+        guide.get_by_role("spinbutton", name="hour, Back by").tap()
+        guide.keyboard.type(bus.strftime("%H%M"))
+        guide.keyboard.press("Tab")
         expect(guide.get_by_text("cannot be met")).to_be_visible(timeout=30_000)
         accept = guide.get_by_role("button", name="Accept the new plan")
         expect(accept).to_be_visible(timeout=60_000)

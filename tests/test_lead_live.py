@@ -311,3 +311,9 @@ def test_questions_from_two_tablets_reach_the_guide(monkeypatch, tmp_path, catal
     answer[0].click().run()
     assert "Questions from the group: 1 open" in page_body(guide)
     assert "Answered: 1" in page_body(guide)
+    # After the tour the review shows them at the exhibit, as text.
+    review = open_page(monkeypatch, url, "review", exhibit=STOPS[0], lang="en")
+    assert not review.exception
+    assert [e.label for e in review.expander if e.label.startswith("Questions asked here")] \
+        == ["Questions asked here (2)"]
+    assert md_escape(hostile) in [m.value for m in review.markdown]

@@ -335,10 +335,9 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, catalog: cat.Catalog, ma
         common.text(t("lead.followers", lang, n=followers))
         if asked:
             common.text(t("questions.here", lang, n=questions.open_count(asked, stop)))
-    if plan is not None:
-        running_late.panel(leads, lead, mine[1] if mine else None, catalog, tour.plan, plan,
-                           stop, lang)
     if mine is None:
+        if plan is not None:
+            running_late.panel(leads, lead, None, catalog, tour.plan, plan, stop, lang)
         if not lost:
             common.notice("info", t("lead.read_only" if may_lead else "lead.read_only_visitor",
                                     lang), icon=":material/lock:")
@@ -360,6 +359,8 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, catalog: cat.Catalog, ma
                         key="lead-end-pop"):
             st.button(t("lead.end_confirm", lang), key=L + "end", icon=":material/stop_circle:",
                       on_click=_end, args=(leads, catalog, tour_id, lang), type="primary")
+    if plan is not None:  # below Next: the guide's thumb finds Next where it always is
+        running_late.panel(leads, lead, mine[1], catalog, tour.plan, plan, stop, lang)
     questions.queue(leads.database, lead.id, mine[1], asked, names,
                     ZoneInfo(catalog.exhibition.timezone), lang)
 
