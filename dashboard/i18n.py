@@ -214,6 +214,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "planner.step_free": {"de": "Nur stufenlose Wege", "en": "Step-free paths only"},
     "planner.budget": {"de": "Zeitbudget (Minuten, 0 = keins)",
                        "en": "Time budget (minutes, 0 = none)"},
+    "planner.must_see": {"de": "Pflichtstationen (nie weglassen)",
+                         "en": "Must see (never left out)"},
+    "planner.must_see_help": {
+        "de": "Weder das Zeitbudget noch eine Umplanung während der Führung lässt sie weg.",
+        "en": "Neither the time budget nor a re-plan while leading the tour leaves them out."},
     "planner.rank_by": {"de": "Bei Zeitmangel zuerst weglassen", "en": "When time is short, drop"},
     "planner.rank.priority": {"de": "die unwichtigsten Exponate",
                               "en": "the least important exhibits"},

@@ -317,3 +317,20 @@ def test_questions_from_two_tablets_reach_the_guide(monkeypatch, tmp_path, catal
     assert [e.label for e in review.expander if e.label.startswith("Questions asked here")] \
         == ["Questions asked here (2)"]
     assert md_escape(hostile) in [m.value for m in review.markdown]
+
+
+def test_the_planner_keeps_must_see_stops(monkeypatch, tmp_path, catalog):
+    """The planner's settings carry "must see" into the saved tour's request and back."""
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    tours = store.open_store(url)
+    request = routing.TourRequest(stops=STOPS, date=DAY, must_see=(STOPS[2],))
+    tour_id = tours.save_tour(request.to_dict(), "Pflicht", catalog.exhibition.id)
+    at = open_page(monkeypatch, url, "planner", tour=tour_id, lang="en")
+    assert not at.exception
+    chosen = at.multiselect(key="planner.must_see")
+    assert chosen.value == [STOPS[2]] and chosen.label == "Must see (never left out)"
+    from dashboard.ui.planner_page import PlannerState
+    state = PlannerState.from_request(catalog, request, "Pflicht")
+    assert state.to_request().must_see == (STOPS[2],)
+    state.stops = [s for s in state.stops if s != STOPS[2]]
+    assert state.to_request().must_see == ()  # a removed stop is no longer a must
