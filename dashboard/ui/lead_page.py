@@ -361,7 +361,7 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, catalog: cat.Catalog, ma
                       on_click=_end, args=(leads, catalog, tour_id, lang), type="primary")
     if plan is not None:  # below Next: the guide's thumb finds Next where it always is
         running_late.panel(leads, lead, mine[1], catalog, tour.plan, plan, stop, lang)
-    questions.queue(leads.database, lead.id, mine[1], asked, names,
+    questions.queue(leads.database, catalog, lead.id, mine[1], asked, names,
                     ZoneInfo(catalog.exhibition.timezone), lang)
 
 

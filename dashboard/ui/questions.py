@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from dashboard import catalog as cat
 from dashboard import presentation as fmt
 from dashboard import store
 from dashboard.i18n import t
 from dashboard.store.questions import QUESTION_MAX
-from dashboard.ui import common, messages
+from dashboard.ui import auth, common, messages
 
 Q = "questions."
 _ASKER = Q + "asker"  # this tablet's random id (only its hash reaches the database)
@@ -72,8 +73,11 @@ def ask_box(tours: store.TourStore | None, lead_id: str | None, exhibit_id: str,
 # --------------------------------------------------------------------------- the guide's side
 
 
-def _answer(database: store.Database, lead_id: str, key: str, question_id: int,
-            lang: str) -> None:
+def _answer(database: store.Database, catalog: cat.Catalog, lead_id: str, key: str,
+            question_id: int, lang: str) -> None:
+    if not auth.current_actor(catalog).can_manage_tours:  # the callback checks again
+        messages.say(_LEAD_SAID, "error", t("lead.sign_in_first", lang))
+        return
     try:
         store.QuestionStore(database).answer(lead_id, key, question_id)
     except store.NotLeading:
@@ -96,7 +100,7 @@ def open_count(questions: Sequence[store.Question], stop: int) -> int:
     return sum(1 for q in questions if q.stop == stop and not q.answered)
 
 
-def queue(database: store.Database, lead_id: str, key: str | None,
+def queue(database: store.Database, catalog: cat.Catalog, lead_id: str, key: str | None,
           questions: list[store.Question] | None, names: Sequence[str], tz: ZoneInfo,
           lang: str) -> None:
     """The group's questions per stop, newest last, a count on each stop; the device that
@@ -123,7 +127,7 @@ def queue(database: store.Database, lead_id: str, key: str | None,
                     if key is not None:
                         st.button(t("questions.answered", lang), key=f"{Q}answer-{q.id}",
                                   icon=":material/check:", on_click=_answer,
-                                  args=(database, lead_id, key, q.id, lang))
+                                  args=(database, catalog, lead_id, key, q.id, lang))
         answered = len(questions) - len(waiting)
         if answered:
             common.caption(t("questions.answered_count", lang, n=answered))

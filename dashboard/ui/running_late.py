@@ -18,7 +18,7 @@ from dashboard import catalog as cat
 from dashboard import i18n, live, routing, store
 from dashboard import presentation as fmt
 from dashboard.i18n import t
-from dashboard.ui import common, messages
+from dashboard.ui import auth, common, messages
 
 CLOCK = "lead.clock"  # a datetime set by tests
 _PROPOSAL = "lead.proposal"  # (inputs, Proposal | None): solved once per minute of delay
@@ -50,8 +50,18 @@ def _names(catalog: cat.Catalog, ids: tuple[str, ...], lang: str) -> str:
                      else i for i in ids)
 
 
-def _accept(leads: store.LeadStore, lead_id: str, key: str, plan: dict, count: int,
-            lang: str) -> None:
+def _allowed(catalog: cat.Catalog, lang: str) -> bool:
+    """The callbacks' own check of the signed-in role (as lead_page's moves)."""
+    if auth.current_actor(catalog).can_manage_tours:
+        return True
+    messages.say(_SAID, "error", t("lead.sign_in_first", lang))
+    return False
+
+
+def _accept(leads: store.LeadStore, catalog: cat.Catalog, lead_id: str, key: str, plan: dict,
+            count: int, lang: str) -> None:
+    if not _allowed(catalog, lang):
+        return
     try:
         leads.set_plan(lead_id, key, plan, count)
     except store.LeadError:
@@ -64,7 +74,10 @@ def _accept(leads: store.LeadStore, lead_id: str, key: str, plan: dict, count: i
     messages.say(_SAID, "success", t("lead.replan.accepted", lang))
 
 
-def _undo(leads: store.LeadStore, lead_id: str, key: str, lang: str) -> None:
+def _undo(leads: store.LeadStore, catalog: cat.Catalog, lead_id: str, key: str,
+          lang: str) -> None:
+    if not _allowed(catalog, lang):
+        return
     try:
         leads.undo_plan(lead_id, key)
     except store.LeadError:
@@ -121,7 +134,7 @@ def panel(leads: store.LeadStore, lead: store.Lead, key: str | None, catalog: ca
             if key is not None:
                 st.button(t("lead.replan.undo", lang), key="lead.replan-undo",
                           icon=":material/undo:", on_click=_undo,
-                          args=(leads, lead.id, key, lang))
+                          args=(leads, catalog, lead.id, key, lang))
         if key is None:
             return
         st.time_input(t("lead.late.end_by", lang), value=None, key=_END_BY, step=300,
@@ -149,7 +162,7 @@ def panel(leads: store.LeadStore, lead: store.Lead, key: str | None, catalog: ca
         moved_saved = live.shift(saved, lead.started_at, False)
         st.button(t("lead.replan.accept", lang), key=f"lead.replan-accept-{stop}",
                   type="primary", icon=":material/alt_route:", width="stretch",
-                  on_click=_accept, args=(leads, lead.id, key, proposal.to_plan(
+                  on_click=_accept, args=(leads, catalog, lead.id, key, proposal.to_plan(
                       prefix, moved_saved), len(prefix) + len(proposal.keep), lang))
 
 
