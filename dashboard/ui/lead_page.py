@@ -8,6 +8,9 @@ device has taken the lead over, this one says so, stops showing the code and off
 controls. With sign-in configured only a guide or an admin may start, move, end or take over
 a lead (every callback checks the signed-in role again); without it, the open mode says that
 anyone may. Session keys under "lead.". The tablets' side is dashboard/ui/follow_guide.py.
+The live tools below the controls: the schedule against the clock and the re-plan
+(running_late.py, on the plan in force: the saved tour's or this lead's re-plan) and the
+group's questions per stop (questions.py).
 """
 
 from __future__ import annotations
