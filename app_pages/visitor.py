@@ -3,6 +3,7 @@
 from dashboard import visitor
 from dashboard.i18n import t
 from dashboard.ui import common
+from dashboard.ui import visitor_live as live
 from dashboard.ui import visitor_page as page
 
 lang = common.current_language()
@@ -22,9 +23,11 @@ if opened is None:
     page.write_url(state, [])
 else:
     saved, plan = opened
+    plan = live.plan_in_force(catalog, network, saved, plan, state)  # a guide's re-plan
     stops = visitor.visitor_stops(plan, catalog, lang)
     common.heading(saved.title, 1)
     page.settings_bar(tours, saved.id, len(stops), state, lang)  # size and "follow the guide"
+    live.replan_notice(catalog, saved, lang)
     page.prepare_sources(stops, lang)  # full runs only: the tour opened, the language changed
     page.stop_view(catalog, plan, stops, lang)
     page.tour_actions(catalog, plan, saved, state, lang)

@@ -209,6 +209,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "planner.step_free": {"de": "Nur stufenlose Wege", "en": "Step-free paths only"},
     "planner.budget": {"de": "Zeitbudget (Minuten, 0 = keins)",
                        "en": "Time budget (minutes, 0 = none)"},
+    "planner.must_see": {"de": "Pflichtstationen (nie weglassen)",
+                         "en": "Must see (never left out)"},
+    "planner.must_see_help": {
+        "de": "Weder das Zeitbudget noch eine Umplanung während der Führung lässt sie weg.",
+        "en": "Neither the time budget nor a re-plan while leading the tour leaves them out."},
     "planner.rank_by": {"de": "Bei Zeitmangel zuerst weglassen", "en": "When time is short, drop"},
     "planner.rank.priority": {"de": "die unwichtigsten Exponate",
                               "en": "the least important exhibits"},
@@ -492,6 +497,104 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "The guide is at stop {n}."},
     "lead.jump": {"de": "Zur Führung springen (Station {n})",
                   "en": "Jump to where the guide is (stop {n})"},
+    # -- the guide's live tools: running late, re-plan (lead.late.*, lead.replan.*) --
+    "lead.late.on_time": {"de": "Im Zeitplan.", "en": "On schedule."},
+    "lead.late.behind": {"de": "{minutes} hinter dem Zeitplan.",
+                         "en": "{minutes} behind schedule."},
+    "lead.late.ahead": {"de": "{minutes} vor dem Zeitplan.", "en": "{minutes} ahead of schedule."},
+    "lead.late.ends": {"de": "In diesem Tempo endet die Tour um {clock}.",
+                       "en": "At this pace the tour ends at {clock}."},
+    "lead.late.end_by": {"de": "Zurück sein bis (fest, z. B. der Bus)",
+                         "en": "Back by (fixed, e.g. the bus)"},
+    "lead.late.end_by_help": {
+        "de": "Ohne feste Zeit gilt das Zeitbudget der Tour, falls sie eines hat.",
+        "en": "Without a fixed time the tour's time budget applies, if it has one."},
+    "lead.late.budget_end": {"de": "Ende laut Zeitbudget: {clock}.",
+                             "en": "End by the time budget: {clock}."},
+    "lead.late.no_end": {
+        "de": "Die Tour hat kein Zeitbudget: eine feste Endzeit eingeben, um einen Vorschlag "
+              "zu bekommen, falls es knapp wird.",
+        "en": "The tour has no time budget: set a fixed end to get a proposal when time runs "
+              "short."},
+    "lead.late.missed": {"de": "So ist {clock} nicht zu schaffen.",
+                         "en": "At this pace {clock} cannot be met."},
+    "lead.replan.propose": {
+        "de": "Vorschlag, um bis {end} zurück zu sein: {dropped} auslassen (Ende um {clock}).",
+        "en": "To be back by {end}: leave out {dropped} (ends at {clock})."},
+    "lead.replan.still_late": {
+        "de": "Auch mit nur den Pflichtstationen endet die Tour erst um {clock}.",
+        "en": "Even with only the must-see stops the tour ends at {clock}."},
+    "lead.replan.accept": {"de": "Neuen Plan übernehmen", "en": "Accept the new plan"},
+    "lead.replan.undo": {"de": "Neuen Plan zurücknehmen", "en": "Undo the new plan"},
+    "lead.replan.in_force": {
+        "de": "Neuer Plan dieser Führung: {dropped} ausgelassen, um bis {end} zurück zu sein. "
+              "Die gespeicherte Tour bleibt unverändert.",
+        "en": "This lead's new plan: {dropped} left out to be back by {end}. The saved tour "
+              "is unchanged."},
+    "lead.replan.notice": {
+        "de": "{count} ausgelassen, um bis {end} zurück zu sein: {names}.",
+        "en": "{count} left out to be back by {end}: {names}."},
+    "lead.replan.count.one": {"de": "Eine Station wurde", "en": "One stop was"},
+    "lead.replan.count.other": {"de": "{n} Stationen wurden", "en": "{n} stops were"},
+    "lead.replan.accepted": {"de": "Der neue Plan gilt jetzt auf allen folgenden Tablets.",
+                             "en": "The new plan is now on every following tablet."},
+    "lead.replan.undone": {"de": "Zurück zum vorigen Plan.", "en": "Back to the plan before."},
+
+    # -- questions from the group (questions.*) --
+    "questions.ask": {"de": "Frage an die Führung", "en": "Question for the guide"},
+    "questions.line": {"de": "Ihre Frage (freiwillig)", "en": "Your question (optional)"},
+    "questions.placeholder": {"de": "Eine Zeile, oder leer lassen",
+                              "en": "One line, or leave it empty"},
+    "questions.anonymous": {
+        "de": "Anonym: die Führung sieht nur die Station und Ihren Text.",
+        "en": "Anonymous: the guide sees only the stop and your text."},
+    "questions.send": {"de": "Frage senden", "en": "Send the question"},
+    "questions.sent": {"de": "Gesendet: die Führung sieht Ihre Frage.",
+                       "en": "Sent: the guide sees your question."},
+    "questions.wait": {"de": "Bitte {seconds} s warten, dann können Sie wieder fragen.",
+                       "en": "Please wait {seconds} s before asking again."},
+    "questions.too_many": {"de": "Von diesem Tablet sind schon genug Fragen gekommen.",
+                           "en": "This tablet has asked enough questions for this tour."},
+    "questions.no_guide": {"de": "Die Tour wird gerade nicht geführt: niemand sieht die Frage.",
+                           "en": "Nobody is leading the tour right now: no one would see it."},
+    "questions.refused": {"de": "Das ging nicht. Bitte noch einmal versuchen.",
+                          "en": "That did not work. Please try again."},
+    "questions.store_down": {"de": "Die Frage konnte gerade nicht gesendet werden. Ihr Text "
+                                   "bleibt im Feld.",
+                             "en": "The question could not be sent just now. Your text stays "
+                                   "in the field."},
+    "questions.queue": {"de": "Fragen aus der Gruppe: {n} offen",
+                        "en": "Questions from the group: {n} open"},
+    "questions.none": {"de": "Noch keine offenen Fragen.", "en": "No open questions."},
+    "questions.at_stop": {"de": "{n}. {name} · {count} offen", "en": "{n}. {name} · {count} open"},
+    "questions.here": {"de": "Offene Fragen hier: {n}", "en": "Open questions here: {n}"},
+    "questions.no_text": {"de": "Eine Frage zu dieser Station (ohne Text)",
+                          "en": "A question about this stop (no text)"},
+    "questions.asked_at": {"de": "gefragt um {clock}", "en": "asked at {clock}"},
+    "questions.answered": {"de": "Beantwortet", "en": "Answered"},
+    "questions.answered_count": {"de": "Beantwortet: {n}", "en": "Answered: {n}"},
+    "questions.asked_here": {"de": "Hier gestellte Fragen ({n})",
+                             "en": "Questions asked here ({n})"},
+    "questions.asked_on": {"de": "{date}, {clock}", "en": "{date}, {clock}"},
+    "questions.was_answered": {"de": "beantwortet", "en": "answered"},
+
+    # -- read aloud and arriving at a stop (speech.*, arrive.*) --
+    "speech.play": {"de": "Vorlesen", "en": "Read aloud"},
+    "speech.pause": {"de": "Pause", "en": "Pause"},
+    "speech.resume": {"de": "Weiter vorlesen", "en": "Go on reading"},
+    "speech.no_voice": {
+        "de": "Dieses Gerät hat keine deutsche Stimme zum Vorlesen.",
+        "en": "This device has no English voice to read aloud."},
+    "speech.unsupported": {"de": "Dieser Browser kann nicht vorlesen.",
+                           "en": "This browser cannot read aloud."},
+    "speech.transcript": {"de": "Vorgelesener Text", "en": "Text being read"},
+    "arrive.watch": {"de": "Melden, wenn wir an der nächsten Station sind",
+                     "en": "Tell me when we reach the next stop"},
+    "arrive.watching": {"de": "Achtet auf die Ankunft …", "en": "Watching for arrival …"},
+    "arrive.offer": {"de": "Sie sind an Station {n}: {name}.",
+                     "en": "You are at stop {n}: {name}."},
+    "arrive.show": {"de": "Zeigen", "en": "Show it"},
+    "arrive.stop_watching": {"de": "Nicht mehr melden", "en": "Stop watching"},
 
     # -- visitor extras: where am I, idle return, images (visitor.*) --
     "visitor.where": {"de": "Wo bin ich?", "en": "Where am I?"},

@@ -615,10 +615,16 @@ class TourRequest:
     speed_kmh: float = DEFAULT_SPEED_KMH
     rank_by: Literal["priority", "order"] = "priority"
     title: str = ""
+    # Stops that a budget or a re-plan never drops (dashboard/live.py keeps them too).
+    must_see: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["stops"] = list(self.stops)
+        if self.must_see:
+            d["must_see"] = list(self.must_see)
+        else:  # older saved tours and their tests know no such key
+            del d["must_see"]
         d["start_time"] = self.start_time.strftime("%H:%M")
         d["date"] = self.date.isoformat() if self.date else None
         return d
@@ -627,6 +633,7 @@ class TourRequest:
     def from_dict(cls, d: dict[str, Any]) -> TourRequest:
         data = dict(d)
         data["stops"] = tuple(str(s) for s in data.get("stops", ()))
+        data["must_see"] = tuple(str(s) for s in data.get("must_see") or ())
         if isinstance(data.get("start_time"), str):
             data["start_time"] = dt.time.fromisoformat(data["start_time"])
         if isinstance(data.get("date"), str):
@@ -800,7 +807,9 @@ def plan_tour(catalog: Catalog, request: TourRequest, network: WalkingNetwork | 
         budget_s = budget * 60 if budget is not None else None
         penalties = None
         if budget_s is not None or windows:
-            optional = [k for k in range(len(ids)) if k not in (0, e_idx)]
+            # A must-see stop has no penalty: OR-Tools then has to visit it.
+            optional = [k for k in range(len(ids)) if k not in (0, e_idx)
+                        and ids[k] not in request.must_see]
             if request.rank_by == "order":
                 importance = [len(optional) - r for r in range(len(optional))]
             else:

@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable
 
 from dashboard import presentation as fmt
-from dashboard import visitor
+from dashboard import speech, visitor
 from dashboard.catalog import Catalog
 from dashboard.i18n import LANGUAGES, t
 from dashboard.routing import TourPlan
@@ -142,7 +142,7 @@ def _card(plan: TourPlan, catalog: Catalog, stop: visitor.VisitorStop, lang: str
             f'{e(t("visitor.visited", lang))}</span></p>',
             f'<div class="picto" style="color:{stop.category_color}">'
             f"{visitor.pictogram_svg(stop.category)}<span>{e(stop.category_label)}</span></div>",
-            f"<h2>{stop.number}. {e(stop.name)}</h2>"]
+            f"<h2>{stop.number}. {e(stop.name)}</h2>", _read_aloud(stop, lang)]
     if stop.image is not None:  # embedded: the file may not request anything
         source = f'src="{visitor.image_data_uri(stop.image)}"' if embed \
             else f'data-photo="{stop.number - 1}"'
@@ -172,6 +172,21 @@ def _card(plan: TourPlan, catalog: Catalog, stop: visitor.VisitorStop, lang: str
                     + ", ".join(e(s) for s in stop.sources) + "</p>")
     return (f'<section class="stop" data-lang="{e(lang)}" data-i="{stop.number - 1}" hidden>'
             + "".join(rows) + "</section>")
+
+
+def _read_aloud(stop: visitor.VisitorStop, lang: str) -> str:
+    """The stop's read-aloud block (dashboard/speech.py): its sentences escaped here, the
+    script reads their text."""
+    e = html.escape
+    options = json.dumps({"lang": lang, "labels": speech.labels(lang),
+                          "wait_ms": speech.VOICE_WAIT_MS}, ensure_ascii=False)
+    spans = " ".join(f'<span data-say="{k}">{e(part)}</span>'
+                     for k, part in enumerate(speech.parts(stop)))
+    return (f'<div class="lr-say" lang="{e(lang)}" data-say-options="{e(options, quote=True)}">'
+            '<button type="button" class="lr-say-play"></button>'
+            '<span class="lr-say-msg" role="status"></span>'
+            f'<p class="lr-say-text" hidden aria-label="{e(t("speech.transcript", lang))}">'
+            f"{spans}</p></div>")
 
 
 _STYLE = """
@@ -225,6 +240,9 @@ _SCRIPT = """
   var lang=body.dataset.lang, size=body.dataset.size, cur=parseInt(body.dataset.start,10)||0;
   var seen={}; (body.dataset.seen||'').split(',').forEach(function(k){if(k){seen[k]=1;}});
   var n=document.querySelectorAll('section.stop[data-lang="'+lang+'"]').length;
+  var sayStops=[], shownAt='';
+  document.querySelectorAll('.lr-say').forEach(function(box){
+    sayStops.push(lrReadAloud(box, JSON.parse(box.dataset.sayOptions)));});
   function fromHash(){var h=location.hash||'';
     var m=/stop=(\\d+)/.exec(h); if(m){var i=parseInt(m[1],10)-1; if(i>=0&&i<n){cur=i;}}
     m=/lang=([a-z]+)/.exec(h); if(m&&langs.indexOf(m[1])>=0){lang=m[1];}
@@ -234,6 +252,7 @@ _SCRIPT = """
   function all(sel,f){document.querySelectorAll(sel).forEach(f);}
   function show(i){
     cur=Math.max(0,Math.min(n-1,i));
+    if(shownAt!==cur+lang){shownAt=cur+lang; sayStops.forEach(function(s){s();});}
     all('[data-lang]',function(el){if(el.tagName!=='HTML'&&el!==body){
       el.hidden=el.dataset.lang!==lang;}});
     all('section.stop',function(s){var k=parseInt(s.dataset.i,10);
@@ -323,7 +342,7 @@ def to_offline_html(plan: TourPlan, catalog: Catalog, lang: str, title: str | No
     seen = ",".join(str(i) for i, pid in enumerate(ids) if pid in set(visited))
     size = size if size in ("normal", "large") else "normal"
     proj = _Projection(_route_bounds(plan, catalog.site.bounds), pad=0.0)
-    style = _STYLE % {"ink": fmt.INK, "head": fmt.HEADER_FILL, "route": fmt.ROUTE,
+    style = speech.CSS + _STYLE % {"ink": fmt.INK, "head": fmt.HEADER_FILL, "route": fmt.ROUTE,
                       "walked": "#7f8c8d", "endpoint": fmt.ENDPOINT, "muted": fmt.MUTED,
                       "rule": fmt.RULE, "primary": fmt.PRIMARY}
     e = html.escape
@@ -332,7 +351,7 @@ def to_offline_html(plan: TourPlan, catalog: Catalog, lang: str, title: str | No
                                    given or tour_title(plan, catalog, code), code == lang,
                                    embed=code == lang)
                     for code in langs)
-    script = _SCRIPT % {"langs": json.dumps(list(LANGUAGES))}
+    script = speech.CORE_JS + _SCRIPT % {"langs": json.dumps(list(LANGUAGES))}
     return (
         f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'

@@ -19,7 +19,9 @@ transfer scorecard of an exhibit per city, and the city's reflection date.
 `lead` (LeadStore): a guide leading a saved tour and the tablets that follow it; the leading
 device's key moves the group, the lead code takes it over on another device, tries limited
 (`WrongLeadCode`, `NotLeading`, `TooManyTries`, `AlreadyLed`, `LeadEnded`, `UnknownLead` are
-`LeadError`s).
+`LeadError`s). A lead may follow its own re-plan when the tour runs late (`set_plan`,
+`undo_plan`; the saved tour is not touched). `questions` (QuestionStore): the group's questions
+per stop, anonymous and rate limited (`TooManyQuestions`), kept for the review.
 """
 
 from __future__ import annotations
@@ -57,6 +59,12 @@ from dashboard.store.notes import (
     Transferability,
     UnknownNoteError,
     VersionConflict,
+)
+from dashboard.store.questions import (
+    Question,
+    QuestionError,
+    QuestionStore,
+    TooManyQuestions,
 )
 from dashboard.store.scorecards import (
     Factor,
@@ -115,6 +123,9 @@ __all__ = [
     "Note",
     "NoteStore",
     "ProjectIdea",
+    "Question",
+    "QuestionError",
+    "QuestionStore",
     "Rating",
     "Reflection",
     "SavedTour",
@@ -123,6 +134,7 @@ __all__ = [
     "Stage",
     "StoreError",
     "StoreUnavailable",
+    "TooManyQuestions",
     "TooManyTries",
     "Topic",
     "TourStore",

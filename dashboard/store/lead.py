@@ -26,19 +26,25 @@ Followers write nothing but a heartbeat. A tablet joins a lead (`join`: the stor
 token), then keeps it fresh (`heartbeat`, which knows only tokens that joined that lead);
 `follower_count` counts those seen in the last `FOLLOWER_WINDOW`, so invented tokens count
 nothing.
+
+When the tour runs late the guide may accept a re-plan (dashboard/live.py): the lead keeps it
+(`set_plan`, column `replan`, migration 0008) with the ones before it for `undo_plan`; the
+saved tour is not overwritten, and the tablets read the plan in force from the lead.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, delete, func, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -66,6 +72,8 @@ LEAD_MAX_TRIES = 30
 REFUSE_FOR = timedelta(minutes=15)
 CLIENT_MAX = 64
 _LEAD_ID_CHARS = frozenset(TOUR_ID_ALPHABET)
+REPLAN_MAX_BYTES = 16_000
+REPLAN_DEPTH = 10  # re-plans kept for undo
 # scrypt as in RFC 7914's interactive setting: about 16 MiB and a few ms per check.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -193,6 +201,9 @@ class LeadRow(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 0008: this lead's own re-plans, {"revision": n, "base_count": k, "stack": [plan, ...]}
+    # (the last is in force; undo drops it); None: the saved tour as it is.
+    replan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class FollowerRow(Base):
@@ -230,6 +241,9 @@ class Lead:
     started_at: datetime
     updated_at: datetime
     ended_at: datetime | None
+    plan: dict[str, Any] | None = None  # the re-plan in force (dashboard/live.py), or None
+    plan_revision: int = 0  # changes with every re-plan and undo: tablets redraw on it
+    can_undo: bool = False
 
     @property
     def active(self) -> bool:
@@ -237,9 +251,15 @@ class Lead:
 
     @classmethod
     def _from_row(cls, row: LeadRow) -> Lead:
+        replan = row.replan if isinstance(row.replan, dict) else {}
+        stack = replan.get("stack") if isinstance(replan.get("stack"), list) else []
+        revision = replan.get("revision")
         return cls(id=row.id, tour_id=row.tour_id, stop=row.stop_index,
                    stop_count=row.stop_count, started_at=row.started_at,
-                   updated_at=row.updated_at, ended_at=row.ended_at)
+                   updated_at=row.updated_at, ended_at=row.ended_at,
+                   plan=stack[-1] if stack and isinstance(stack[-1], dict) else None,
+                   plan_revision=revision if isinstance(revision, int) else 0,
+                   can_undo=bool(stack))
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -379,6 +399,45 @@ class LeadStore:
             last = min(stop_count, row.stop_count or stop_count) - 1
             row.stop_index = max(0, min(last, row.stop_index + delta))
             row.updated_at = max(utcnow(), row.updated_at + timedelta(microseconds=1))
+            return Lead._from_row(row)
+
+    def set_plan(self, lead_id: str, key: str, plan: dict[str, Any], stop_count: int) -> Lead:
+        """This lead follows `plan` (a re-plan of dashboard/live.py, plain JSON) of
+        `stop_count` stops from now on; the saved tour is not touched. Undo with undo_plan."""
+        _check_count(stop_count)
+        if not isinstance(plan, dict) or len(json.dumps(plan)) > REPLAN_MAX_BYTES:
+            raise LeadError("a re-plan is a small JSON object")
+        with self._db.session(write=True) as session:
+            row = self._held_row(session, lead_id, key)
+            replan = dict(row.replan) if isinstance(row.replan, dict) else {}
+            stack = list(replan.get("stack") or [])
+            if not stack:
+                replan["base_count"] = row.stop_count
+            stack = [*stack[-(REPLAN_DEPTH - 1):], {**plan, "count": stop_count}]
+            replan["stack"] = stack
+            replan["revision"] = int(replan.get("revision") or 0) + 1
+            row.replan = replan
+            row.stop_count = stop_count
+            row.stop_index = min(row.stop_index, stop_count - 1)
+            # updated_at stays: it is when the group reached its stop (live.delay)
+            return Lead._from_row(row)
+
+    def undo_plan(self, lead_id: str, key: str) -> Lead:
+        """Back to the plan before the last re-plan (in the end the saved tour's)."""
+        with self._db.session(write=True) as session:
+            row = self._held_row(session, lead_id, key)
+            replan = dict(row.replan) if isinstance(row.replan, dict) else {}
+            stack = list(replan.get("stack") or [])
+            if not stack:
+                return Lead._from_row(row)
+            stack.pop()
+            count = stack[-1].get("count") if stack else replan.get("base_count")
+            replan["stack"] = stack
+            replan["revision"] = int(replan.get("revision") or 0) + 1
+            row.replan = replan
+            if isinstance(count, int) and count >= 1:
+                row.stop_count = count
+                row.stop_index = min(row.stop_index, count - 1)
             return Lead._from_row(row)
 
     def end(self, lead_id: str, key: str) -> Lead:

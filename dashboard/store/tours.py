@@ -168,6 +168,7 @@ class _TourSpec(BaseModel):
     speed_kmh: float = Field(default=4.0, strict=True, allow_inf_nan=False)
     rank_by: Literal["priority", "order"] = "priority"
     title: str = Field(default="", strict=True, max_length=TITLE_MAX)
+    must_see: list[_PlaceId] = Field(default_factory=list, max_length=MAX_STOPS)
 
     @field_validator("start_time")
     @classmethod

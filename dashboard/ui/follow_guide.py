@@ -31,6 +31,8 @@ _FOLLOW = F + "follow"  # following on (True), off (False), default (None)
 _SYNCED = F + "synced"  # (lead id, guide's stop it last went to)
 _TOKEN = F + "token"  # (lead id, this tablet's heartbeat token from LeadStore.join)
 _BEAT = F + "beat"  # time.monotonic() of the last heartbeat
+_LEAD = F + "lead"  # (tour id, lead id) of the active lead as of the last poll
+_IN_FORCE = F + "in_force"  # (tour id, lead id, revision, plan) of the lead's re-plan
 _TOGGLE = "w.lead-follow"
 POLL_S = 2  # a following tablet reaches the guide's stop within about this (+ a rerun)
 # A tablet on a tour nobody leads notices a guide starting within this. Each look is a fragment
@@ -72,6 +74,36 @@ def follows_guide() -> bool:
     return bool(st.session_state.get(_GUIDED))
 
 
+def active_lead(tour_id: str | None) -> str | None:
+    """The id of the lead of `tour_id` as of the follow panel's last poll, or None (the
+    questions for the guide go there)."""
+    held = st.session_state.get(_LEAD)
+    return held[1] if held and held[0] == tour_id else None
+
+
+def plan_in_force(tour_id: str | None) -> tuple[str, int, dict] | None:
+    """(lead id, revision, re-plan) when the guide of `tour_id` follows a re-plan of the
+    saved tour (dashboard/live.py), as of the follow panel's last poll; else None."""
+    held = st.session_state.get(_IN_FORCE)
+    return held[1:] if held and held[0] == tour_id else None
+
+
+def _forget_lead() -> bool:
+    """No active lead: forget it (True when a re-plan was in force: the page must redraw)."""
+    st.session_state.pop(_LEAD, None)
+    return st.session_state.pop(_IN_FORCE, None) is not None
+
+
+def _note_lead(tour_id: str, lead: store.Lead) -> bool:
+    """Keep the active lead and its re-plan; True when the re-plan changed (redraw)."""
+    st.session_state[_LEAD] = (tour_id, lead.id)
+    in_force = (tour_id, lead.id, lead.plan_revision, lead.plan) if lead.plan else None
+    if st.session_state.get(_IN_FORCE) == in_force:
+        return False
+    st.session_state[_IN_FORCE] = in_force
+    return True
+
+
 def follow_panel(tours: store.TourStore | None, tour_id: str, count: int, lang: str,
                  tablet: Callable[[], FollowingTablet]) -> None:
     """"Follow the guide" for the tour `tour_id` of `count` stops, shown while it is led.
@@ -90,6 +122,8 @@ def follow_panel(tours: store.TourStore | None, tour_id: str, count: int, lang: 
     if led:
         _follow_fragment(leads, tour_id, count, lang, tablet)
     else:
+        if _forget_lead():
+            st.rerun()  # the lead's re-plan is over with the lead: the saved tour again
         _look_for_guide(leads, tour_id)
 
 
@@ -154,9 +188,12 @@ def _follow_fragment(leads: store.LeadStore, tour_id: str, count: int, lang: str
     except common.STORE_ERRORS:
         return  # the tour still works without the guide
     if lead is None:
+        _forget_lead()
         if not full_run:
             st.rerun()  # the lead ended: the page goes back to looking now and then
         return
+    if _note_lead(tour_id, lead):
+        st.rerun()  # the guide accepted a new plan (or undid it): the page draws it
     following = st.session_state.get(_FOLLOW)
     following = True if following is None else following
     st.session_state[_GUIDED] = following

@@ -8,12 +8,16 @@ device has taken the lead over, this one says so, stops showing the code and off
 controls. With sign-in configured only a guide or an admin may start, move, end or take over
 a lead (every callback checks the signed-in role again); without it, the open mode says that
 anyone may. Session keys under "lead.". The tablets' side is dashboard/ui/follow_guide.py.
+The live tools below the controls: the schedule against the clock and the re-plan
+(running_late.py, on the plan in force: the saved tour's or this lead's re-plan) and the
+group's questions per stop (questions.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -23,7 +27,7 @@ from dashboard import links, routing, store, visitor
 from dashboard.errors import untrusted
 from dashboard.i18n import t
 from dashboard.store.lead import format_code, normalize_code
-from dashboard.ui import auth, common, messages, styles
+from dashboard.ui import auth, common, messages, questions, running_late, styles
 
 L = "lead."
 _CODES = L + "codes"  # tour id -> (lead id, device key) of the leads this session leads
@@ -85,6 +89,7 @@ def visitor_link(tour_id: str, lang: str) -> None:
 class LeadTour:
     saved: store.SavedTour
     names: tuple[str, ...]  # stop names in visiting order, in the page's language
+    plan: routing.TourPlan | None = None  # the saved tour's plan (a lead may re-plan it)
 
 
 def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
@@ -126,7 +131,7 @@ def open_tour(catalog: cat.Catalog, network: routing.WalkingNetwork,
     if not names:
         common.notice("warning", t("visitor.empty_tour", lang))
         return None
-    return LeadTour(saved, names)
+    return LeadTour(saved, names, plan)
 
 
 def _pick(tour_id: str) -> None:
@@ -284,6 +289,7 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, catalog: cat.Catalog, ma
     try:
         lead = leads.active_for_tour(tour_id)
         followers = leads.follower_count(lead.id) if lead is not None else 0
+        asked = questions.read_queue(leads.database, lead.id) if lead is not None else []
         mine = _mine(tour_id)
         if mine is not None and lead is not None and lead.id == mine[0] \
                 and not leads.leads_here(*mine):
@@ -319,14 +325,22 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, catalog: cat.Catalog, ma
         shown = st.session_state.get(_SHOW_CODE)
         if shown is not None and shown[:2] == (tour_id, lead.id):
             _code_box(shown[2], lang)
+    plan = running_late.plan_in_force(catalog, tour.plan, lead) if tour.plan else None
+    names = tour.names if plan is None or plan is tour.plan else tuple(
+        s.name for s in visitor.visitor_stops(plan, catalog, lang))
+    count = len(names)
     stop = follow.clamp(lead.stop, count)
     with st.container(key="lead-current", border=True):
         common.text(t("lead.stop", lang, n=stop + 1, total=count), bold=True)
-        common.heading(f"{stop + 1}. {tour.names[stop]}", 2)
+        common.heading(f"{stop + 1}. {names[stop]}", 2)
         if stop + 1 < count:
-            common.caption(f"{t('lead.next', lang)}: {stop + 2}. {tour.names[stop + 1]}")
+            common.caption(f"{t('lead.next', lang)}: {stop + 2}. {names[stop + 1]}")
         common.text(t("lead.followers", lang, n=followers))
+        if asked:
+            common.text(t("questions.here", lang, n=questions.open_count(asked, stop)))
     if mine is None:
+        if plan is not None:
+            running_late.panel(leads, lead, None, catalog, tour.plan, plan, stop, lang)
         if not lost:
             common.notice("info", t("lead.read_only" if may_lead else "lead.read_only_visitor",
                                     lang), icon=":material/lock:")
@@ -348,6 +362,10 @@ def _guide_view(leads: store.LeadStore, tour: LeadTour, catalog: cat.Catalog, ma
                         key="lead-end-pop"):
             st.button(t("lead.end_confirm", lang), key=L + "end", icon=":material/stop_circle:",
                       on_click=_end, args=(leads, catalog, tour_id, lang), type="primary")
+    if plan is not None:  # below Next: the guide's thumb finds Next where it always is
+        running_late.panel(leads, lead, mine[1], catalog, tour.plan, plan, stop, lang)
+    questions.queue(leads.database, catalog, lead.id, mine[1], asked, names,
+                    ZoneInfo(catalog.exhibition.timezone), lang)
 
 
 def _code_box(code: str, lang: str) -> None:

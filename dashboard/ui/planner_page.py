@@ -28,6 +28,7 @@ P = "planner."
 _MESSAGES = P + "messages"
 _LAST_CLICK = P + "last_click"
 _LEFT_OUT = P + "left_out"  # (stops before "Optimise order", [ids the budget left out], budget)
+_MUST_SEE = P + "must_see"  # the stops a budget or a guide's re-plan never leaves out
 UNDO_DEPTH = 20
 MAP_HEIGHT = 440
 
@@ -56,6 +57,7 @@ class PlannerState:
     selected: str | None = None  # the place tapped on the map (shown, not changed)
     # The undo stack: what the stop list and the time budget were before each change.
     history: list[dict] = field(default_factory=list)
+    must_see: list[str] = field(default_factory=list)  # of `stops`: never left out
 
     # ----- construction
 
@@ -81,7 +83,7 @@ class PlannerState:
             speed=min(max(float(request.speed_kmh), routing.MIN_SPEED_KMH),
                       routing.MAX_SPEED_KMH),
             step_free=request.step_free, budget=request.budget_minutes or 0,
-            rank=request.rank_by, title=title)
+            rank=request.rank_by, title=title, must_see=list(request.must_see))
 
     @classmethod
     def load(cls) -> PlannerState:
@@ -89,7 +91,8 @@ class PlannerState:
         return cls(
             stops=list(s[P + "stops"]), **{name: s[key] for name, key in WIDGETS.items()},
             saved_id=s.get(P + "saved_id"), saved_spec=s.get(P + "saved_spec"),
-            selected=s.get(P + "selected"), history=list(s.get(P + "history", [])))
+            selected=s.get(P + "selected"), history=list(s.get(P + "history", [])),
+            must_see=list(s.get(_MUST_SEE) or []))
 
     def save(self, widgets: bool = True) -> None:
         """Write the state back. widgets=False once the page's widgets exist: their values may
@@ -101,6 +104,7 @@ class PlannerState:
         if widgets:
             for name, key in WIDGETS.items():
                 s[key] = getattr(self, name)
+            s[_MUST_SEE] = [i for i in self.must_see if i in self.stops]
 
     @staticmethod
     def exists() -> bool:
@@ -113,7 +117,7 @@ class PlannerState:
             stops=tuple(self.stops), start=self.start, end=self.end, optimize=optimize,
             step_free=self.step_free, budget_minutes=self.budget or None,
             start_time=self.time, date=self.date, speed_kmh=self.speed, rank_by=self.rank,
-            title=self.title)
+            title=self.title, must_see=tuple(i for i in self.must_see if i in self.stops))
 
     @property
     def edited(self) -> bool:
@@ -224,6 +228,11 @@ def settings_box(catalog: cat.Catalog, state: PlannerState, lang: str) -> None:
                          format_func=lambda v: fmt.speed(v, lang))
         st.toggle(t("planner.step_free", lang), key=WIDGETS["step_free"])
         st.number_input(t("planner.budget", lang), 0, 600, step=15, key=WIDGETS["budget"])
+        # Only stops of the tour (a removed stop leaves the list before the widget is drawn).
+        st.session_state[_MUST_SEE] = [i for i in st.session_state.get(_MUST_SEE) or []
+                                       if i in state.stops]
+        st.multiselect(t("planner.must_see", lang), state.stops, key=_MUST_SEE,
+                       format_func=name, help=t("planner.must_see_help", lang))
         st.radio(t("planner.rank_by", lang), ["priority", "order"], key=WIDGETS["rank"],
                  format_func=lambda r: t(f"planner.rank.{r}", lang))
     common.caption(settings_summary(state, lang))

@@ -22,7 +22,7 @@ from dashboard import export, maps, routing, settings, store, visitor
 from dashboard import presentation as fmt
 from dashboard.errors import untrusted
 from dashboard.i18n import t
-from dashboard.ui import capture, common, device, follow_guide, messages, styles
+from dashboard.ui import capture, common, device, follow_guide, messages, styles, visitor_live
 
 V = "visitor."
 _MESSAGES = V + "messages"
@@ -239,6 +239,7 @@ def stop_view(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.
     card_col, map_col = st.container(key="maprow").columns([1, 1], gap="medium")
     with card_col:
         stop_card(stops[state.stop], state, lang)
+        visitor_live.live_tools(stops, state, _go_to, lang)
         next_leg(prog, lang)
         capture.capture_area(catalog, common.tour_store(), state.tour_id, stops[state.stop].id,
                              [(s.id, s.name) for s in stops], lang)  # issue 22

@@ -8,6 +8,7 @@ ReviewState; every write's message is drawn under the button that caused it.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -22,6 +23,7 @@ from dashboard.roles import Actor
 from dashboard.store import notes as notes_mod
 from dashboard.store.notes import Note, Transferability
 from dashboard.ui import common, messages
+from dashboard.ui import questions as group_questions
 from dashboard.ui.review import follow_ups
 from dashboard.ui.review.shared import DB_ERRORS, attempt, failure, note_html, read
 from dashboard.ui.review.state import Conflict, Editing, ReviewState
@@ -177,6 +179,9 @@ def exhibit_review(state: ReviewState, catalog: cat.Catalog, city_: cat.City, ex
     ex = catalog.exhibits[exhibit_id]
     common.heading(catalog.text(ex.name, lang), 2)
     common.text(catalog.text(ex.summary, lang), italic=True)
+    # What visitors asked here on led tours (dashboard/ui/questions.py), read-only.
+    group_questions.asked_here(catalog.exhibition.id, exhibit_id,
+                               ZoneInfo(catalog.exhibition.timezone), lang)
     review = read(lang, lambda: domain.exhibit_review(catalog, notes, actor, city_.id,
                                                       exhibit_id, lang), None)
     if review is None:
