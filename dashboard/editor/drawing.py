@@ -15,8 +15,7 @@ from typing import Any
 from dashboard.editor import draft
 from dashboard.editor.bundle import Files
 
-TARGETS = ("paths", "site", "zone", "exhibits")
-# Which geometry each target's drawing tool makes.
+# The drawing targets and the geometry each one's drawing tool makes.
 GEOMETRY = {"paths": ("LineString",), "site": ("Polygon",), "zone": ("Polygon",),
             "exhibits": ("Point",)}
 
