@@ -240,7 +240,7 @@ def stop_view(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.
     card_col, map_col = st.container(key="maprow").columns([1, 1], gap="medium")
     with card_col:
         stop_card(stops[state.stop], state, lang)
-        visitor_live.live_tools(stops, state, _go_to, lang)
+        visitor_live.live_tools(catalog, stops, state, _go_to, lang)
         next_leg(prog, lang)
     with map_col:
         where_am_i(catalog, plan, stops, state, lang)
