@@ -289,6 +289,9 @@ class Exhibit(_Model):
     visit_minutes: int = Field(ge=1, le=240)
     step_free: bool
     priority: int = Field(default=3, ge=1, le=5)
+    # How near (metres) a tablet must be to be offered "You are at <stop>" (None: the default,
+    # dashboard/arrival.py ARRIVE_RADIUS_M); large pavilions and open squares want more.
+    arrive_radius_m: float | None = Field(default=None, ge=5, le=500, allow_inf_nan=False)
     opening_hours: OpeningHours | None = None
     show_times: list[ClockTime] = Field(default_factory=list, max_length=48)
     # Only on these days (a temporary exhibition, a theme week); None: every day of the show.

@@ -13,7 +13,7 @@ import pytest
 from conftest import DEFAULT_DATA
 
 from dashboard import catalog as cat
-from dashboard import live, routing, store
+from dashboard import live, routing, store, visitor
 from dashboard.store import questions as qmod
 
 STOPS = ("skaio", "karlssee-wassershow", "buga-log", "holzpavillon")
@@ -334,3 +334,49 @@ def test_the_planner_keeps_must_see_stops(monkeypatch, tmp_path, catalog):
     assert state.to_request().must_see == (STOPS[2],)
     state.stops = [s for s in state.stops if s != STOPS[2]]
     assert state.to_request().must_see == ()  # a removed stop is no longer a must
+
+
+# --------------------------------------------------------------------------- arriving
+
+
+def test_arriving_within_the_next_stop_s_radius(mini_dir):
+    from conftest import edit_yaml, exhibit
+
+    from dashboard import arrival
+
+    def widen(d):
+        exhibit(d, "fountain")["arrive_radius_m"] = 120
+
+    edit_yaml(mini_dir / "exhibits.yaml", widen)
+    mini = cat.load(mini_dir)
+    request = routing.TourRequest(stops=("solar-roof", "fountain", "rain-garden"),
+                                  optimize=False, date=DAY)
+    stops = visitor.visitor_stops(routing.plan_tour(mini, request), mini, "en")
+    fountain, garden = stops[1], stops[2]
+
+    def north(stop, metres):  # a point `metres` north of the stop
+        return stop.lat + metres / 111_195, stop.lon
+
+    assert arrival.radius(mini, "fountain") == 120
+    assert arrival.radius(mini, "rain-garden") == arrival.ARRIVE_RADIUS_M
+    assert arrival.arrived_at(mini, stops, 0, *north(fountain, 100)) == 1  # its own 120 m
+    assert arrival.arrived_at(mini, stops, 1, *north(garden, 30)) == 2
+    assert arrival.arrived_at(mini, stops, 1, *north(garden, 60)) is None  # default 40 m
+    assert arrival.arrived_at(mini, stops, 0, *north(fountain, 130)) is None
+    assert arrival.arrived_at(mini, stops, 2, *north(garden, 0)) is None  # the last stop
+
+
+@pytest.mark.parametrize("bad", [0, 1000, "far", float("nan")])
+def test_a_bad_arrival_radius_is_reported(mini_dir, bad):
+    from conftest import edit_yaml, exhibit
+
+    def set_radius(d):
+        exhibit(d, "fountain")["arrive_radius_m"] = bad
+
+    edit_yaml(mini_dir / "exhibits.yaml", set_radius)
+    from dashboard.errors import DataError
+
+    with pytest.raises(DataError) as error:
+        cat.load(mini_dir)
+    assert any("exhibit 'fountain': field 'arrive_radius_m'" in str(p)
+               for p in error.value.problems)

@@ -62,27 +62,28 @@ def replan_notice(catalog: cat.Catalog, saved: store.SavedTour, lang: str) -> No
                           icon=":material/alt_route:")
 
 
-def live_tools(stops: list[visitor.VisitorStop], tablet: Tablet,
+def live_tools(catalog: cat.Catalog, stops: list[visitor.VisitorStop], tablet: Tablet,
                go_to: Callable[[int, int], None], lang: str) -> None:
     """Under the stop card: the offer on arriving, read aloud, and "Question for the guide"
     while a guide leads the tour. `go_to(index, count)` is the visitor page's own step."""
     stop = stops[tablet.stop]
-    arriving(stops, tablet, go_to, lang)
+    arriving(catalog, stops, tablet, go_to, lang)
     read_aloud.read_aloud(stop, lang)
     questions.ask_box(common.tour_store(), follow_guide.active_lead(tablet.tour_id), stop.id,
                       tablet.stop, lang)
 
 
-def _arrived(stops: list[visitor.VisitorStop], tablet: Tablet, payload: object) -> None:
+def _arrived(catalog: cat.Catalog, stops: list[visitor.VisitorStop], tablet: Tablet,
+             payload: object) -> None:
     read = visitor.read_location(payload)
     if isinstance(read, str):
         return
-    index = arrival.arrived_at(stops, tablet.stop, read[0], read[1])
+    index = arrival.arrived_at(catalog, stops, tablet.stop, read[0], read[1])
     if index is not None:
         st.session_state[_ARRIVED] = (tablet.tour_id, index)
 
 
-def arriving(stops: list[visitor.VisitorStop], tablet: Tablet,
+def arriving(catalog: cat.Catalog, stops: list[visitor.VisitorStop], tablet: Tablet,
              go_to: Callable[[int, int], None], lang: str) -> None:
     """"Tell me when we reach the next stop" (the location is asked for only on that tap),
     then the offer to show the next stop once the tablet is there; never a jump by itself."""
@@ -90,13 +91,14 @@ def arriving(stops: list[visitor.VisitorStop], tablet: Tablet,
     target = None
     if following < len(stops):
         target = {"index": following, "lat": stops[following].lat,
-                  "lon": stops[following].lon, "radius": arrival.ARRIVE_RADIUS_M}
+                  "lon": stops[following].lon,
+                  "radius": arrival.radius(catalog, stops[following].id)}
     labels = {"watch": t("arrive.watch", lang), "stop_watching": t("arrive.stop_watching", lang),
               "watching": t("arrive.watching", lang), "denied": t("visitor.where.denied", lang),
               "unavailable": t("visitor.where.unavailable", lang)}
     with st.container(key="visitor-arrive"):
         arrival_ui.watch_button("live.arrive", target, labels,
-                                lambda payload: _arrived(stops, tablet, payload))
+                                lambda payload: _arrived(catalog, stops, tablet, payload))
         kept = st.session_state.get(_ARRIVED)
         if not kept or kept[0] != tablet.tour_id or kept[1] != following:
             return

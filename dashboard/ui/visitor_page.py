@@ -239,7 +239,7 @@ def stop_view(catalog: cat.Catalog, plan: routing.TourPlan, stops: list[visitor.
     card_col, map_col = st.container(key="maprow").columns([1, 1], gap="medium")
     with card_col:
         stop_card(stops[state.stop], state, lang)
-        visitor_live.live_tools(stops, state, _go_to, lang)
+        visitor_live.live_tools(catalog, stops, state, _go_to, lang)
         next_leg(prog, lang)
         capture.capture_area(catalog, common.tour_store(), state.tour_id, stops[state.stop].id,
                              [(s.id, s.name) for s in stops], lang)  # issue 22
