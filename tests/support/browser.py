@@ -54,19 +54,30 @@ def skip_without_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the whole session."""
+def playwright_driver() -> Iterator[object]:
+    """Playwright itself, once per session: one thread may run only one sync Playwright at a
+    time, so `browser` and `camera_browser` launch their Chromiums from this one."""
     skip_without_chromium()
     ARTIFACTS.mkdir(exist_ok=True)  # screenshots, from whichever test (worker) comes first
     with sync_api.sync_playwright() as pw:
-        note_start("chromium", "session browser")
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        _launched.append(chromium)
-        try:
-            yield chromium
-        finally:
-            _launched.remove(chromium)
-            chromium.close()
+        yield pw
+
+
+def _launch(pw, what: str, args: list[str]) -> Iterator[object]:
+    note_start("chromium", what)
+    chromium = pw.chromium.launch(executable_path=CHROMIUM, args=args)
+    _launched.append(chromium)
+    try:
+        yield chromium
+    finally:
+        _launched.remove(chromium)
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver) -> Iterator[object]:
+    """One headless Chromium for the whole session."""
+    yield from _launch(playwright_driver, "session browser", CHROMIUM_ARGS)
 
 
 # Chromium's fake camera (a moving test pattern) that needs no permission prompt: for tests
@@ -76,21 +87,10 @@ CAMERA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-st
 
 
 @pytest.fixture(scope="session")
-def camera_browser() -> Iterator[object]:
+def camera_browser(playwright_driver) -> Iterator[object]:
     """A second headless Chromium with CAMERA_ARGS, launched the first time a test asks for
     it; contexts for the camera also need `permissions=["camera"]`."""
-    skip_without_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        note_start("chromium", "camera browser")
-        chromium = pw.chromium.launch(executable_path=CHROMIUM,
-                                      args=CHROMIUM_ARGS + CAMERA_ARGS)
-        _launched.append(chromium)
-        try:
-            yield chromium
-        finally:
-            _launched.remove(chromium)
-            chromium.close()
+    yield from _launch(playwright_driver, "camera browser", CHROMIUM_ARGS + CAMERA_ARGS)
 
 
 @pytest.fixture(autouse=True)
