@@ -44,7 +44,7 @@ def stores(tmp_path, catalog):
 
 
 def published(stores, catalog, *, shared: bool):
-    notes, captures = stores
+    _notes, captures = stores
     exhibit = next(iter(catalog.exhibits))
     dep = catalog.cities["konstanz"].departments[0]
     taken = captures.capture(KN, client_key="report-0001", exhibit_id=exhibit,
@@ -73,7 +73,7 @@ def test_the_pdf_shows_the_photo_with_caption_and_credit(stores, catalog):
 
 
 def test_the_xlsx_and_the_zip_name_the_photo(stores, catalog):
-    note, taken = published(stores, catalog, shared=False)
+    _note, taken = published(stores, catalog, shared=False)
     trip = build(stores, catalog, KN, "en")
     book = load_workbook(io.BytesIO(report.to_xlsx(trip)))
     rows = list(book["Photos"].iter_rows(values_only=True))
@@ -105,7 +105,7 @@ def test_scorecards_by_department_and_the_reflection_in_the_report(stores, catal
 
     from dashboard.store import ScorecardStore
 
-    notes, captures = stores
+    notes, _captures = stores
     cards = ScorecardStore(notes.database, catalog)
     first, second = list(catalog.exhibits)[:2]
     departments = list(catalog.cities["konstanz"].departments)

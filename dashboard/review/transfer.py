@@ -14,7 +14,6 @@ from dashboard.store.notes import FollowUp, FollowUpStatus
 from dashboard.store.scorecards import Factor, Scorecard, Stage
 
 STAGES = [s.value for s in Stage]
-FACTORS = [f.value for f in Factor]
 
 
 def stage_label(stage: Stage | str, lang: str) -> str:
