@@ -193,6 +193,7 @@ def test_a_tap_on_a_planner_stop_shows_it_and_removes_nothing(app, browser):
     stop.wait_for(timeout=30_000)
     stop.tap()
     page.get_by_text(catalog.text(catalog.exhibits[first].summary, "en")[:30]).first.wait_for()
+    settled(page)  # mid-run, Streamlit still shows the last run's elements beside the new ones
     # Still on the tour: its list buttons are there, and removing is an explicit button.
     assert page.get_by_role("button", name=f"Move {name} up").count() == 1
     page.get_by_role("button", name=f"Remove {name} from the tour").first.wait_for()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import TESTS
-from support.browser import ARTIFACTS, LOCAL, sync_api
+from support.browser import ARTIFACTS, LOCAL, settled, sync_api
 from support.servers import App
 
 from dashboard import catalog as cat
@@ -44,6 +44,7 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
 def _idle(page) -> None:
     """Wait until the script run that a tap started is over."""
     page.wait_for_timeout(300)
+    settled(page)
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60_000)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from support.browser import ARTIFACTS, new_context
+from playwright.sync_api import Error as PlaywrightError
+from support.browser import ARTIFACTS, new_context, settled
 from support.servers import App
 from test_review_page import review_data
 
@@ -62,18 +63,30 @@ def open_page(browser, app: App, lang: str, size: dict, author: str):
 
 
 def tap(page, locator, size: dict) -> None:
-    locator.scroll_into_view_if_needed()
-    if size.get("has_touch"):
-        locator.tap()
-    else:
-        locator.click()
+    """Tap (or click) `locator`. On a loaded machine a run that began late may replace the
+    element between finding and tapping it ("not attached to the DOM"): then wait for that
+    run to end and tap the new element, at most three times."""
+    for attempt in range(3):
+        try:
+            locator.scroll_into_view_if_needed()
+            if size.get("has_touch"):
+                locator.tap()
+            else:
+                locator.click()
+            return
+        except PlaywrightError as exc:
+            if "not attached" not in str(exc) or attempt == 2:
+                raise
+            settle(page)
 
 
 def settle(page) -> None:
-    """Wait until the app's run is over (Streamlit shows its status widget while running)."""
+    """Wait until the app's run is over (the run's state on the app element, and Streamlit's
+    status widget gone)."""
     page.wait_for_timeout(300)
+    settled(page)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
     page.wait_for_timeout(200)
 
 

@@ -528,6 +528,20 @@ def _list_key(kind: str, name: str) -> str:
     return f"{PREFIX}l.{kind}.{name}"
 
 
+def _fill_list_form(state: EditorState, kind: str, chosen: str | None,
+                    original: dict | None) -> None:
+    state.list_selected[kind] = chosen or None
+    for name, value in lists.form_values(kind, original).items():
+        st.session_state[_list_key(kind, "f." + name)] = value
+    state.save()
+
+
+def _list_picked(kind: str, pick_key: str, current: list[dict]) -> None:
+    chosen = st.session_state.get(pick_key) or ""
+    _fill_list_form(EditorState.load(), kind, chosen,
+                    next((e for e in current if e.get("id") == chosen), None))
+
+
 def lists_section(state: EditorState, actor: access.Actor, lang: str) -> None:
     """Categories, zones, departments and cities: pick one or "+ New", a form, Save/Delete;
     the validator's problems under their fields (checked before the fields are drawn, from
@@ -546,14 +560,16 @@ def lists_section(state: EditorState, actor: access.Actor, lang: str) -> None:
         st.session_state[pick_key] = ""
     chosen = st.selectbox(t(f"edit.l.{kind}", lang), ["", *ids], key=pick_key,
                           format_func=lambda i: names.get(i, i) if i else
-                          t("edit.l.new", lang))
+                          t("edit.l.new", lang),
+                          on_change=_list_picked, args=(kind, pick_key, current))
     original = next((e for e in current if e.get("id") == chosen), None)
+    # A pick by the person fills the form in its callback (_list_picked), together with the
+    # change itself: a field typed while that run was still going is not wiped by the next run
+    # (it was, on a slow connection). Here only what the page changed itself (a deleted item,
+    # the first visit) fills it.
     if (chosen or None) != state.list_selected.get(kind, "?") \
             or _list_key(kind, "f.id") not in st.session_state:
-        state.list_selected[kind] = chosen or None
-        for name, value in lists.form_values(kind, original).items():
-            st.session_state[_list_key(kind, "f." + name)] = value
-        state.save()
+        _fill_list_form(state, kind, chosen, original)
     selected = state.list_selected.get(kind)
     values = {name: st.session_state[_list_key(kind, "f." + name)]
               for name in lists.form_values(kind, None)}
