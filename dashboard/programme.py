@@ -15,19 +15,11 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from dashboard.catalog import (
-    Catalog,
-    Localized,
-    Slug,
-    _Model,
-    _parse_hhmm,
-    _read_yaml,
-    _section,
-    _unique,
-    _validate_item,
-)
+from dashboard.catalog import _section, _unique, _validate_item
 from dashboard.errors import DataError, Problem
+from dashboard.models import Catalog, Localized, Slug, _Model, _parse_hhmm
 from dashboard.validate import unknown_refs
+from dashboard.yaml_reader import read_yaml
 
 PROGRAMME_FILE = "programme.yaml"
 SessionKind = Literal["plenary", "walk", "group", "open_space", "break"]
@@ -87,7 +79,7 @@ def load_programme(data_dir: Path | str, catalog: Catalog) -> Programme | None:
     if not path.exists() and not path.is_symlink():  # a link to nothing is a problem
         return None
     problems: list[Problem] = []
-    data = _read_yaml(path, PROGRAMME_FILE, problems)
+    data = read_yaml(path, PROGRAMME_FILE, problems)
     programme = parse_programme(data, catalog, problems) if data is not None else None
     if problems or programme is None:
         raise DataError(problems)

@@ -1,4 +1,4 @@
-"""The fast YAML path (catalog._fast_yaml) gives exactly what PyYAML's full loader gives.
+"""The fast YAML path (yaml_reader._fast_yaml) gives exactly what PyYAML's full loader gives.
 
 The fast path builds data straight from libyaml's events; whatever it does not handle itself it
 hands back (_FALLBACK) to the full loader, which keeps every protection and message. Each
@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from dashboard import catalog as cat
+from dashboard import yaml_reader as reader
 
 SCALARS = [
     "yes", "No", "on", "OFF", "true", "~", "null", "", "''", '""', "0x1F", "0o17", "017",
@@ -40,15 +40,15 @@ DOCS = [
 
 def _full(text: str) -> tuple[str, str]:
     try:
-        return "value", repr(yaml.load(text, Loader=cat._DataLoader))  # noqa: S506
+        return "value", repr(yaml.load(text, Loader=reader._DataLoader))  # noqa: S506
     except Exception as exc:  # any error: the fast path must hand it over
         return "error", type(exc).__name__
 
 
 @pytest.mark.parametrize("text", DOCS)
 def test_fast_yaml_matches_the_full_loader(text):
-    fast = cat._fast_yaml(text)
-    if fast is not cat._FALLBACK:
+    fast = reader._fast_yaml(text)
+    if fast is not reader._FALLBACK:
         assert ("value", repr(fast)) == _full(text)
 
 
@@ -56,12 +56,12 @@ def test_fast_yaml_matches_the_full_loader(text):
                                   "k: !!binary aGVsbG8=\n", "[a]: 1\n", "a: [\n",
                                   "---\na: 1\n---\nb: 2\n", "[" * 100 + "]" * 100])
 def test_fast_yaml_hands_over_what_it_does_not_handle(text):
-    assert cat._fast_yaml(text) is cat._FALLBACK
+    assert reader._fast_yaml(text) is reader._FALLBACK
 
 
 @pytest.mark.parametrize("name", ["exhibits.yaml", "cities.yaml"])
 def test_bundled_data_takes_the_fast_path(name):
     text = (ROOT / "data" / name).read_text(encoding="utf-8")
-    fast = cat._fast_yaml(text)
-    assert fast is not cat._FALLBACK
+    fast = reader._fast_yaml(text)
+    assert fast is not reader._FALLBACK
     assert repr(fast) == _full(text)[1]
