@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from support.browser import ARTIFACTS, new_context, settled
+from support.browser import ARTIFACTS, new_context, run_and_settle
 from support.servers import App
 from test_review_page import review_data
 
@@ -45,14 +45,14 @@ def test_write_a_note_by_tapping_on_a_tablet(app, browser):
     name = page.get_by_label("Ihr Name")
     name.tap()
     name.fill("Anna")
-    name.press("Enter")
+    # Typed into a page whose run is over, so that run does not redraw it away.
+    run_and_settle(page, lambda: name.press("Enter"))
     note = page.locator(".st-key-review-add-note textarea")
     note.wait_for(timeout=30_000)
-    settled(page)  # typed into a page whose run is over, so the run does not redraw it
     note.tap()
     note.fill(f"Für **Schuldächer** prüfen. {HOSTILE}")
-    page.locator(".st-key-review-add-note").get_by_text("5", exact=True).tap()
-    settled(page)
+    run_and_settle(page, lambda: page.locator(".st-key-review-add-note")
+                   .get_by_text("5", exact=True).tap())
     save = page.locator("[class*='st-key-review-save-note-'] button")
     box = save.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44, box

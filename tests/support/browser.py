@@ -34,7 +34,7 @@ LOCAL = ("http://127.0.0.1", "data:", "blob:")
 FRAME = "iframe[src*='streamlit_folium']"
 
 __all__ = ["ARTIFACTS", "CAMERA_ARGS", "CHROMIUM", "CHROMIUM_ARGS", "FRAME", "LOCAL", "new_context",
-           "settled", "sync_api"]
+           "run_and_settle", "settled", "sync_api"]
 
 _launched: list = []  # the session's browser once launched (for closing left-over contexts)
 
@@ -128,6 +128,24 @@ def new_context(browser, *, allowed: tuple[str, ...] = LOCAL, timeout_ms: int | 
 def outside(context, allowed: tuple[str, ...] = LOCAL) -> list[str]:
     """The requests of `context` that would have left the machine."""
     return [u for u in context.requests if not u.startswith(allowed)]
+
+
+def run_and_settle(page, action, timeout: int = 60_000) -> None:
+    """Do `action` (a tap, Enter in a field) that makes the app rerun, then wait until that
+    very run has started and ended. settled() alone can pass before a slow server has even
+    begun the run, and what is typed next is then redrawn away (seen on a loaded machine)."""
+    page.evaluate("""() => {
+        window.__lrRunSeen = false;
+        const app = document.querySelector('[data-testid=stApp]');
+        new MutationObserver((changes, observer) => {
+            if (app.dataset.testScriptState === 'running') {
+                window.__lrRunSeen = true; observer.disconnect();
+            }
+        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }""")
+    action()
+    page.wait_for_function("() => window.__lrRunSeen === true", timeout=timeout)
+    settled(page, timeout)
 
 
 def settled(page, timeout: int = 60_000) -> None:
