@@ -60,26 +60,22 @@ def _allowed(catalog: cat.Catalog, lang: str) -> bool:
 
 def _accept(leads: store.LeadStore, catalog: cat.Catalog, lead_id: str, key: str, plan: dict,
             count: int, lang: str) -> None:
-    if not _allowed(catalog, lang):
-        return
-    try:
-        leads.set_plan(lead_id, key, plan, count)
-    except store.LeadError:
-        messages.say(_SAID, "warning", t("lead.ended", lang))
-        return
-    except common.STORE_ERRORS:
-        messages.say(_SAID, "error", t("lead.store_down", lang))
-        return
-    st.session_state.pop(_PROPOSAL, None)
-    messages.say(_SAID, "success", t("lead.replan.accepted", lang))
+    _write(catalog, lang, lambda: leads.set_plan(lead_id, key, plan, count),
+           "success", "lead.replan.accepted")
 
 
 def _undo(leads: store.LeadStore, catalog: cat.Catalog, lead_id: str, key: str,
           lang: str) -> None:
+    _write(catalog, lang, lambda: leads.undo_plan(lead_id, key), "info", "lead.replan.undone")
+
+
+def _write(catalog: cat.Catalog, lang: str, change, level: str, said: str) -> None:
+    """A re-plan's write by the leading device (the role checked again in the callback), and
+    its outcome said next to the buttons."""
     if not _allowed(catalog, lang):
         return
     try:
-        leads.undo_plan(lead_id, key)
+        change()
     except store.LeadError:
         messages.say(_SAID, "warning", t("lead.ended", lang))
         return
@@ -87,7 +83,7 @@ def _undo(leads: store.LeadStore, catalog: cat.Catalog, lead_id: str, key: str,
         messages.say(_SAID, "error", t("lead.store_down", lang))
         return
     st.session_state.pop(_PROPOSAL, None)
-    messages.say(_SAID, "info", t("lead.replan.undone", lang))
+    messages.say(_SAID, level, t(said, lang))
 
 
 def _proposal(catalog: cat.Catalog, plan: routing.TourPlan, lead: store.Lead, stop: int,
